@@ -1,0 +1,85 @@
+# councilopts — two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.8
+# Python 3.13: on PATH, or installed by pyenv, or the system's.
+PYTHON313 ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3.13 /usr/local/bin/python3.13 /usr/bin/python3.13; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 13)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# Tests and the demo run with DEBUG on (Django turns it off inside tests) and a throwaway key.
+export DEBUG ?= true
+export SECRET_KEY ?= councilopts-local-development-only
+export TASKS_IMMEDIATE ?= true
+
+.PHONY: help setup demo test test-sqlite test-postgres lint bench assets clean
+
+help:
+	@echo "make demo    set up, migrate SQLite, load the demo and serve on http://127.0.0.1:8000"
+	@echo "make test    set up, lint, check migrations, run every test on SQLite and PostgreSQL"
+	@echo "make setup   set up only (.venv with the locked dependencies, GOV.UK Frontend assets)"
+	@echo "make bench   benchmarks: the engine and report rendering"
+
+setup: $(VENV)/.installed static/build/.built
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@test -n "$(PYTHON313)" || { echo "Python 3.13 is needed: install python3.13 (or set PYTHON313=/path/to/python3.13)"; exit 1; }
+	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PY)
+	touch $@
+
+# GOV.UK Frontend and our styles, compiled with sass; nothing of Node runs in production.
+static/build/.built: package.json package-lock.json $(wildcard static/src/*)
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $@
+
+assets: static/build/.built
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: setup
+	@echo "== Tests on SQLite =="
+	env -u DATABASE_URL $(VENV)/bin/pytest
+
+test-postgres: setup
+	@url="$${DATABASE_URL:-$(PG_URL)}"; \
+	if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+		echo "== Tests on PostgreSQL ($$url) =="; \
+		DATABASE_URL="$$url" $(VENV)/bin/pytest; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "PostgreSQL at $$url is unreachable, and CI=true: failing."; exit 1; \
+	else \
+		echo; echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!!! PostgreSQL at $$url is unreachable: the PostgreSQL run is SKIPPED."; \
+		echo "!!! Start PostgreSQL or set DATABASE_URL to run the suite on it too."; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; echo; \
+	fi
+
+demo: setup
+	env -u DATABASE_URL $(PY) manage.py migrate --no-input
+	env -u DATABASE_URL $(PY) manage.py load_demo
+	@echo
+	@echo "Demo logins (password: councilopts-demo — demo only):"
+	@echo "  officer, member, admin        Harborough District Council"
+	@echo "  officer.wellingborough        Borough Council of Wellingborough"
+	@echo "  officer.stockton              Stockton-on-Tees Borough Council (partner of Darlington)"
+	@echo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	env -u DATABASE_URL $(PY) manage.py runserver 127.0.0.1:8000
+
+bench: setup
+	$(PY) bench/bench_engine.py
+	@if [ -f bench/bench_reports.py ]; then $(PY) bench/bench_reports.py; fi
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles

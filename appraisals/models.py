@@ -1,0 +1,562 @@
+"""The domain model: authorities, the delivery-model catalogue, criteria libraries and
+appraisals with their options, criteria, panels, scores, risks and financial cases.
+
+Numbers that come from the interchange document (weights, scores, finance years) are stored
+as floats or JSON lists so that import → export gives back the same document exactly.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Authority(models.Model):
+    class Kind(models.TextChoices):
+        DISTRICT = "district", "District council"
+        BOROUGH = "borough", "Borough council"
+        COUNTY = "county", "County council"
+        UNITARY = "unitary", "Unitary authority"
+        METROPOLITAN = "metropolitan", "Metropolitan borough council"
+        LONDON_BOROUGH = "london-borough", "London borough council"
+        NHS_TRUST = "nhs-trust", "NHS trust"
+        POLICE = "police", "Police"
+        FIRE = "fire", "Fire and rescue authority"
+        COMBINED = "combined", "Combined authority"
+        OTHER = "other", "Other public body"
+
+    class Character(models.TextChoices):
+        RURAL = "rural", "Rural"
+        URBAN = "urban", "Urban"
+        MIXED = "mixed", "Mixed"
+        UNKNOWN = "", "Not recorded"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    region = models.CharField(max_length=100, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    net_revenue_budget = models.DecimalField(
+        max_digits=14, decimal_places=0, null=True, blank=True, help_text="In pounds a year."
+    )
+    character = models.CharField(max_length=10, choices=Character, blank=True)
+    # Upper bounds of the low, medium and high risk bands (likelihood × impact);
+    # above the last is "very high". Councils set their own matrices.
+    risk_low_max = models.PositiveSmallIntegerField(default=4)
+    risk_medium_max = models.PositiveSmallIntegerField(default=9)
+    risk_high_max = models.PositiveSmallIntegerField(default=16)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(risk_low_max__lt=models.F("risk_medium_max"))
+                & Q(risk_medium_max__lt=models.F("risk_high_max"))
+                & Q(risk_high_max__lt=25),
+                name="authority_risk_bands_ascending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def risk_cutoffs(self) -> tuple[int, int, int]:
+        return (self.risk_low_max, self.risk_medium_max, self.risk_high_max)
+
+
+class Membership(models.Model):
+    """A user works for (or is an elected member of) an authority, in one role."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", "Officer"
+        MEMBER = "member", "Member (councillor)"
+        ADMINISTRATOR = "administrator", "Administrator"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "authority"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.authority}"
+
+
+class Service(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliveryModel(models.Model):
+    """One entry of the catalogue of ways to deliver a service."""
+
+    key = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    summary = models.TextField(blank=True)
+    legal_entity = models.CharField(max_length=200, blank=True)
+    employs_staff = models.CharField(max_length=200, blank=True)
+    vat_position = models.CharField(max_length=200, blank=True)
+    governance = models.CharField(max_length=300, blank=True)
+    typical_note = models.TextField(blank=True)
+    advantages = models.TextField(blank=True, help_text="One advantage a line.")
+    disadvantages = models.TextField(blank=True, help_text="One disadvantage a line.")
+    examples = models.TextField(blank=True, help_text="Example councils, one a line.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("appraisals:delivery-model", args=[self.key])
+
+    def advantage_list(self) -> list[str]:
+        return [line.strip() for line in self.advantages.splitlines() if line.strip()]
+
+    def disadvantage_list(self) -> list[str]:
+        return [line.strip() for line in self.disadvantages.splitlines() if line.strip()]
+
+    def example_list(self) -> list[str]:
+        return [line.strip() for line in self.examples.splitlines() if line.strip()]
+
+
+class CriteriaSet(models.Model):
+    """A library of criteria officers can start from (Harborough's twelve, the Treasury's CSFs)."""
+
+    key = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LibraryCriterion(models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    key = models.SlugField(max_length=50)
+    name = models.CharField(max_length=200)
+    group = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+    guidance = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["criteria_set", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "key"], name="librarycriterion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AppraisalQuerySet(models.QuerySet["Appraisal"]):
+    def visible_to(self, user) -> AppraisalQuerySet:
+        """Appraisals led by, or shared with, an authority the user belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        authorities = Membership.objects.filter(user=user).values("authority")
+        partnered = Appraisal.partners.through.objects.filter(authority__in=authorities).values(
+            "appraisal"
+        )
+        return self.filter(Q(lead_authority__in=authorities) | Q(pk__in=partnered))
+
+
+class Appraisal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCORING = "scoring", "Scoring"
+        REVIEW = "review", "Review"
+        ISSUED = "issued", "Issued"
+
+    class Weighting(models.TextChoices):
+        DIRECT = "direct", "Direct entry"
+        SWING = "swing", "Swing weighting"
+        PAIRWISE = "pairwise", "Pairwise comparison"
+
+    class ReportStatus(models.TextChoices):
+        OPEN = "open", "Open"
+        EXEMPT = "exempt", "Exempt"
+
+    class ReportPurpose(models.TextChoices):
+        DECISION = "decision", "For decision"
+        INFORMATION = "information", "For information"
+
+    reference = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=300)
+    lead_authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="led_appraisals"
+    )
+    partners = models.ManyToManyField(Authority, blank=True, related_name="partner_appraisals")
+    services = models.ManyToManyField(Service, blank=True, related_name="appraisals")
+    summary = models.TextField(blank=True, help_text="What is appraised and why.")
+    objectives = models.TextField(blank=True, help_text="One objective a line.")
+    illustrative = models.BooleanField(
+        default=False, help_text="Scores or figures are illustrative, not the council's own."
+    )
+    savings_target = models.FloatField(null=True, blank=True, help_text="Pounds a year.")
+    savings_target_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year index (0 = this year) by which the target is met."
+    )
+    committee_name = models.CharField(max_length=200, blank=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    agenda_item = models.CharField(max_length=20, blank=True)
+    scale_min = models.FloatField(default=0)
+    scale_max = models.FloatField(default=5)
+    weighting_method = models.CharField(max_length=10, choices=Weighting, default=Weighting.DIRECT)
+    pairwise_matrix = models.JSONField(null=True, blank=True)
+    discount_rate = models.FloatField(default=0.035)
+    optimism_bias = models.FloatField(default=0.0)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    archived = models.BooleanField(default=False)
+
+    # The committee report's header block and narrative (plain text, escaped on output).
+    report_author = models.CharField(max_length=200, blank=True)
+    portfolio_holder = models.CharField(max_length=200, blank=True)
+    officers_consulted = models.TextField(blank=True)
+    wards_affected = models.CharField(max_length=300, blank=True, default="All")
+    key_decision = models.BooleanField(default=False)
+    report_status = models.CharField(max_length=10, choices=ReportStatus, default=ReportStatus.OPEN)
+    exempt_paragraph = models.CharField(
+        max_length=10, blank=True, help_text="Schedule 12A paragraph when exempt."
+    )
+    report_purpose = models.CharField(
+        max_length=12, choices=ReportPurpose, default=ReportPurpose.DECISION
+    )
+    narrative = models.JSONField(default=dict, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppraisalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-meeting_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_min__lt=models.F("scale_max")), name="appraisal_scale_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_rate__gte=0) & Q(discount_rate__lt=1),
+                name="appraisal_discount_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(optimism_bias__gte=0), name="appraisal_optimism_bias_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(report_status="exempt") | ~Q(exempt_paragraph=""),
+                name="appraisal_exempt_has_paragraph",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("appraisals:appraisal", args=[self.reference])
+
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+
+class Option(models.Model):
+    class Status(models.TextChoices):
+        LONGLISTED = "longlisted", "Long-listed"
+        SHORTLISTED = "shortlisted", "Short-listed"
+        REJECTED = "rejected", "Rejected"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="options")
+    key = models.SlugField(max_length=50)
+    name = models.CharField(max_length=200)
+    delivery_model = models.ForeignKey(
+        DeliveryModel, on_delete=models.PROTECT, related_name="options"
+    )
+    partners = models.ManyToManyField(Authority, blank=True, related_name="options")
+    description = models.TextField(blank=True)
+    baseline = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=Status, default=Status.SHORTLISTED)
+    rejection_reason = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["appraisal", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "key"], name="option_key_unique"),
+            models.UniqueConstraint(
+                fields=["appraisal"], condition=Q(baseline=True), name="option_one_baseline"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="option_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="criteria")
+    key = models.SlugField(max_length=50)
+    name = models.CharField(max_length=200)
+    weight = models.FloatField(default=1)
+    group = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+    guidance = models.TextField(blank=True, help_text="What a low, middle and high score mean.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["appraisal", "order", "pk"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "key"], name="criterion_key_unique"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Panel(models.Model):
+    """A group of assessors who scored: staff, a union, councillors, a partner."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="panels")
+    key = models.SlugField(max_length=50)
+    name = models.CharField(max_length=200)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="panels")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["appraisal", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "key"], name="panel_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Score(models.Model):
+    """One panel's score of one option on one criterion, with the reason behind it."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="scores")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    score = models.FloatField()
+    reason = models.TextField(blank=True)
+    # Bumped on every change: a write that names an older version is refused (no lost updates).
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["panel", "option", "criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "option", "criterion"], name="score_one_per_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.panel} · {self.option} · {self.criterion}: {self.score:g}"
+
+
+def _one_to_five(field: str) -> Q:
+    return Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
+
+
+class Risk(models.Model):
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="risks")
+    option = models.ForeignKey(
+        Option, null=True, blank=True, on_delete=models.CASCADE, related_name="risks"
+    )
+    risk = models.TextField()
+    consequences = models.TextField(blank=True)
+    likelihood = models.PositiveSmallIntegerField()
+    impact = models.PositiveSmallIntegerField()
+    controls = models.TextField(blank=True)
+    residual_likelihood = models.PositiveSmallIntegerField()
+    residual_impact = models.PositiveSmallIntegerField()
+    owner = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["appraisal", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=_one_to_five("likelihood"), name="risk_likelihood"),
+            models.CheckConstraint(condition=_one_to_five("impact"), name="risk_impact"),
+            models.CheckConstraint(
+                condition=_one_to_five("residual_likelihood"), name="risk_residual_likelihood"
+            ),
+            models.CheckConstraint(
+                condition=_one_to_five("residual_impact"), name="risk_residual_impact"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.risk[:80]
+
+
+class FinancialCase(models.Model):
+    """An option's yearly costs and savings (low/central/high); index 0 is this year."""
+
+    option = models.OneToOneField(Option, on_delete=models.CASCADE, related_name="financial_case")
+    costs = models.JSONField(default=list)
+    savings_low = models.JSONField(default=list)
+    savings_central = models.JSONField(default=list)
+    savings_high = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"Financial case: {self.option}"
+
+
+class PartnerShare(models.Model):
+    """The fraction of an option's net savings that falls to one partner."""
+
+    financial_case = models.ForeignKey(
+        FinancialCase, on_delete=models.CASCADE, related_name="partner_shares"
+    )
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    share = models.FloatField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["financial_case", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["financial_case", "authority"], name="partnershare_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gte=0) & Q(share__lte=1), name="partnershare_fraction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority}: {self.share:.0%}"
+
+
+class Question(models.Model):
+    """A member's question on an appraisal, answered by an officer."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["appraisal", "asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Change(models.Model):
+    """The audit trail: who changed what on an appraisal, old value → new value."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=30, help_text="What changed: score, weight, option, …")
+    subject = models.CharField(max_length=300, help_text="Which one, in words.")
+    field = models.CharField(max_length=100, blank=True)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["appraisal", "-at", "-pk"]
+        indexes = [models.Index(fields=["appraisal", "-at"], name="change_appraisal_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.subject}"
+
+
+class ReportVersion(models.Model):
+    """An issued committee report: a frozen snapshot and the exact PDF bytes, never altered."""
+
+    appraisal = models.ForeignKey(
+        Appraisal, on_delete=models.PROTECT, related_name="report_versions"
+    )
+    number = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.JSONField()
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["appraisal", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "number"], name="reportversion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal.reference} v{self.number}"
+
+
+class DraftReport(models.Model):
+    """A rendered draft, cached by the hash of what went into it (re-rendered only on change)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="drafts")
+    content_hash = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    task_id = models.CharField(max_length=64, blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["appraisal", "-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "content_hash"], name="draftreport_unique_content"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.appraisal_id} ({self.state})"
