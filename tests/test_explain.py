@@ -1,0 +1,200 @@
+"""Plain-English explanations, pinned word for word on small cases. Pure: no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from appraisals.engine import AppraisalIn, compute
+from appraisals.explain import (
+    explain,
+    format_percent,
+    format_score,
+    format_value,
+    join_names,
+)
+from tests.test_engine import PQR_WEIGHTS, TWO_PANELS, build, document, pqr
+
+SIMULATIONS = (
+    "of 10,000 simulations in which each weight varies by up to 25 % and each score within "
+    "the range the panels gave."
+)
+
+
+@pytest.mark.parametrize(
+    ("fraction", "text"),
+    [
+        (0.25, "25 %"),
+        (0.09, "9 %"),
+        (0.025, "2.5 %"),
+        (0.0904, "9 %"),  # 9.0 at one decimal: a whole number
+        (0.099, "9.9 %"),
+        (0.125, "13 %"),  # half up, as people round
+        (0.375, "38 %"),
+        (7 / 12, "58 %"),
+        (0.0, "0 %"),
+        (1.0, "100 %"),
+        (0.0004, "less than 0.1 %"),
+        (0.996, "99.6 %"),  # never 100 % unless it is
+        (0.9996, "more than 99.9 %"),
+    ],
+)
+def test_format_percent(fraction: float, text: str) -> None:
+    assert format_percent(fraction) == text
+
+
+def test_other_formats() -> None:
+    assert format_value(71.44) == "71.4"
+    assert format_value(71.45) == "71.5"
+    assert format_value(-0.01) == "0.0"
+    assert format_score(4.0) == "4" and format_score(3.5) == "3.5"
+    assert join_names(["A"]) == "A"
+    assert join_names(["A", "B", "C"]) == "A, B and C"
+
+
+def test_leader_switching_close_call_and_acceptability() -> None:
+    # The figures are worked by hand in test_engine: r 66, q 64, p 62; switching values
+    # cost 0.375 / 7/12, quality 0.125 / 0.34375, risk 1/7 / none; seven single-score flips.
+    assert explain(compute(pqr())) == (
+        "R leads with 66.0, ahead of Q with 64.0.",
+        "It would lose the lead to Q only if the weight on Cost fell from 50 % to 38 %.",
+        "It would lose the lead to P only if the weight on Cost rose from 50 % to 58 %.",
+        "It would lose the lead to P only if the weight on Quality fell from 30 % to 13 %.",
+        "It would lose the lead to Q only if the weight on Quality rose from 30 % to 34 %.",
+        "It would lose the lead to Q only if the weight on Risk fell from 20 % to 14 %.",
+        "This is a close call: R leads Q by only 2.0 points, within the 5-point margin, and "
+        "moving a single panel score by one step would change the leader: Staff's score for P "
+        "on Cost from 8 to 9 would put P first; 6 other single changes would too.",
+        f"R ranks first in 84 % {SIMULATIONS}",
+    )
+
+
+def test_the_interchange_example_reads_like_a_committee_paper() -> None:
+    sentences = explain(compute(AppraisalIn.from_document(document())))
+    assert sentences[0] == (
+        "Shared service with Stockton leads with 75.0, ahead of In-house transformation with 62.5."
+    )
+    assert sentences[2] == (
+        "It would lose the lead to In-house transformation only if the weight on Financial "
+        "considerations fell from 75 % to 33 %."
+    )
+    assert sentences[-1] == (
+        "The panels disagree by 40.0 points on Politically viable for Shared service with "
+        "Stockton (Staff 4, Councillors 2)."
+    )
+
+
+def test_no_option_can_be_ranked() -> None:
+    result = compute(build(PQR_WEIGHTS, {"s": {"p": (8, None, 5)}}))
+    assert explain(result) == (
+        "No option can be ranked yet: no shortlisted option has a score on every criterion.",
+        "P is not ranked until every criterion is scored: it has no score on Quality.",
+    )
+    nothing = compute(build({"a": 1}, {"s": {"p": (8,)}}, status={"p": "rejected"}))
+    assert explain(nothing) == ("There is no shortlisted option to rank.",)
+
+
+def test_a_single_ranked_option() -> None:
+    result = compute(build(PQR_WEIGHTS, {"s": {"p": (8, 4, 5)}}))
+    assert explain(result) == (
+        "P is the only option that can be ranked, with 62.0.",
+        f"P ranks first in 100 % {SIMULATIONS}",
+    )
+
+
+def test_a_shared_first_place_names_the_option_that_would_lose() -> None:
+    result = compute(build({"x": 1, "y": 1}, {"s": {"a": (6, 4), "b": (4, 6)}}))
+    sentences = explain(result)
+    assert sentences[:3] == (
+        "A and B share first place with 50.0.",
+        "A would lose the lead to B if the weight on X fell at all below 50 %.",
+        "A would lose the lead to B if the weight on Y rose at all above 50 %.",
+    )
+    assert sentences[3].startswith("This is a close call: A and B are level, and moving")
+
+
+def test_no_switching_value_says_so() -> None:
+    result = compute(build(PQR_WEIGHTS, {"s": {"a": (9, 9, 9), "b": (5, 5, 5)}}))
+    assert explain(result)[1] == (
+        "No change to the weight of a single criterion, with the others kept in proportion, "
+        "would change the leader."
+    )
+
+
+def test_incomplete_options_and_baseline() -> None:
+    table = {
+        "p": (8, 4, 5),
+        "q": (5, None, 6),
+        "r": (None, None, None),
+        "base": (1, None, 1),
+    }
+    sentences = explain(compute(build(PQR_WEIGHTS, {"s": table}, baseline="base")))
+    assert sentences[-2:] == (
+        "Q and R are not ranked until every criterion is scored: there is no score for Q on "
+        "Quality; R on Cost, Quality and Risk.",
+        "The baseline, Base, has no score on Quality, so no option is compared with it yet.",
+    )
+
+
+def test_many_missing_criteria_are_counted_not_listed() -> None:
+    weights = {f"c{i}": 1 for i in range(5)}
+    table = {"a": (1, 1, 1, 1, 1), "b": (1, None, None, None, None)}
+    sentences = explain(compute(build(weights, {"s": table})))
+    assert sentences[-1] == (
+        "B is not ranked until every criterion is scored: it has no score on 4 criteria."
+    )
+
+
+def test_panel_disagreement() -> None:
+    result = compute(build({"x": 1, "y": 1}, TWO_PANELS, scale=(0, 5)))
+    assert (
+        explain(result)[-1] == "The panels disagree by 40.0 points on X for A (Staff 4, Members 2)."
+    )
+    # Several: the count, and the widest gap with each panel's score.
+    panels = {
+        "staff": {"a": (5, 3), "b": (4, 3)},
+        "members": {"a": (1, 1), "b": (2, 3)},
+    }
+    sentences = explain(compute(build({"x": 1, "y": 1}, panels, scale=(0, 5))))
+    assert sentences[-1] == (
+        "The panels disagree by 40.0 points or more on 3 scores; the widest gap, 80.0 points, "
+        "is on X for A (Staff 5, Members 1)."
+    )
+
+
+def test_an_option_first_more_often_in_the_simulations_is_named() -> None:
+    # Scale 0-5, equal weights, y the same for both (3 -> 60). On x, a gets 2, 2, 2 -> 40;
+    # b gets 0, 0, 5 -> mean 33.3. So a leads, 50 to 46.7. But the simulations draw b's x
+    # anywhere from 0 to 100, and b beats a whenever it draws above about 40: ~60 % of them.
+    panels = {
+        "s1": {"a": (2, 3), "b": (0, 3)},
+        "s2": {"a": (2, 3), "b": (0, 3)},
+        "s3": {"a": (2, 3), "b": (5, 3)},
+    }
+    result = compute(build({"x": 1, "y": 1}, panels, scale=(0, 5)))
+    assert result.leader == "a"
+    ra = result.rank_acceptability
+    assert ra is not None
+    a, b = ra.options["a"][0], ra.options["b"][0]
+    assert b == pytest.approx(0.6, abs=0.03)
+    assert explain(result)[3] == (
+        f"A ranks first in {format_percent(a)} {SIMULATIONS[:-1]}; "
+        f"B ranks first more often, in {format_percent(b)}."
+    )
+
+
+def test_an_inconsistent_pairwise_matrix_is_explained() -> None:
+    # c judged 5 times as important as a, where the other judgements put it near 1/4.
+    w = (8, 4, 2, 1)
+    m = [[w[i] / w[j] for j in range(4)] for i in range(4)]
+    m[0][2], m[2][0] = 1 / 5, 5
+    inp = build(
+        {"a": 0, "b": 0, "c": 0, "d": 0},
+        {"s": {"x": (1, 2, 3, 4), "y": (4, 3, 2, 1)}},
+        weighting_method="pairwise",
+        pairwise_matrix=tuple(tuple(row) for row in m),
+    )
+    assert explain(compute(inp))[-1] == (
+        "The pairwise judgements are not consistent enough: the consistency ratio is 0.48, "
+        "above 0.10; the judgement that fits the others least is C over A, given as 5 where "
+        "the other judgements imply about 1.4."
+    )
