@@ -1,0 +1,286 @@
+"""Reading a document into the database: all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from ..actions import record_change
+from ..models import (
+    Appraisal,
+    Authority,
+    Criterion,
+    DeliveryModel,
+    FinancialCase,
+    Option,
+    Panel,
+    PartnerShare,
+    Risk,
+    Score,
+    Service,
+)
+from .validation import AppraisalExists, InvalidDocument, Problem, _show, validate_document
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    appraisal: Appraisal
+    replaced: bool
+    created_authorities: tuple[str, ...] = ()
+    created_services: tuple[str, ...] = ()
+
+
+# Words in a new authority's name that tell its kind, most specific first.
+_KIND_WORDS = (
+    ("nhs", Authority.Kind.NHS_TRUST),
+    ("police", Authority.Kind.POLICE),
+    ("fire", Authority.Kind.FIRE),
+    ("combined authority", Authority.Kind.COMBINED),
+    ("london borough", Authority.Kind.LONDON_BOROUGH),
+    ("metropolitan", Authority.Kind.METROPOLITAN),
+    ("county council", Authority.Kind.COUNTY),
+    ("district council", Authority.Kind.DISTRICT),
+    ("borough council", Authority.Kind.BOROUGH),
+    ("city council", Authority.Kind.DISTRICT),
+)
+
+
+def guess_kind(name: str) -> str:
+    lowered = name.lower()
+    for words, kind in _KIND_WORDS:
+        if words in lowered:
+            return kind
+    return Authority.Kind.OTHER
+
+
+def _named(model: type, names: Iterable[str], **defaults: Any) -> tuple[dict[str, Any], list]:
+    """{name: row} for the names, creating the ones not known yet (returned second)."""
+    wanted = list(dict.fromkeys(names))
+    known = {row.name: row for row in model.objects.filter(name__in=wanted)}
+    created = []
+    for name in wanted:
+        if name not in known:
+            extra = {"kind": guess_kind(name)} if model is Authority else {}
+            known[name] = model.objects.create(name=name, **extra, **defaults)
+            created.append(name)
+    return known, created
+
+
+def _appraisal_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The Appraisal row's own fields from a validated document (defaults where absent)."""
+    defaults = {f.name: f.get_default() for f in Appraisal._meta.concrete_fields}
+    committee = doc.get("committee") or {}
+    weighting = doc.get("weighting") or {}
+    target = doc.get("savings_target")
+    finance = doc.get("finance") or {}
+    report = doc.get("report") or {}
+    method = weighting.get("method", "direct")
+    date = committee.get("meeting_date")
+    return {
+        "title": doc["title"],
+        "summary": doc.get("summary", ""),
+        "objectives": "\n".join(o.strip() for o in doc.get("objectives", []) if o.strip()),
+        "illustrative": doc.get("illustrative", False),
+        "status": doc.get("status", defaults["status"]),
+        "archived": doc.get("archived", False),
+        "savings_target": None if target is None else float(target["amount"]),
+        "savings_target_year": None if target is None else _int_or_none(target.get("year")),
+        "committee_name": committee.get("name", ""),
+        "meeting_date": dt.date.fromisoformat(date) if date else None,
+        "agenda_item": committee.get("agenda_item", ""),
+        "scale_min": float(doc["scale"]["min"]),
+        "scale_max": float(doc["scale"]["max"]),
+        "weighting_method": method,
+        "pairwise_matrix": (
+            [[float(x) for x in row] for row in weighting["matrix"]]
+            if method == "pairwise"
+            else None
+        ),
+        "discount_rate": float(finance.get("discount_rate", defaults["discount_rate"])),
+        "optimism_bias": float(finance.get("optimism_bias", defaults["optimism_bias"])),
+        "report_author": report.get("author", ""),
+        "portfolio_holder": report.get("portfolio_holder", ""),
+        "officers_consulted": report.get("officers_consulted", ""),
+        "wards_affected": report.get("wards_affected", defaults["wards_affected"]),
+        "key_decision": report.get("key_decision", False),
+        "report_status": report.get("status", defaults["report_status"]),
+        "exempt_paragraph": report.get("exempt_paragraph", ""),
+        "report_purpose": report.get("purpose", defaults["report_purpose"]),
+        "narrative": dict(report.get("narrative", {})),
+    }
+
+
+def _int_or_none(x: Any) -> int | None:
+    return None if x is None else int(x)
+
+
+def _floats(values: Iterable[Any]) -> list[float]:
+    return [float(x) for x in values]
+
+
+@transaction.atomic
+def import_document(*, document: dict[str, Any], user=None, replace: bool = False) -> ImportReport:
+    """Create (or, with `replace`, overwrite) the appraisal a document describes.
+
+    All or nothing: a document with any problem raises `InvalidDocument` listing them all,
+    and an existing reference raises `AppraisalExists` unless `replace`. Replacing keeps the
+    Appraisal row (its issued reports, questions and audit trail stay with it) and replaces
+    everything the document holds; panel members are kept for panels whose key remains.
+    Authorities and services the installation did not know are created and reported.
+    One `Change` row records the import.
+    """
+    problems = validate_document(document)
+    if problems:
+        raise InvalidDocument(problems)
+    doc = document
+    reference = doc["reference"]
+    existing = Appraisal.objects.select_for_update().filter(reference=reference).first()
+    if existing is not None and not replace:
+        raise AppraisalExists(
+            [Problem("reference", f"an appraisal {_show(reference)} exists already")]
+        )
+
+    options_in = doc["options"]
+    finance_in = (doc.get("finance") or {}).get("options") or {}
+    authority_names = [doc["lead_authority"], *doc.get("partners", [])]
+    for o in options_in:
+        authority_names += o.get("partners", [])
+    for case in finance_in.values():
+        authority_names += list((case.get("partner_shares") or {}).keys())
+    authorities, created_authorities = _named(Authority, authority_names)
+    services, created_services = _named(Service, doc.get("services", []))
+    catalogue = {
+        m.key: m
+        for m in DeliveryModel.objects.filter(key__in={o["delivery_model"] for o in options_in})
+    }
+
+    fields = _appraisal_fields(doc)
+    fields["lead_authority"] = authorities[doc["lead_authority"]]
+    members: dict[str, list[int]] = {}
+    if existing is not None:
+        appraisal = existing
+        for key, member_id in Panel.members.through.objects.filter(
+            panel__appraisal=appraisal
+        ).values_list("panel__key", "user_id"):
+            members.setdefault(key, []).append(member_id)
+        # Scores, financial cases and option risks go with their options and panels.
+        appraisal.risks.all().delete()
+        appraisal.options.all().delete()
+        appraisal.criteria.all().delete()
+        appraisal.panels.all().delete()
+        for name, value in fields.items():
+            setattr(appraisal, name, value)
+        appraisal.save()
+    else:
+        appraisal = Appraisal.objects.create(reference=reference, created_by=user, **fields)
+    appraisal.partners.set([authorities[name] for name in doc.get("partners", [])])
+    appraisal.services.set([services[name] for name in doc.get("services", [])])
+
+    options = Option.objects.bulk_create(
+        Option(
+            appraisal=appraisal,
+            key=o["key"],
+            name=o["name"],
+            delivery_model=catalogue[o["delivery_model"]],
+            description=o.get("description", ""),
+            baseline=o.get("baseline", False),
+            status=o.get("status", Option.Status.SHORTLISTED),
+            rejection_reason=o.get("rejection_reason", ""),
+            order=i,
+        )
+        for i, o in enumerate(options_in)
+    )
+    option_by_key = {o.key: o for o in options}
+    Option.partners.through.objects.bulk_create(
+        Option.partners.through(option=option, authority=authorities[name])
+        for option, o in zip(options, options_in, strict=True)
+        for name in o.get("partners", [])
+    )
+    criteria = Criterion.objects.bulk_create(
+        Criterion(
+            appraisal=appraisal,
+            key=c["key"],
+            name=c["name"],
+            weight=float(c.get("weight", 1)),
+            group=c.get("group", ""),
+            description=c.get("description", ""),
+            guidance=c.get("guidance", ""),
+            order=i,
+        )
+        for i, c in enumerate(doc["criteria"])
+    )
+    criterion_by_key = {c.key: c for c in criteria}
+    panels = Panel.objects.bulk_create(
+        Panel(appraisal=appraisal, key=p["key"], name=p["name"], order=i)
+        for i, p in enumerate(doc.get("panels", []))
+    )
+    panel_by_key = {p.key: p for p in panels}
+    Panel.members.through.objects.bulk_create(
+        Panel.members.through(panel=panel, user_id=member_id)
+        for panel in panels
+        for member_id in members.get(panel.key, [])
+    )
+    Score.objects.bulk_create(
+        Score(
+            panel=panel_by_key[s["panel"]],
+            option=option_by_key[s["option"]],
+            criterion=criterion_by_key[s["criterion"]],
+            score=float(s["score"]),
+            reason=s.get("reason", ""),
+            updated_by=user if user is not None and user.is_authenticated else None,
+        )
+        for s in doc.get("scores", [])
+    )
+    Risk.objects.bulk_create(
+        Risk(
+            appraisal=appraisal,
+            option=option_by_key[r["option"]] if r.get("option") else None,
+            risk=r["risk"],
+            consequences=r.get("consequences", ""),
+            likelihood=int(r["likelihood"]),
+            impact=int(r["impact"]),
+            controls=r.get("controls", ""),
+            residual_likelihood=int(r.get("residual_likelihood") or r["likelihood"]),
+            residual_impact=int(r.get("residual_impact") or r["impact"]),
+            owner=r.get("owner", ""),
+            order=i,
+        )
+        for i, r in enumerate(doc.get("risks", []))
+    )
+    cases = FinancialCase.objects.bulk_create(
+        FinancialCase(
+            option=option_by_key[key],
+            costs=_floats(case.get("costs", [])),
+            savings_low=_floats((case.get("savings") or {}).get("low", [])),
+            savings_central=_floats((case.get("savings") or {}).get("central", [])),
+            savings_high=_floats((case.get("savings") or {}).get("high", [])),
+        )
+        for key, case in finance_in.items()
+    )
+    PartnerShare.objects.bulk_create(
+        PartnerShare(financial_case=fc, authority=authorities[name], share=float(share), order=i)
+        for fc, case in zip(cases, finance_in.values(), strict=True)
+        for i, (name, share) in enumerate((case.get("partner_shares") or {}).items())
+    )
+    record_change(
+        appraisal=appraisal,
+        user=user,
+        kind="import",
+        subject=appraisal.title,
+        field="imported",
+        old="" if existing is None else "replaced",
+        new=(
+            f"{len(options)} options, {len(criteria)} criteria, {len(panels)} panels, "
+            f"{len(doc.get('scores', []))} scores, {len(doc.get('risks', []))} risks"
+        ),
+    )
+    return ImportReport(
+        appraisal=appraisal,
+        replaced=existing is not None,
+        created_authorities=tuple(created_authorities),
+        created_services=tuple(created_services),
+    )

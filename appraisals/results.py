@@ -1,0 +1,126 @@
+"""Everything a screen or report shows about an appraisal's results, computed in one place.
+
+`evaluate` reads the appraisal once (its interchange document, ten queries whatever its
+size), runs the method (`engine`), the financial case (`finance`) and the explanations
+(`explain`), and rates the risks on the lead authority's matrix. Views and the report read
+the frozen `Evaluation`; they never query or compute results themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import engine, explain, finance
+from .interchange import export_with_appraisal
+from .models import Appraisal
+
+WHOLE_APPRAISAL = "Whole appraisal"
+
+
+@dataclass(frozen=True, slots=True)
+class RiskView:
+    pk: int
+    option: str | None  # option key, None for a risk to the whole appraisal
+    option_name: str  # the option's name, or "Whole appraisal"
+    risk: str
+    consequences: str
+    likelihood: int
+    impact: int
+    controls: str
+    residual_likelihood: int
+    residual_impact: int
+    owner: str
+    before: engine.RiskRating  # likelihood × impact, banded on the lead authority's matrix
+    after: engine.RiskRating  # the same after controls
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    document: dict[str, Any]
+    result: engine.AppraisalResult
+    finance: dict[str, finance.FinanceResult]  # by option key; options with a financial case
+    explanations: tuple[str, ...]
+    risks: tuple[RiskView, ...]
+    risk_cutoffs: tuple[int, int, int]
+    option_names: dict[str, str]
+    criterion_names: dict[str, str]
+    panel_names: dict[str, str]
+
+    @property
+    def leader(self) -> str | None:
+        """The key of the option ranked first, if any."""
+        return self.result.leader
+
+    def option_name(self, key: str | None) -> str:
+        return WHOLE_APPRAISAL if key is None else self.option_names.get(key, key)
+
+    def criterion_name(self, key: str) -> str:
+        return self.criterion_names.get(key, key)
+
+    def panel_name(self, key: str) -> str:
+        return self.panel_names.get(key, key)
+
+
+def _evaluate_document(
+    doc: dict[str, Any], appraisal: Appraisal, *, samples: int, seed: int
+) -> Evaluation:
+    result = engine.compute(engine.AppraisalIn.from_document(doc), samples=samples, seed=seed)
+    money = finance.evaluate_all(
+        finance.FinanceIn.from_document(doc),
+        target=appraisal.savings_target,
+        target_year=appraisal.savings_target_year,
+    )
+    option_names = {o["key"]: o["name"] for o in doc["options"]}
+    option_by_pk = {o.pk: o.key for o in appraisal.options.all()}  # prefetched by the export
+    cutoffs = appraisal.lead_authority.risk_cutoffs
+    risks = tuple(
+        RiskView(
+            pk=r.pk,
+            option=option_by_pk.get(r.option_id),
+            option_name=(
+                option_names[option_by_pk[r.option_id]] if r.option_id else WHOLE_APPRAISAL
+            ),
+            risk=r.risk,
+            consequences=r.consequences,
+            likelihood=r.likelihood,
+            impact=r.impact,
+            controls=r.controls,
+            residual_likelihood=r.residual_likelihood,
+            residual_impact=r.residual_impact,
+            owner=r.owner,
+            before=engine.risk_rating(r.likelihood, r.impact, cutoffs),
+            after=engine.risk_rating(r.residual_likelihood, r.residual_impact, cutoffs),
+        )
+        for r in appraisal.risks.all()  # prefetched by the export, in the document's order
+    )
+    return Evaluation(
+        document=doc,
+        result=result,
+        finance=money,
+        explanations=tuple(explain.explain(result)),
+        risks=risks,
+        risk_cutoffs=cutoffs,
+        option_names=option_names,
+        criterion_names={c["key"]: c["name"] for c in doc["criteria"]},
+        panel_names={p["key"]: p["name"] for p in doc["panels"]},
+    )
+
+
+def evaluate(
+    appraisal: Appraisal, *, samples: int = engine.DEFAULT_SAMPLES, seed: int = 1
+) -> Evaluation:
+    """The appraisal's results, finance, explanations and rated risks (ten queries)."""
+    doc, loaded = export_with_appraisal(appraisal)
+    return _evaluate_document(doc, loaded, samples=samples, seed=seed)
+
+
+def results_document(
+    appraisal: Appraisal, *, samples: int = engine.DEFAULT_SAMPLES, seed: int = 1
+) -> dict[str, Any]:
+    """The interchange document with its `results` object (interchange.md "Results")."""
+    evaluation = evaluate(appraisal, samples=samples, seed=seed)
+    return {
+        **evaluation.document,
+        "results": engine.results_to_dict(evaluation.result, evaluation.finance),
+    }
