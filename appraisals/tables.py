@@ -1,7 +1,10 @@
+"""django-tables2 tables: sortable and paginated without JavaScript, page size capped."""
+
 import django_tables2 as tables
 from django.conf import settings
+from django.utils.html import format_html
 
-from .models import Appraisal
+from .models import Appraisal, Change
 
 
 class CappedTable(tables.Table):
@@ -14,12 +17,47 @@ class CappedTable(tables.Table):
 
 class AppraisalTable(CappedTable):
     title = tables.Column(linkify=True)
-    lead_authority = tables.Column(verbose_name="Lead council")
+    lead_authority = tables.Column(verbose_name="Lead council", order_by="lead_authority__name")
+    services = tables.Column(verbose_name="Services", orderable=False, empty_values=())
     status = tables.Column()
     meeting_date = tables.DateColumn(format="j M Y", verbose_name="Meeting")
 
     class Meta:
         model = Appraisal
-        fields = ("title", "lead_authority", "status", "meeting_date")
+        fields = ("title", "lead_authority", "services", "status", "meeting_date")
         order_by = ("-meeting_date",)
         empty_text = "There are no appraisals you can see yet."
+
+    def render_services(self, record: Appraisal) -> str:
+        # services are prefetched by the view: one query for the page, not one a row
+        return ", ".join(s.name for s in record.services.all()) or "–"
+
+    def render_status(self, record: Appraisal) -> str:
+        label = record.get_status_display()
+        if record.archived:
+            label += " (archived)"
+        return format_html('<strong class="govuk-tag {}">{}</strong>', _TAGS[record.status], label)
+
+
+_TAGS = {
+    Appraisal.Status.DRAFT: "govuk-tag--grey",
+    Appraisal.Status.SCORING: "govuk-tag--blue",
+    Appraisal.Status.REVIEW: "govuk-tag--yellow",
+    Appraisal.Status.ISSUED: "govuk-tag--green",
+}
+
+
+class ChangeTable(CappedTable):
+    at = tables.DateTimeColumn(format="j M Y, H:i", verbose_name="When")
+    user = tables.Column(verbose_name="Who", default="–", accessor="user__username")
+    kind = tables.Column(verbose_name="What")
+    subject = tables.Column(verbose_name="Which")
+    field = tables.Column(verbose_name="Field", default="")
+    old = tables.Column(verbose_name="Before", default="–")
+    new = tables.Column(verbose_name="After", default="–")
+
+    class Meta:
+        model = Change
+        fields = ("at", "user", "kind", "subject", "field", "old", "new")
+        orderable = False
+        empty_text = "Nothing has been changed yet."

@@ -1,12 +1,129 @@
 from django.urls import path
 
-from .views import lists, workspace
+from .views import (
+    catalogue,
+    criteria,
+    finances,
+    history,
+    lists,
+    options,
+    panels,
+    questions,
+    reports,
+    results,
+    risks,
+    scoring,
+    transfer,
+    workspace,
+)
 
 app_name = "appraisals"
 
 urlpatterns = [
     # Lists
     path("", lists.home, name="home"),
+    path("appraisals/new/", lists.appraisal_new, name="appraisal-new"),
+    path("appraisals/import/", transfer.appraisal_import, name="appraisal-import"),
+    # The catalogue and the criteria library (read-only)
+    path("delivery-models/", catalogue.delivery_models, name="delivery-models"),
+    path("delivery-models/<slug:key>/", catalogue.delivery_model, name="delivery-model"),
+    path("criteria-library/", catalogue.criteria_library, name="criteria-library"),
+    path("criteria-library/<slug:key>/", catalogue.criteria_set, name="criteria-set"),
     # The appraisal workspace
     path("appraisals/<slug:reference>/", workspace.appraisal, name="appraisal"),
+    path("appraisals/<slug:reference>/scope/", workspace.scope_edit, name="scope-edit"),
+    path("appraisals/<slug:reference>/options/", options.options, name="options"),
+    path("appraisals/<slug:reference>/options/add/", options.option_add, name="option-add"),
+    path(
+        "appraisals/<slug:reference>/options/<slug:key>/", options.option_edit, name="option-edit"
+    ),
+    path(
+        "appraisals/<slug:reference>/options/<slug:key>/baseline/",
+        options.option_baseline,
+        name="option-baseline",
+    ),
+    path("appraisals/<slug:reference>/criteria/", criteria.criteria, name="criteria"),
+    path("appraisals/<slug:reference>/criteria/add/", criteria.criterion_add, name="criterion-add"),
+    path(
+        "appraisals/<slug:reference>/criteria/from-library/",
+        criteria.criteria_from_library,
+        name="criteria-from-library",
+    ),
+    path(
+        "appraisals/<slug:reference>/criteria/<slug:key>/",
+        criteria.criterion_edit,
+        name="criterion-edit",
+    ),
+    path("appraisals/<slug:reference>/weights/", criteria.weights, name="weights"),
+    path(
+        "appraisals/<slug:reference>/weights/swing/", criteria.weights_swing, name="weights-swing"
+    ),
+    path(
+        "appraisals/<slug:reference>/weights/pairwise/",
+        criteria.weights_pairwise,
+        name="weights-pairwise",
+    ),
+    path("appraisals/<slug:reference>/panels/", panels.panels, name="panels"),
+    path("appraisals/<slug:reference>/panels/<slug:key>/", panels.panel_edit, name="panel-edit"),
+    path("appraisals/<slug:reference>/risks/", risks.risks, name="risks"),
+    path("appraisals/<slug:reference>/risks/add/", risks.risk_form, name="risk-add"),
+    path("appraisals/<slug:reference>/risks/<int:pk>/", risks.risk_form, name="risk-edit"),
+    path(
+        "appraisals/<slug:reference>/risks/<int:pk>/delete/", risks.risk_delete, name="risk-delete"
+    ),
+    path("appraisals/<slug:reference>/finance/", finances.finances, name="finances"),
+    path(
+        "appraisals/<slug:reference>/finance/<slug:key>/",
+        finances.finance_edit,
+        name="finance-edit",
+    ),
+    path(
+        "appraisals/<slug:reference>/finance/<slug:key>/fill/",
+        finances.finance_fill,
+        name="finance-fill",
+    ),
+    # History and questions
+    path("appraisals/<slug:reference>/history/", history.history, name="history"),
+    path("appraisals/<slug:reference>/questions/", questions.questions, name="questions"),
+    path(
+        "appraisals/<slug:reference>/questions/<int:pk>/answer/",
+        questions.question_answer,
+        name="question-answer",
+    ),
+    # Import and export
+    path("appraisals/<slug:reference>/export.json", transfer.export_json, name="export-json"),
+    path("appraisals/<slug:reference>/export.xlsx", transfer.export_xlsx, name="export-xlsx"),
+    path(
+        "appraisals/<slug:reference>/scores.csv",
+        transfer.export_scores_csv,
+        name="export-scores-csv",
+    ),
+    path(
+        "appraisals/<slug:reference>/replace/", transfer.appraisal_replace, name="appraisal-replace"
+    ),
+    # Scoring and results
+    path(
+        "appraisals/<slug:reference>/panels/<slug:panel>/scoring/",
+        scoring.scoring,
+        name="scoring",
+    ),
+    path(
+        "appraisals/<slug:reference>/panels/<slug:panel>/scoring/<slug:option>/<slug:criterion>/",
+        scoring.score_cell,
+        name="score-cell",
+    ),
+    path("appraisals/<slug:reference>/results/", results.results, name="results"),
+    # Committee reports
+    path("appraisals/<slug:reference>/report/", reports.report, name="report"),
+    path("appraisals/<slug:reference>/report/render/", reports.report_render, name="report-render"),
+    path("appraisals/<slug:reference>/report/status/", reports.report_status, name="report-status"),
+    path("appraisals/<slug:reference>/report/draft.pdf", reports.report_draft, name="report-draft"),
+    path("appraisals/<slug:reference>/report/check/", reports.report_check, name="report-check"),
+    path("appraisals/<slug:reference>/report/issue/", reports.report_issue, name="report-issue"),
+    path("appraisals/<slug:reference>/versions/", reports.versions, name="versions"),
+    path(
+        "appraisals/<slug:reference>/versions/<int:number>.pdf",
+        reports.version_download,
+        name="version-download",
+    ),
 ]

@@ -1,15 +1,57 @@
+"""The appraisals people may see (home), and starting a new one."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django_tables2 import RequestConfig
 
-from ..access import is_officer, visible_appraisals
+from .. import actions
+from ..access import editable_authorities, is_officer, visible_appraisals
+from ..filters import AppraisalFilter
+from ..forms import ScopeForm
+from ..models import Authority, Service
 from ..tables import AppraisalTable
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    appraisals = visible_appraisals(request.user).select_related("lead_authority")
-    table = AppraisalTable(appraisals)
+    appraisals = (
+        visible_appraisals(request.user)
+        .select_related("lead_authority")
+        .prefetch_related("services")
+    )
+    filters = AppraisalFilter(request.GET, queryset=appraisals, request=request)
+    table = AppraisalTable(filters.qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
-        request, "appraisals/home.html", {"table": table, "can_start": is_officer(request.user)}
+        request,
+        "appraisals/home.html",
+        {"table": table, "filter": filters, "can_start": is_officer(request.user)},
     )
+
+
+def _services(form: ScopeForm) -> list[Service]:
+    """The services ticked plus any typed in, added to the list if new."""
+    typed = [Service.objects.get_or_create(name=n)[0] for n in form.cleaned_data["other_services"]]
+    return [*form.cleaned_data["services"], *typed]
+
+
+def appraisal_new(request: HttpRequest) -> HttpResponse:
+    if not is_officer(request.user):
+        raise PermissionDenied("Only officers start appraisals.")
+    leads = Authority.objects.filter(pk__in=editable_authorities(request.user))
+    form = ScopeForm(request.POST or None, lead_choices=leads)
+    if request.method == "POST" and form.is_valid():
+        changes = form.scope_changes()
+        appraisal = actions.create_appraisal(
+            user=request.user,
+            lead_authority=form.cleaned_data["lead_authority"],
+            title=changes.pop("title"),
+            reference=form.cleaned_data["reference"],
+            fields=changes,
+            partners=form.cleaned_data["partners"],
+            services=_services(form),
+        )
+        messages.success(request, f"Appraisal “{appraisal.title}” started.")
+        return redirect(appraisal)
+    return render(request, "appraisals/appraisal_new.html", {"form": form})

@@ -1,13 +1,195 @@
+"""The appraisal page (a task list) and its scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
+from .. import actions
 from ..access import can_edit, get_appraisal_for
+from ..forms import ScopeForm
+from ..models import Appraisal, Criterion, FinancialCase, Option, Panel, Risk, Score
+from ..templatetags.councilopts import url_if
+from .allow import allow
+from .lists import _services
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "Not started", "In progress", "Completed"
 
 
+def _count(queryset) -> Coalesce:
+    """A correlated COUNT(*) subquery on rows of this appraisal."""
+    counted = (
+        queryset.filter(appraisal=OuterRef("pk"))
+        .order_by()
+        .values("appraisal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _progress(appraisal: Appraisal) -> Appraisal:
+    """The counts the task list needs, in one query of correlated subqueries."""
+    candidates = Option.objects.filter(status=Option.Status.SHORTLISTED, baseline=False)
+    scored = Score.objects.filter(option__appraisal=OuterRef("pk")).exclude(
+        option__status=Option.Status.REJECTED
+    )
+    return Appraisal.objects.annotate(
+        n_services=Count("services", distinct=True),
+        n_options=_count(Option.objects),
+        n_candidates=_count(candidates),
+        n_baseline=_count(Option.objects.filter(baseline=True)),
+        n_scored_options=_count(Option.objects.exclude(status=Option.Status.REJECTED)),
+        n_criteria=_count(Criterion.objects),
+        n_weighted=_count(Criterion.objects.filter(weight__gt=0)),
+        n_panels=_count(Panel.objects),
+        n_scores=Coalesce(
+            Subquery(
+                scored.order_by().values("option__appraisal").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        n_risks=_count(Risk.objects),
+        n_cases=Coalesce(
+            Subquery(
+                FinancialCase.objects.filter(
+                    option__appraisal=OuterRef("pk"),
+                    option__status=Option.Status.SHORTLISTED,
+                    option__baseline=False,
+                )
+                .order_by()
+                .values("option__appraisal")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        n_versions=_count(appraisal.report_versions.model.objects),
+    ).get(pk=appraisal.pk)
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    url: str
+    status: str
+    hint: str = ""
+
+
+def _status(done: bool, started: bool) -> str:
+    return COMPLETED if done else IN_PROGRESS if started else NOT_STARTED
+
+
+def _tasks(appraisal: Appraisal, p: Appraisal) -> list[Task]:
+    ref = appraisal.reference
+    scope_done = bool(p.n_services and appraisal.committee_name and appraisal.meeting_date)
+    cells = p.n_panels * p.n_scored_options * p.n_criteria
+    options_done = p.n_candidates >= 2 and p.n_baseline == 1
+    return [
+        Task("Scope", reverse("appraisals:scope-edit", args=[ref]), _status(scope_done, True)),
+        Task(
+            "Options",
+            reverse("appraisals:options", args=[ref]),
+            _status(options_done, p.n_options > 0),
+            f"{p.n_candidates} short-listed" if p.n_options else "",
+        ),
+        Task(
+            "Criteria and weights",
+            reverse("appraisals:criteria", args=[ref]),
+            _status(p.n_criteria >= 2 and p.n_weighted > 0, p.n_criteria > 0),
+            f"{p.n_criteria} criteria" if p.n_criteria else "",
+        ),
+        Task(
+            "Panels and scoring",
+            reverse("appraisals:panels", args=[ref]),
+            _status(cells > 0 and p.n_scores >= cells, p.n_panels > 0),
+            f"{p.n_scores} of {cells} scores" if cells else "",
+        ),
+        Task("Risks", reverse("appraisals:risks", args=[ref]), _status(p.n_risks > 0, False)),
+        Task(
+            "Finance",
+            reverse("appraisals:finances", args=[ref]),
+            _status(p.n_candidates > 0 and p.n_cases >= p.n_candidates, p.n_cases > 0),
+        ),
+        Task(
+            "Committee report",
+            url_if("appraisals:report", ref),
+            _status(p.n_versions > 0, bool(appraisal.narrative)),
+        ),
+    ]
+
+
+@allow("GET")
 def appraisal(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
+    progress = _progress(appraisal)
     return render(
         request,
         "appraisals/appraisal.html",
-        {"appraisal": appraisal, "can_edit": can_edit(request.user, appraisal)},
+        {
+            "appraisal": appraisal,
+            "tasks": _tasks(appraisal, progress),
+            "progress": progress,
+            "can_edit": can_edit(request.user, appraisal),
+            "section": "tasks",
+            **_scope_summary(appraisal),
+        },
     )
+
+
+def _scope_summary(appraisal: Appraisal) -> dict[str, str]:
+    """The scope in words for the summary list (two queries: partners, services)."""
+    committee = ", ".join(
+        part
+        for part in (
+            appraisal.committee_name,
+            appraisal.meeting_date and f"{appraisal.meeting_date:%-d %B %Y}",
+            appraisal.agenda_item and f"agenda item {appraisal.agenda_item}",
+        )
+        if part
+    )
+    target = appraisal.savings_target or 0
+    year = appraisal.savings_target_year
+    return {
+        "partners_text": ", ".join(a.name for a in appraisal.partners.all()),
+        "services_text": ", ".join(s.name for s in appraisal.services.all()),
+        "committee_text": committee,
+        "savings_text": f"£{target:,.0f} a year" + (f" by year {year}" if year is not None else ""),
+        "scale_text": f"{appraisal.scale_min:g} to {appraisal.scale_max:g}",
+    }
+
+
+def scope_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    if request.method == "GET":
+        return render(request, "appraisals/scope.html", _scope_context(appraisal, None))
+    recorded = Score.objects.filter(panel__appraisal=appraisal).aggregate(
+        low=Min("score"), high=Max("score")
+    )
+    score_range = (recorded["low"], recorded["high"]) if recorded["low"] is not None else None
+    form = ScopeForm(request.POST, instance=appraisal, score_range=score_range)
+    if not form.is_valid():
+        return render(request, "appraisals/scope.html", _scope_context(appraisal, form))
+    appraisal.refresh_from_db()  # the form wrote its values onto the instance
+    actions.update_scope(
+        appraisal=appraisal,
+        user=request.user,
+        changes=form.scope_changes(),
+        partners=form.cleaned_data["partners"],
+        services=_services(form),
+    )
+    messages.success(request, "Scope saved.")
+    return redirect(appraisal)
+
+
+def _scope_context(appraisal: Appraisal, form: ScopeForm | None) -> dict:
+    form = form or ScopeForm(instance=appraisal)
+    return {"appraisal": appraisal, "form": form, "section": "tasks"}

@@ -1,5 +1,5 @@
 // Build-time asset pipeline: sass → CSS, and copies of the few scripts we serve ourselves.
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import * as sass from "sass";
 
 const out = "static/build";
@@ -16,5 +16,8 @@ const govuk = "node_modules/govuk-frontend/dist/govuk";
 cpSync(`${govuk}/govuk-frontend.min.js`, `${out}/govuk-frontend.min.js`);
 cpSync(`${govuk}/assets`, `${out}/assets`, { recursive: true });
 cpSync("node_modules/htmx.org/dist/htmx.min.js", `${out}/htmx.min.js`);
-cpSync("static/src/councilopts.js", `${out}/councilopts.js`);
+// Our own scripts: every static/src/*.js is served as it is (small, no bundling needed).
+for (const name of readdirSync("static/src").filter((n) => n.endsWith(".js"))) {
+  cpSync(`static/src/${name}`, `${out}/${name}`);
+}
 console.log(`built ${out}/councilopts.css (${css.css.length} bytes)`);

@@ -1,0 +1,758 @@
+"""Charts as SVG, computed on the server: the same markup on screen and in the PDF report.
+
+Pure geometry over a `results.Evaluation` (read by attribute, so any object with the same
+attributes will do): no database, no models. Each function returns a `Chart` holding the SVG
+(role="img" with a title and a description, presentation attributes only so the strict
+Content-Security-Policy allows it, fixed pixel size for WeasyPrint), a one-sentence text
+alternative and the data table the chart summarises. Every text is escaped before the SVG is
+marked safe. Colour is never the only cue: segments carry numbers or percentages, heat-map
+cells their band's initials, and the table holds every figure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .engine import risk_band
+from .explain import format_percent, format_value, join_names
+
+FONT = "Arial, Helvetica, sans-serif"
+INK = "#0b0c0c"  # GOV.UK text colour
+WHITE = "#ffffff"
+GRID = "#b1b4b6"
+WIDTH = 640
+
+# Dark enough for white text (contrast at least 4.5:1), ordered so neighbours differ in hue.
+SERIES = (
+    "#1d70b8",  # blue
+    "#b35900",  # orange
+    "#4c2c92",  # purple
+    "#00703c",  # green
+    "#912b88",  # pink
+    "#0b6e64",  # teal
+    "#d4351c",  # red
+    "#003078",  # navy
+    "#6f4b00",  # brown
+    "#505a5f",  # grey
+)
+# Rank 1 darkest; lighter ranks get dark text.
+RANKS = ("#003078", "#1d70b8", "#5694ca", "#9fc0e0", "#d2e2f1", "#dee0e2", "#f3f2f1")
+BANDS = {  # risk band: fill, short label
+    "low": ("#cce2d8", "L"),
+    "medium": ("#fff7bf", "M"),
+    "high": ("#ffbf47", "H"),
+    "very high": ("#d4351c", "VH"),
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    description: str  # the text alternative: a sentence on what the chart shows
+    svg: str  # complete, escaped <svg> markup (a SafeString)
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()  # which table columns hold figures (right-aligned)
+
+    def _numeric(self) -> tuple[bool, ...]:
+        return self.numeric + (False,) * (len(self.headers) - len(self.numeric))
+
+    @property
+    def header_cells(self) -> tuple[tuple[str, bool], ...]:
+        """(header, holds figures) for each column of the data table."""
+        return tuple(zip(self.headers, self._numeric(), strict=False))
+
+    @property
+    def body_rows(self) -> tuple[tuple[tuple[str, bool], ...], ...]:
+        """Each row of the data table as (value, holds figures) cells."""
+        return tuple(tuple(zip(row, self._numeric(), strict=False)) for row in self.rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Small SVG helpers: every attribute value and every text goes through escape().
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def ink_on(fill: str) -> str:
+    """Black or white text, whichever reads better on `fill`."""
+    return WHITE if contrast(fill, WHITE) >= contrast(fill, INK) else INK
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    parts = []
+    for name, value in attrs.items():
+        if value is None:
+            continue
+        if isinstance(value, float):
+            value = f"{value:.1f}".rstrip("0").rstrip(".")
+        parts.append(f' {name.rstrip("_").replace("_", "-")}="{escape(value)}"')
+    return "".join(parts)
+
+
+def _el(tag: str, content: str = "", **attrs: Any) -> str:
+    """An element; `content` must already be markup (escape text with _text)."""
+    if not content:
+        return f"<{tag}{_attrs(attrs)}/>"
+    return f"<{tag}{_attrs(attrs)}>{content}</{tag}>"
+
+
+def _text(x: float, y: float, text: str, *, size: int = 13, **attrs: Any) -> str:
+    attrs.setdefault("fill", INK)
+    return _el("text", escape(text), x=x, y=y, font_family=FONT, font_size=size, **attrs)
+
+
+def _clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _svg(chart_id: str, title: str, description: str, height: float, body: Iterable[str]) -> str:
+    height = round(height)
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="app-chart__svg"'
+        f' width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}"'
+        f' aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">'
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
+    )
+    return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every text escaped above
+
+
+def _hatch(chart_id: str) -> str:
+    """A light diagonal hatch laid over the second round of colours (more series than hues)."""
+    return _el(
+        "defs",
+        _el(
+            "pattern",
+            _el("rect", width=2, height=6, fill=WHITE, fill_opacity="0.45"),
+            id=f"{chart_id}-hatch",
+            width=6,
+            height=6,
+            patternUnits="userSpaceOnUse",
+            patternTransform="rotate(45)",
+        ),
+    )
+
+
+def _message(chart_id: str, title: str, description: str) -> Chart:
+    """A chart with nothing to draw yet: says so in the picture, the text and the table."""
+    svg = _svg(
+        chart_id,
+        title,
+        description,
+        60,
+        [
+            _el("rect", x=0.5, y=0.5, width=WIDTH - 1, height=59, fill=WHITE, stroke=GRID),
+            _text(16, 35, description, size=14),
+        ],
+    )
+    return Chart(title, description, svg, (), ())
+
+
+def _label_lines(name: str, width: int = 26) -> list[str]:
+    """An option's name in at most two lines of about `width` characters."""
+    words, lines, line = name.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 2:
+        lines = [lines[0], _clip(" ".join(lines[1:]), width)]
+    return [_clip(line, width) for line in lines]
+
+
+def _option_label(x: float, y: float, name: str) -> str:
+    lines = _label_lines(name)
+    top = y - 8 * (len(lines) - 1)
+    return "".join(
+        _text(x, top + 16 * i, line, text_anchor="end", dominant_baseline="middle")
+        for i, line in enumerate(lines)
+    )
+
+
+def _x_axis(x0: float, x1: float, y: float, ticks: Sequence[tuple[float, str]], top: float) -> str:
+    parts = [_el("line", x1=x0, y1=y, x2=x1, y2=y, stroke=INK)]
+    for value, label in ticks:
+        x = x0 + (x1 - x0) * value
+        parts.append(_el("line", x1=x, y1=top, x2=x, y2=y, stroke=GRID, stroke_dasharray="2 3"))
+        parts.append(_el("line", x1=x, y1=y, x2=x, y2=y + 5, stroke=INK))
+        parts.append(_text(x, y + 18, label, size=12, text_anchor="middle"))
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Weighted value split by criterion
+
+
+def _charted_options(result: Any) -> list[Any]:
+    """Ranked options by rank, then unranked candidates (provisional), then the baseline."""
+    ranked = list(result.ranking)
+    keys = {o.key for o in ranked}
+    waiting = [o for o in result.options if o.candidate and o.key not in keys]
+    baseline = [o for o in result.options if o.baseline]
+    return ranked + waiting + baseline
+
+
+def contribution_chart(evaluation: Any) -> Chart:
+    """Horizontal stacked bars: each option's weighted value, one segment per criterion."""
+    chart_id, title = "chart-contribution", "Weighted value of each option, by criterion"
+    result = evaluation.result
+    options = _charted_options(result)
+    criteria = list(result.weights)
+    names = result.criterion_names
+    if not options or not criteria:
+        return _message(chart_id, title, "There are no scored options to chart yet.")
+
+    top, bar, gap, left, right = 16, 26, 18, 210, WIDTH - 60
+    scale = (right - left) / 100.0
+    body = [_hatch(chart_id)]
+    for i, option in enumerate(options):
+        y = top + i * (bar + gap)
+        body.append(_option_label(left - 10, y + bar / 2, _name(result, option)))
+        x = left
+        for c, key in enumerate(criteria):
+            share = option.contributions.get(key)
+            if not share:
+                continue
+            w = share * scale
+            fill = SERIES[c % len(SERIES)]
+            body.append(
+                _el("rect", x=x, y=y, width=w, height=bar, fill=fill, stroke=WHITE, stroke_width=1)
+            )
+            if c >= len(SERIES):
+                body.append(
+                    _el("rect", x=x, y=y, width=w, height=bar, fill=f"url(#{chart_id}-hatch)")
+                )
+            if w >= 18:
+                body.append(
+                    _text(
+                        x + w / 2,
+                        y + bar / 2 + 1,
+                        str(c + 1),
+                        size=12,
+                        fill=ink_on(fill),
+                        text_anchor="middle",
+                        dominant_baseline="middle",
+                    )
+                )
+            x += w
+        value = format_value(option.value) if option.value is not None else "provisional"
+        body.append(_text(x + 6, y + bar / 2 + 1, value, size=12, dominant_baseline="middle"))
+    axis_y = top + len(options) * (bar + gap) - gap / 2
+    ticks = [(v / 100, str(v)) for v in range(0, 101, 20)]
+    body.append(_x_axis(left, right, axis_y, ticks, top - 6))
+    body.append(
+        _text(
+            (left + right) / 2,
+            axis_y + 36,
+            "Weighted value (0 to 100)",
+            size=12,
+            text_anchor="middle",
+        )
+    )
+
+    # Legend: number, swatch and name, two columns.
+    legend_top = axis_y + 58
+    col_width = (WIDTH - 20) / 2
+    for c, key in enumerate(criteria):
+        lx = 10 + (c % 2) * col_width
+        ly = legend_top + (c // 2) * 22
+        fill = SERIES[c % len(SERIES)]
+        body.append(_el("rect", x=lx, y=ly, width=18, height=16, fill=fill))
+        if c >= len(SERIES):
+            body.append(
+                _el("rect", x=lx, y=ly, width=18, height=16, fill=f"url(#{chart_id}-hatch)")
+            )
+        body.append(
+            _text(
+                lx + 9,
+                ly + 9,
+                str(c + 1),
+                size=10,
+                fill=ink_on(fill),
+                text_anchor="middle",
+                dominant_baseline="middle",
+            )
+        )
+        body.append(
+            _text(lx + 26, ly + 9, _clip(names[key], 40), size=12, dominant_baseline="middle")
+        )
+    height = legend_top + ((len(criteria) + 1) // 2) * 22 + 6
+
+    description = _contribution_description(result, options, criteria)
+    headers = (
+        "Option",
+        *(f"{c + 1}. {names[k]}" for c, k in enumerate(criteria)),
+        "Weighted value",
+    )
+    rows = tuple(
+        (
+            _name(result, o),
+            *(
+                format_value(o.contributions[k]) if k in o.contributions else "not scored"
+                for k in criteria
+            ),
+            format_value(o.value) if o.value is not None else "Provisional",
+        )
+        for o in options
+    )
+    numeric = (False, *(True for _ in criteria), True)
+    return Chart(
+        title, description, _svg(chart_id, title, description, height, body), headers, rows, numeric
+    )
+
+
+def _name(result: Any, option: Any) -> str:
+    name = result.option_names.get(option.key, option.name)
+    return f"{name} (baseline)" if option.baseline else name
+
+
+def _contribution_description(result: Any, options: list[Any], criteria: list[str]) -> str:
+    text = (
+        f"Bars show each option's weighted value out of 100, split into the contribution of "
+        f"each of the {len(criteria)} criteria."
+    )
+    leader = next((o for o in options if o.key == result.leader), None)
+    if leader is not None and leader.contributions:
+        most = max(leader.contributions, key=lambda k: leader.contributions[k])
+        text += (
+            f" {result.option_names[leader.key]} has the highest value, "
+            f"{format_value(leader.value)}, to which {result.criterion_names[most]} "
+            f"contributes most ({format_value(leader.contributions[most])})."
+        )
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Rank acceptability
+
+
+def acceptability_chart(evaluation: Any) -> Chart:
+    """Stacked bars, one per ranked option: the share of simulations at rank 1, 2, …"""
+    chart_id, title = "chart-acceptability", "How often each option takes each rank"
+    result = evaluation.result
+    ra = result.rank_acceptability
+    if ra is None or not ra.options:
+        return _message(
+            chart_id, title, "No option can be ranked yet, so there is nothing to simulate."
+        )
+    keys = [o.key for o in result.ranking if o.key in ra.options] or list(ra.options)
+    ranks = max(len(shares) for shares in ra.options.values())
+    colours = [RANKS[min(r, len(RANKS) - 1)] for r in range(ranks)]
+
+    top, bar, gap, left, right = 16, 26, 18, 210, WIDTH - 20
+    body = []
+    for i, key in enumerate(keys):
+        y = top + i * (bar + gap)
+        body.append(_option_label(left - 10, y + bar / 2, result.option_names[key]))
+        x = left
+        for r, share in enumerate(ra.options[key]):
+            if share <= 0:
+                continue
+            w = share * (right - left)
+            body.append(
+                _el(
+                    "rect",
+                    x=x,
+                    y=y,
+                    width=w,
+                    height=bar,
+                    fill=colours[r],
+                    stroke=WHITE,
+                    stroke_width=1,
+                )
+            )
+            label = format_percent(share).replace(" %", "%")
+            if w >= 8 * len(label) + 6:
+                body.append(
+                    _text(
+                        x + w / 2,
+                        y + bar / 2 + 1,
+                        label,
+                        size=12,
+                        fill=ink_on(colours[r]),
+                        text_anchor="middle",
+                        dominant_baseline="middle",
+                    )
+                )
+            x += w
+    axis_y = top + len(keys) * (bar + gap) - gap / 2
+    ticks = [(v / 100, f"{v}%") for v in range(0, 101, 25)]
+    body.append(_x_axis(left, right, axis_y, ticks, top - 6))
+    body.append(
+        _text(
+            (left + right) / 2,
+            axis_y + 36,
+            f"Share of {ra.samples:,} simulations",
+            size=12,
+            text_anchor="middle",
+        )
+    )
+    legend_top = axis_y + 52
+    for r in range(ranks):
+        lx = 10 + (r % 5) * 124
+        ly = legend_top + (r // 5) * 22
+        body.append(_el("rect", x=lx, y=ly, width=18, height=16, fill=colours[r], stroke=GRID))
+        body.append(_text(lx + 26, ly + 9, f"Rank {r + 1}", size=12, dominant_baseline="middle"))
+    height = legend_top + ((ranks + 4) // 5) * 22 + 6
+
+    leader = result.leader if result.leader in ra.options else keys[0]
+    description = (
+        f"Bars show, for each option, the share of {ra.samples:,} simulations with the weights "
+        f"and scores varied in which it takes each rank. {result.option_names[leader]} ranks "
+        f"first in {format_percent(ra.options[leader][0])} of them."
+    )
+    headers = ("Option", *(f"Rank {r + 1}" for r in range(ranks)))
+    rows = tuple(
+        (result.option_names[k], *(format_percent(s) for s in ra.options[k])) for k in keys
+    )
+    return Chart(
+        title,
+        description,
+        _svg(chart_id, title, description, height, body),
+        headers,
+        rows,
+        (False, *(True for _ in range(ranks))),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Value for money: weighted value against central NPV
+
+
+def money(value: float) -> str:
+    """£1,234,567 with a proper minus sign."""
+    rounded = round(value)
+    return f"{'−' if rounded < 0 else ''}£{abs(rounded):,}"
+
+
+def money_short(value: float) -> str:
+    """Axis labels: £1.2m, £250k, −£50k, £0."""
+    sign, v = ("−" if value < 0 else ""), abs(value)
+    if v >= 1e6:
+        text = f"{v / 1e6:.1f}".rstrip("0").rstrip(".") + "m"
+    elif v >= 1e3:
+        text = f"{v / 1e3:.0f}k"
+    else:
+        text = f"{v:.0f}"
+    return f"{sign}£{text}"
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high] (1, 2, 2.5 or 5 times a power of ten apart)."""
+    if high <= low:
+        high = low + 1000.0  # a flat line of pounds still gets an axis
+    raw = (high - low) / count
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = (low // step) * step
+    ticks = []
+    t = start
+    while t < high + step * 0.999:
+        ticks.append(round(t, 6))
+        t += step
+    return ticks
+
+
+def value_for_money_chart(evaluation: Any) -> Chart:
+    """A scatter of options: weighted value across, central net present value up."""
+    chart_id, title = "chart-value-for-money", "Value for money: weighted value against central NPV"
+    result = evaluation.result
+    points = [
+        (o, evaluation.finance[o.key])
+        for o in _charted_options(result)
+        if o.value is not None and o.key in evaluation.finance
+    ]
+    if not points:
+        return _message(
+            chart_id, title, "No option has both a complete score and a financial case yet."
+        )
+    left, right, top, bottom = 90, WIDTH - 30, 20, 340
+    npvs = [f.npv_central for _, f in points]
+    ticks = nice_ticks(min(0.0, *npvs), max(0.0, *npvs))
+    y_low, y_high = ticks[0], ticks[-1]
+
+    def px(value: float) -> float:
+        return left + (right - left) * value / 100.0
+
+    def py(npv: float) -> float:
+        return bottom - (bottom - top) * (npv - y_low) / (y_high - y_low)
+
+    body = [
+        _el("rect", x=left, y=top, width=right - left, height=bottom - top, fill=WHITE, stroke=GRID)
+    ]
+    for t in ticks:
+        y = py(t)
+        body.append(
+            _el(
+                "line",
+                x1=left,
+                y1=y,
+                x2=right,
+                y2=y,
+                stroke=INK if t == 0 else GRID,
+                stroke_dasharray=None if t == 0 else "2 3",
+            )
+        )
+        body.append(
+            _text(
+                left - 8, y, money_short(t), size=12, text_anchor="end", dominant_baseline="middle"
+            )
+        )
+    body.append(_x_axis(left, right, bottom, [(v / 100, str(v)) for v in range(0, 101, 20)], top))
+    body.append(
+        _text(
+            (left + right) / 2,
+            bottom + 36,
+            "Weighted value (0 to 100)",
+            size=12,
+            text_anchor="middle",
+        )
+    )
+    body.append(
+        _text(
+            16,
+            (top + bottom) / 2,
+            "Central NPV",
+            size=12,
+            text_anchor="middle",
+            transform=f"rotate(-90 16 {(top + bottom) / 2:.1f})",
+        )
+    )
+    for n, (option, fin) in enumerate(points, start=1):
+        x, y = px(option.value), py(fin.npv_central)
+        fill = SERIES[(n - 1) % len(SERIES)]
+        body.append(_el("circle", cx=x, cy=y, r=10, fill=fill, stroke=WHITE, stroke_width=1.5))
+        body.append(
+            _text(
+                x,
+                y + 1,
+                str(n),
+                size=11,
+                fill=ink_on(fill),
+                text_anchor="middle",
+                dominant_baseline="middle",
+            )
+        )
+        label = _clip(_name(result, option), 28)
+        anchor_right = x + 16 + 7 * len(label) <= WIDTH
+        body.append(
+            _text(
+                x + 16 if anchor_right else x - 16,
+                y + 1,
+                label,
+                size=12,
+                text_anchor="start" if anchor_right else "end",
+                dominant_baseline="middle",
+            )
+        )
+    height = bottom + 50
+
+    best_value = max(points, key=lambda p: p[0].value)[0]
+    best_npv = max(points, key=lambda p: p[1].npv_central)
+    description = (
+        f"Each numbered point is an option, placed by its weighted value (across, 0 to 100) and "
+        f"its central net present value (up). {_name(result, best_value)} has the highest "
+        f"weighted value; {_name(result, best_npv[0])} the highest central NPV, "
+        f"{money(best_npv[1].npv_central)}."
+    )
+    headers = ("Point", "Option", "Weighted value", "NPV low", "NPV central", "NPV high")
+    rows = tuple(
+        (
+            str(n),
+            _name(result, o),
+            format_value(o.value),
+            money(f.npv_low),
+            money(f.npv_central),
+            money(f.npv_high),
+        )
+        for n, (o, f) in enumerate(points, start=1)
+    )
+    return Chart(
+        title,
+        description,
+        _svg(chart_id, title, description, height, body),
+        headers,
+        rows,
+        (True, False, True, True, True, True),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Risk heat map
+
+
+def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
+    """The 5 × 5 likelihood × impact matrix, each cell banded and holding its risks' labels."""
+    when = "after controls" if residual else "before controls"
+    chart_id = f"chart-risk-{'after' if residual else 'before'}"
+    title = f"Risk heat map {when}"
+    cutoffs = tuple(getattr(evaluation, "risk_cutoffs", (4, 9, 16)))
+    risks = list(evaluation.risks)
+    placed: dict[tuple[int, int], list[str]] = {}
+    for n, risk in enumerate(risks, start=1):
+        at = (
+            (risk.residual_likelihood, risk.residual_impact)
+            if residual
+            else (risk.likelihood, risk.impact)
+        )
+        placed.setdefault(at, []).append(f"R{n}")
+
+    left, top, cell = 110, 16, 86
+    body = []
+    for likelihood in range(5, 0, -1):
+        y = top + (5 - likelihood) * cell
+        body.append(
+            _text(
+                left - 10,
+                y + cell / 2,
+                str(likelihood),
+                size=13,
+                text_anchor="end",
+                dominant_baseline="middle",
+            )
+        )
+        for impact in range(1, 6):
+            x = left + (impact - 1) * cell
+            band = risk_band(likelihood * impact, cutoffs)
+            fill, short = BANDS[band]
+            ink = ink_on(fill)
+            body.append(
+                _el(
+                    "rect",
+                    x=x,
+                    y=y,
+                    width=cell,
+                    height=cell,
+                    fill=fill,
+                    stroke=WHITE,
+                    stroke_width=2,
+                )
+            )
+            body.append(_text(x + 6, y + 15, short, size=11, fill=ink))
+            labels = placed.get((likelihood, impact), [])
+            for i, line in enumerate(_label_rows(labels)):
+                body.append(
+                    _text(
+                        x + cell / 2,
+                        y + 38 + 16 * i,
+                        line,
+                        size=13,
+                        fill=ink,
+                        text_anchor="middle",
+                        font_weight="bold",
+                    )
+                )
+    for impact in range(1, 6):
+        body.append(
+            _text(
+                left + (impact - 0.5) * cell,
+                top + 5 * cell + 18,
+                str(impact),
+                size=13,
+                text_anchor="middle",
+            )
+        )
+    body.append(
+        _text(left + 2.5 * cell, top + 5 * cell + 40, "Impact", size=13, text_anchor="middle")
+    )
+    mid = top + 2.5 * cell
+    body.append(
+        _text(
+            40,
+            mid,
+            "Likelihood",
+            size=13,
+            text_anchor="middle",
+            transform=f"rotate(-90 40 {mid:.1f})",
+        )
+    )
+    # Legend, right of the grid.
+    lx = left + 5 * cell + 24
+    body.append(_text(lx, top + 10, "Band", size=13, font_weight="bold"))
+    for i, (band, (fill, short)) in enumerate(BANDS.items()):
+        ly = top + 24 + i * 26
+        body.append(_el("rect", x=lx, y=ly, width=28, height=20, fill=fill, stroke=GRID))
+        body.append(
+            _text(
+                lx + 14,
+                ly + 11,
+                short,
+                size=11,
+                fill=ink_on(fill),
+                text_anchor="middle",
+                dominant_baseline="middle",
+            )
+        )
+        body.append(_text(lx + 36, ly + 11, band.capitalize(), size=12, dominant_baseline="middle"))
+    height = top + 5 * cell + 56
+
+    counts = {band: 0 for band in BANDS}
+    rows = []
+    for n, risk in enumerate(risks, start=1):
+        rating = risk.after if residual else risk.before
+        lk, im = (
+            (risk.residual_likelihood, risk.residual_impact)
+            if residual
+            else (risk.likelihood, risk.impact)
+        )
+        counts[rating.band] += 1
+        rows.append(
+            (
+                f"R{n}",
+                risk.risk,
+                risk.option_name,
+                str(lk),
+                str(im),
+                str(rating.score),
+                rating.band.capitalize(),
+            )
+        )
+    if risks:
+        parts = [f"{count} {band}" for band, count in counts.items() if count]
+        description = (
+            f"A 5 by 5 grid of likelihood (up) against impact (across) {when}, each cell "
+            f"labelled with its risks: {len(risks)} risk{'s' if len(risks) != 1 else ''}, "
+            f"{join_names(parts)}."
+        )
+    else:
+        description = f"A 5 by 5 grid of likelihood against impact {when}: no risks recorded yet."
+    headers = ("Label", "Risk", "Applies to", "Likelihood", "Impact", "Rating", "Band")
+    return Chart(
+        title,
+        description,
+        _svg(chart_id, title, description, height, body),
+        headers,
+        tuple(rows),
+        (False, False, False, True, True, True, False),
+    )
+
+
+def _label_rows(labels: Sequence[str]) -> list[str]:
+    """Risk labels in a cell: three a line, at most three lines (then "+n more")."""
+    lines = [" ".join(labels[i : i + 3]) for i in range(0, len(labels), 3)]
+    if len(lines) > 3:
+        shown = 6
+        lines = lines[:2] + [f"+{len(labels) - shown} more"]
+    return lines

@@ -1,0 +1,118 @@
+"""Forms of the committee report: the header block and the narrative. They validate and
+normalise only; `actions.update_report_text` applies what they clean."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .models import Appraisal
+from .reports import NARRATIVE_SECTIONS
+
+NARRATIVE_MAX = 20_000  # characters a section: several pages of a council paper
+SCHEDULE_12A_PARAGRAPHS = [(str(n), f"Paragraph {n}") for n in range(1, 8)]
+
+
+class ReportForm(forms.Form):
+    """The header block (committee, meeting, status, people) and every narrative section."""
+
+    committee_name = forms.CharField(label="Committee", max_length=200, required=False)
+    meeting_date = forms.DateField(
+        label="Date of meeting",
+        required=False,
+        input_formats=["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"],
+        help_text="For example, 31/10/2011",
+        widget=forms.DateInput(format="%d/%m/%Y"),
+    )
+    agenda_item = forms.CharField(label="Agenda item", max_length=20, required=False)
+    report_purpose = forms.ChoiceField(
+        label="Decision or information",
+        choices=Appraisal.ReportPurpose.choices,
+        widget=forms.RadioSelect,
+    )
+    report_status = forms.ChoiceField(
+        label="Status",
+        choices=Appraisal.ReportStatus.choices,
+        widget=forms.RadioSelect,
+        help_text="Exempt reports are not published (Local Government Act 1972, Schedule 12A).",
+    )
+    exempt_paragraph = forms.ChoiceField(
+        label="Exempt under Schedule 12A",
+        choices=[("", "Not exempt"), *SCHEDULE_12A_PARAGRAPHS],
+        required=False,
+    )
+    report_author = forms.CharField(label="Report author", max_length=200, required=False)
+    portfolio_holder = forms.CharField(label="Portfolio holder", max_length=200, required=False)
+    officers_consulted = forms.CharField(
+        label="Officers consulted",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    wards_affected = forms.CharField(label="Wards affected", max_length=300, required=False)
+    key_decision = forms.BooleanField(label="This is a key decision", required=False)
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for section in NARRATIVE_SECTIONS:
+            self.fields[f"narrative_{section.key}"] = forms.CharField(
+                label=section.title,
+                help_text=section.hint,
+                required=False,
+                max_length=NARRATIVE_MAX,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+
+    @classmethod
+    def initial_for(cls, appraisal: Appraisal, fingerprint: str) -> dict:
+        initial = {
+            "committee_name": appraisal.committee_name,
+            "meeting_date": appraisal.meeting_date,
+            "agenda_item": appraisal.agenda_item,
+            "report_purpose": appraisal.report_purpose,
+            "report_status": appraisal.report_status,
+            "exempt_paragraph": appraisal.exempt_paragraph,
+            "report_author": appraisal.report_author,
+            "portfolio_holder": appraisal.portfolio_holder,
+            "officers_consulted": appraisal.officers_consulted,
+            "wards_affected": appraisal.wards_affected,
+            "key_decision": appraisal.key_decision,
+            "fingerprint": fingerprint,
+        }
+        narrative = appraisal.narrative or {}
+        for section in NARRATIVE_SECTIONS:
+            initial[f"narrative_{section.key}"] = narrative.get(section.key, "")
+        return initial
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("report_status") == Appraisal.ReportStatus.EXEMPT and not data.get(
+            "exempt_paragraph"
+        ):
+            self.add_error(
+                "exempt_paragraph",
+                "Select the paragraph of Schedule 12A that makes the report exempt",
+            )
+        return data
+
+    def header(self) -> dict:
+        names = (
+            "committee_name",
+            "meeting_date",
+            "agenda_item",
+            "report_purpose",
+            "report_status",
+            "exempt_paragraph",
+            "report_author",
+            "portfolio_holder",
+            "officers_consulted",
+            "wards_affected",
+            "key_decision",
+        )
+        return {name: self.cleaned_data[name] for name in names}
+
+    def narrative(self) -> dict[str, str]:
+        return {s.key: self.cleaned_data[f"narrative_{s.key}"] for s in NARRATIVE_SECTIONS}
+
+    def narrative_fields(self) -> list[forms.BoundField]:
+        return [self[f"narrative_{s.key}"] for s in NARRATIVE_SECTIONS]

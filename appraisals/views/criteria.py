@@ -1,0 +1,209 @@
+"""Criteria (from the library or the officer's own) and their weights: direct, swing, pairwise."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .. import actions, engine
+from ..access import can_edit, get_appraisal_for
+from ..forms import (
+    CriterionForm,
+    DirectWeightsForm,
+    LibraryPickForm,
+    PairwiseForm,
+    SwingWeightsForm,
+)
+from ..models import Appraisal, Criterion, LibraryCriterion
+from .allow import allow
+
+
+def _criterion(appraisal: Appraisal, key: str) -> Criterion:
+    try:
+        return appraisal.criteria.get(key=key)
+    except Criterion.DoesNotExist:
+        raise Http404("No such criterion") from None
+
+
+def _library() -> list[LibraryCriterion]:
+    return list(LibraryCriterion.objects.select_related("criteria_set"))
+
+
+def _criteria_url(appraisal: Appraisal) -> str:
+    return reverse("appraisals:criteria", args=[appraisal.reference])
+
+
+def weight_rows(appraisal: Appraisal, criteria: list[Criterion]) -> dict:
+    """Each criterion with its normalised weight under the appraisal's method, and for a
+    pairwise matrix the consistency; computed by the engine, never in the template."""
+    consistency = None
+    method = appraisal.weighting_method
+    matrix = appraisal.pairwise_matrix
+    if method == Appraisal.Weighting.PAIRWISE and matrix and len(matrix) == len(criteria):
+        result = engine.pairwise_weights(matrix, [c.key for c in criteria])
+        shares, consistency = result.weights, result.consistency
+    elif method == Appraisal.Weighting.SWING:
+        shares = engine.swing_weights({c.key: c.weight for c in criteria})
+    else:
+        raw = engine.normalise_weights([c.weight for c in criteria]).tolist()
+        shares = dict(zip((c.key for c in criteria), raw, strict=True))
+    return {
+        "rows": [(c, shares.get(c.key)) for c in criteria],
+        "consistency": consistency,
+        "worst": _worst_in_words(consistency, criteria),
+    }
+
+
+def _worst_in_words(consistency, criteria: list[Criterion]) -> str:
+    if consistency is None or consistency.worst is None:
+        return ""
+    names = {c.key: c.name for c in criteria}
+    a, b = (names[k] for k in consistency.worst)
+    return (
+        f"You judged {a} {consistency.worst_judgement:g} times as important as {b}, but "
+        f"your other judgements imply about {consistency.worst_implied:.1f} times. "
+        "Changing this judgement would do most to make the comparisons consistent."
+    )
+
+
+@allow("GET")
+def criteria(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference)
+    rows = list(appraisal.criteria.all())
+    editable = can_edit(request.user, appraisal)
+    taken = {c.name.casefold() for c in rows}
+    library = [c for c in _library() if c.name.casefold() not in taken] if editable else []
+    return render(
+        request,
+        "appraisals/criteria.html",
+        {
+            "appraisal": appraisal,
+            "weights": weight_rows(appraisal, rows),
+            "library_form": LibraryPickForm(library=library),
+            "library": library,
+            "can_edit": editable,
+            "section": "tasks",
+        },
+    )
+
+
+@allow("POST")
+def criteria_from_library(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    form = LibraryPickForm(request.POST, library=_library())
+    if not form.is_valid():
+        messages.error(request, "Select at least one criterion from the library.")
+        return redirect(_criteria_url(appraisal) + "#library")
+    added = actions.add_criteria_from_library(
+        appraisal=appraisal,
+        user=request.user,
+        library_criteria=form.cleaned_data["library_criteria"],
+    )
+    messages.success(request, f"{len(added)} criteria added from the library.")
+    return redirect(_criteria_url(appraisal))
+
+
+def criterion_add(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    form = CriterionForm(request.POST or None, initial={"weight": 1})
+    if request.method == "POST" and form.is_valid():
+        criterion = actions.add_criterion(
+            appraisal=appraisal, user=request.user, fields=form.cleaned_data
+        )
+        messages.success(request, f"Criterion “{criterion.name}” added.")
+        return redirect(_criteria_url(appraisal))
+    return render(
+        request,
+        "appraisals/criterion_form.html",
+        {"appraisal": appraisal, "form": form, "criterion": None, "section": "tasks"},
+    )
+
+
+def criterion_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    criterion = _criterion(appraisal, key)
+    form = CriterionForm(request.POST or None, instance=Criterion(pk=criterion.pk))
+    if request.method == "GET":
+        form = CriterionForm(instance=criterion)
+    elif form.is_valid():
+        actions.edit_criterion(
+            appraisal=appraisal, user=request.user, criterion=criterion, fields=form.cleaned_data
+        )
+        messages.success(request, f"Criterion “{form.cleaned_data['name']}” saved.")
+        return redirect(_criteria_url(appraisal))
+    return render(
+        request,
+        "appraisals/criterion_form.html",
+        {"appraisal": appraisal, "form": form, "criterion": criterion, "section": "tasks"},
+    )
+
+
+def _weights_page(request, appraisal, criteria, form, template: str) -> HttpResponse:
+    weights = weight_rows(appraisal, criteria)
+    shares = dict(weights["rows"])
+    fields = {name.split("_", 1)[1]: [] for name in form.fields}  # {criterion key: fields}
+    for name in form.fields:
+        fields.setdefault(name.split("_", 1)[1], []).append(form[name])
+    rows = [(c, fields.get(c.key, []), shares.get(c)) for c in criteria]
+    return render(
+        request,
+        template,
+        {
+            "appraisal": appraisal,
+            "form": form,
+            "weights": weights,
+            "rows": rows,
+            "section": "tasks",
+        },
+    )
+
+
+def weights(request: HttpRequest, reference: str) -> HttpResponse:
+    """Direct entry: one number per criterion, shown as a share of 100% as it is typed."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    criteria = list(appraisal.criteria.all())
+    initial = {f"weight_{c.key}": f"{c.weight:g}" for c in criteria}
+    form = DirectWeightsForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.set_weights(
+            appraisal=appraisal, user=request.user, method="direct", weights=form.weights()
+        )
+        messages.success(request, "Weights saved.")
+        return redirect(reverse("appraisals:weights", args=[reference]))
+    return _weights_page(request, appraisal, criteria, form, "appraisals/weights.html")
+
+
+def weights_swing(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    criteria = list(appraisal.criteria.all())
+    order = engine.swing_order({c.key: c.weight for c in criteria})
+    top = max((c.weight for c in criteria), default=0) or 1
+    # Start from the current raw weights, the largest as 100 points.
+    initial = {}
+    for c in criteria:
+        initial[f"rank_{c.key}"] = order.index(c.key) + 1
+        initial[f"points_{c.key}"] = f"{100 * c.weight / top:.4g}"
+    form = SwingWeightsForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.set_weights(
+            appraisal=appraisal, user=request.user, method="swing", weights=form.points()
+        )
+        messages.success(request, "Swing weights saved.")
+        return redirect(reverse("appraisals:weights-swing", args=[reference]))
+    return _weights_page(request, appraisal, criteria, form, "appraisals/weights_swing.html")
+
+
+def weights_pairwise(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    criteria = list(appraisal.criteria.all())
+    initial = PairwiseForm.initial_from(criteria, appraisal.pairwise_matrix)
+    form = PairwiseForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.set_weights(
+            appraisal=appraisal, user=request.user, method="pairwise", matrix=form.matrix()
+        )
+        messages.success(request, "Pairwise comparisons saved.")
+        return redirect(reverse("appraisals:weights-pairwise", args=[reference]))
+    return _weights_page(request, appraisal, criteria, form, "appraisals/weights_pairwise.html")

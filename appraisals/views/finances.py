@@ -1,0 +1,166 @@
+"""Each option's financial case: a yearly table, partner shares, NPV and payback beside it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .. import actions, finance
+from ..access import can_edit, get_appraisal_for
+from ..forms import (
+    FLOW_FIELDS,
+    FillFinanceForm,
+    FinanceSettingsForm,
+    FinancialCaseForm,
+)
+from ..models import Appraisal, Authority, FinancialCase, Option
+from .allow import allow
+
+
+def _option(appraisal: Appraisal, key: str) -> Option:
+    try:
+        return appraisal.options.select_related("financial_case").get(key=key)
+    except Option.DoesNotExist:
+        raise Http404("No such option") from None
+
+
+def _case(option: Option) -> FinancialCase | None:
+    try:
+        return option.financial_case
+    except FinancialCase.DoesNotExist:
+        return None
+
+
+def evaluate_case(appraisal: Appraisal, case: FinancialCase | None) -> finance.FinanceResult | None:
+    """NPVs and payback from the finance module (shares are read from the case's rows)."""
+    if case is None or not case.savings_central:
+        return None
+    inp = finance.FinanceIn(
+        costs=tuple(case.costs),
+        savings_low=tuple(case.savings_low or case.savings_central),
+        savings_central=tuple(case.savings_central),
+        savings_high=tuple(case.savings_high or case.savings_central),
+        partner_shares={s.authority.name: s.share for s in case.partner_shares.all()},
+        discount_rate=appraisal.discount_rate,
+        optimism_bias=appraisal.optimism_bias,
+    )
+    return finance.evaluate(
+        inp, target=appraisal.savings_target, target_year=appraisal.savings_target_year
+    )
+
+
+def _finances_url(appraisal: Appraisal) -> str:
+    return reverse("appraisals:finances", args=[appraisal.reference])
+
+
+def finances(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every option's NPV and payback, and the discount rate and optimism bias."""
+    appraisal = get_appraisal_for(request.user, reference, edit=request.method == "POST")
+    initial = {
+        "discount_rate": f"{appraisal.discount_rate * 100:g}",
+        "optimism_bias": f"{appraisal.optimism_bias * 100:g}",
+    }
+    form = FinanceSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.set_finance_settings(
+            appraisal=appraisal,
+            user=request.user,
+            discount_rate=form.cleaned_data["discount_rate"] / 100,
+            optimism_bias=form.cleaned_data["optimism_bias"] / 100,
+        )
+        messages.success(request, "Discount rate and optimism bias saved.")
+        return redirect(_finances_url(appraisal))
+    options = (
+        appraisal.options.exclude(status=Option.Status.REJECTED)
+        .select_related("financial_case")
+        .prefetch_related("financial_case__partner_shares__authority")
+    )
+    rows = [(o, evaluate_case(appraisal, _case(o))) for o in options]
+    return render(
+        request,
+        "appraisals/finances.html",
+        {
+            "appraisal": appraisal,
+            "rows": rows,
+            "form": form,
+            "can_edit": can_edit(request.user, appraisal),
+            "section": "tasks",
+        },
+    )
+
+
+def _share_authorities(appraisal: Appraisal, option: Option) -> list[Authority]:
+    """The lead council, the appraisal's partners and the option's, each once."""
+    seen: dict[int, Authority] = {appraisal.lead_authority.pk: appraisal.lead_authority}
+    for a in [*appraisal.partners.all(), *option.partners.all()]:
+        seen.setdefault(a.pk, a)
+    return list(seen.values())
+
+
+def finance_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    option = _option(appraisal, key)
+    case = _case(option)
+    partners = _share_authorities(appraisal, option)
+    initial = {}
+    years = 10
+    if case is not None:
+        years = max(len(case.savings_central), len(case.costs), 1)
+        for name in FLOW_FIELDS:
+            for t, value in enumerate(getattr(case, name)):
+                initial[f"{name}_{t}"] = f"{value:g}"
+        for share in case.partner_shares.all():
+            initial[f"share_{share.authority_id}"] = f"{share.share * 100:g}"
+    form = FinancialCaseForm(request.POST or None, years=years, partners=partners, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.save_financial_case(
+            appraisal=appraisal,
+            user=request.user,
+            option=option,
+            flows=form.flows(),
+            shares=form.shares(),
+        )
+        messages.success(request, f"Financial case for “{option.name}” saved.")
+        return redirect(reverse("appraisals:finance-edit", args=[reference, key]))
+    return render(
+        request,
+        "appraisals/finance_edit.html",
+        {
+            "appraisal": appraisal,
+            "option": option,
+            "form": form,
+            "fill_form": FillFinanceForm(),
+            "result": evaluate_case(appraisal, case),
+            "section": "tasks",
+        },
+    )
+
+
+@allow("POST")
+def finance_fill(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    """Fill the yearly table from a one-off cost, a steady-state saving and ramp-up years."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    option = _option(appraisal, key)
+    form = FillFinanceForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "appraisals/finance_fill.html",
+            {"appraisal": appraisal, "option": option, "form": form, "section": "tasks"},
+            status=200,
+        )
+    data = form.cleaned_data
+    actions.fill_financial_case(
+        appraisal=appraisal,
+        user=request.user,
+        option=option,
+        one_off_cost=data["one_off_cost"],
+        steady_saving=data["steady_saving"],
+        ramp_up_years=data["ramp_up_years"],
+        horizon=data["horizon"],
+        range_fraction=data["range_percent"] / 100,
+    )
+    messages.success(request, "Yearly figures filled in. Check and adjust them below.")
+    return redirect(reverse("appraisals:finance-edit", args=[reference, key]))

@@ -1,0 +1,21 @@
+"""Who changed what on an appraisal: the audit trail, newest first."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from ..access import get_appraisal_for
+from ..tables import ChangeTable
+from .allow import allow
+
+
+@allow("GET")
+def history(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference)
+    table = ChangeTable(appraisal.changes.select_related("user").order_by("-at", "-pk"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "appraisals/history.html",
+        {"appraisal": appraisal, "table": table, "section": "history"},
+    )

@@ -1,0 +1,100 @@
+"""The long list from the delivery-model catalogue: add, short-list, reject, mark the baseline."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .. import actions
+from ..access import can_edit, get_appraisal_for
+from ..forms import OptionAddForm, OptionEditForm
+from ..models import Appraisal, DeliveryModel, Option
+from .allow import allow
+
+
+def _option(appraisal: Appraisal, key: str) -> Option:
+    try:
+        return appraisal.options.select_related("delivery_model").get(key=key)
+    except Option.DoesNotExist:
+        raise Http404("No such option") from None
+
+
+def _options_url(appraisal: Appraisal) -> str:
+    return reverse("appraisals:options", args=[appraisal.reference])
+
+
+@allow("GET")
+def options(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference)
+    rows = appraisal.options.select_related("delivery_model").prefetch_related("partners")
+    return render(
+        request,
+        "appraisals/options.html",
+        {
+            "appraisal": appraisal,
+            "options": rows,
+            "catalogue": DeliveryModel.objects.all(),
+            "can_edit": can_edit(request.user, appraisal),
+            "section": "tasks",
+        },
+    )
+
+
+def option_add(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    model = DeliveryModel.objects.filter(key=request.GET.get("model", "")).first()
+    if model is None:
+        raise Http404("Choose a delivery model from the catalogue")
+    form = OptionAddForm(request.POST or None, initial={"name": model.name})
+    if request.method == "POST" and form.is_valid():
+        option = actions.add_option(
+            appraisal=appraisal,
+            user=request.user,
+            delivery_model=model,
+            name=form.cleaned_data["name"],
+            partners=form.cleaned_data["partners"],
+            description=form.cleaned_data["description"],
+        )
+        messages.success(request, f"“{option.name}” added to the long list.")
+        return redirect(_options_url(appraisal))
+    return render(
+        request,
+        "appraisals/option_add.html",
+        {"appraisal": appraisal, "model": model, "form": form, "section": "tasks"},
+    )
+
+
+def option_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    option = _option(appraisal, key)
+    form = OptionEditForm(request.POST or None, instance=Option(pk=option.pk))
+    if request.method == "GET":
+        form = OptionEditForm(instance=option)
+    elif form.is_valid():
+        data = form.cleaned_data
+        actions.edit_option(
+            appraisal=appraisal,
+            user=request.user,
+            option=option,
+            name=data["name"],
+            description=data["description"],
+            status=data["status"],
+            rejection_reason=data["rejection_reason"].strip(),
+            partners=data["partners"],
+        )
+        messages.success(request, f"“{data['name']}” saved.")
+        return redirect(_options_url(appraisal))
+    return render(
+        request,
+        "appraisals/option_edit.html",
+        {"appraisal": appraisal, "option": option, "form": form, "section": "tasks"},
+    )
+
+
+@allow("POST")
+def option_baseline(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    option = _option(appraisal, key)
+    actions.set_baseline(appraisal=appraisal, user=request.user, option=option)
+    messages.success(request, f"“{option.name}” is now the baseline the others are compared with.")
+    return redirect(_options_url(appraisal))

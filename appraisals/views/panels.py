@@ -1,0 +1,85 @@
+"""Panels of assessors (staff, union, councillors, partners) and who is in them."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .. import actions
+from ..access import can_edit, get_appraisal_for, get_panel_for
+from ..forms import PanelForm
+from ..models import Appraisal, Membership
+from ..templatetags.councilopts import url_if
+
+
+def _people(appraisal: Appraisal) -> QuerySet:
+    """Users of the lead council and of the partners: the people who may sit on a panel."""
+    councils = [appraisal.lead_authority_id, *appraisal.partners.values_list("pk", flat=True)]
+    return (
+        get_user_model()
+        .objects.filter(memberships__authority__in=councils, is_active=True)
+        .distinct()
+        .order_by("username")
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("authority"))
+        )
+    )
+
+
+def _panels_url(appraisal: Appraisal) -> str:
+    return reverse("appraisals:panels", args=[appraisal.reference])
+
+
+def panels(request: HttpRequest, reference: str) -> HttpResponse:
+    """The panels, and (for officers) a form to add one."""
+    appraisal = get_appraisal_for(request.user, reference, edit=request.method == "POST")
+    editable = can_edit(request.user, appraisal)
+    form = PanelForm(request.POST or None, people=_people(appraisal)) if editable else None
+    if request.method == "POST" and form.is_valid():
+        panel = actions.add_panel(
+            appraisal=appraisal,
+            user=request.user,
+            name=form.cleaned_data["name"],
+            members=form.cleaned_data["members"],
+        )
+        messages.success(request, f"Panel “{panel.name}” added.")
+        return redirect(_panels_url(appraisal))
+    rows = [
+        (panel, url_if("appraisals:scoring", reference, panel.key))
+        for panel in appraisal.panels.prefetch_related("members")
+    ]
+    return render(
+        request,
+        "appraisals/panels.html",
+        {
+            "appraisal": appraisal,
+            "rows": rows,
+            "form": form,
+            "can_edit": editable,
+            "section": "tasks",
+        },
+    )
+
+
+def panel_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    panel = get_panel_for(request.user, appraisal, key)
+    initial = {"name": panel.name, "members": list(panel.members.all())}
+    form = PanelForm(request.POST or None, people=_people(appraisal), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.edit_panel(
+            appraisal=appraisal,
+            user=request.user,
+            panel=panel,
+            name=form.cleaned_data["name"],
+            members=form.cleaned_data["members"],
+        )
+        messages.success(request, f"Panel “{panel.name}” saved.")
+        return redirect(_panels_url(appraisal))
+    return render(
+        request,
+        "appraisals/panel_edit.html",
+        {"appraisal": appraisal, "panel": panel, "form": form, "section": "tasks"},
+    )

@@ -1,0 +1,271 @@
+"""The committee report: write it, render drafts in the background, check and issue it, and
+download issued versions byte for byte."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db.models.functions import Length
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import reports
+from ..access import can_edit, get_appraisal_for
+from ..actions import (
+    Conflict,
+    ReportAlreadyIssued,
+    ReportIncomplete,
+    issue_report,
+    report_fingerprint,
+    update_report_text,
+)
+from ..forms_reports import ReportForm
+from ..models import Appraisal, DraftReport, ReportVersion
+from ..results import evaluate
+from ..tasks import render_draft_report
+from .allow import allow
+
+# A draft still "rendering" after this long lost its worker: asking again re-enqueues it.
+STALE_PENDING = timedelta(minutes=10)
+
+
+def report(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            try:
+                changed = update_report_text(
+                    appraisal=appraisal,
+                    user=request.user,
+                    header=form.header(),
+                    narrative=form.narrative(),
+                    expected=form.cleaned_data["fingerprint"],
+                )
+            except Conflict as conflict:
+                messages.error(request, str(conflict))
+                appraisal.refresh_from_db()
+                form = ReportForm(
+                    initial=ReportForm.initial_for(appraisal, report_fingerprint(appraisal))
+                )
+            else:
+                messages.success(request, "Report saved." if changed else "Nothing had changed.")
+                return redirect("appraisals:report", appraisal.reference)
+    else:
+        form = ReportForm(initial=ReportForm.initial_for(appraisal, report_fingerprint(appraisal)))
+    current = reports.content_hash(appraisal)
+    draft = _latest_draft(appraisal)
+    return render(
+        request,
+        "appraisals/report.html",
+        {
+            "appraisal": appraisal,
+            "section": "report",
+            "form": form,
+            "draft": draft,
+            "stuck": _stuck(draft),
+            "current_hash": current,
+            "versions": appraisal.report_versions.count(),
+        },
+    )
+
+
+def _latest_draft(appraisal: Appraisal) -> DraftReport | None:
+    return (
+        DraftReport.objects.filter(appraisal=appraisal)
+        .defer("pdf")
+        .annotate(size=Length("pdf"))
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+
+
+@allow("POST")
+def report_render(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    content = reports.content_hash(appraisal)
+    draft, created = DraftReport.objects.get_or_create(
+        appraisal=appraisal, content_hash=content, defaults={"requested_by": request.user}
+    )
+    stale = draft.state == DraftReport.State.PENDING and (
+        timezone.now() - draft.requested_at > STALE_PENDING
+    )
+    if created or draft.state == DraftReport.State.FAILED or stale:
+        if not created:
+            DraftReport.objects.filter(pk=draft.pk).update(
+                state=DraftReport.State.PENDING,
+                error="",
+                requested_by=request.user,
+                requested_at=timezone.now(),
+            )
+        result = render_draft_report.enqueue(appraisal.pk, content, request.user.pk)
+        DraftReport.objects.filter(pk=draft.pk).update(task_id=str(result.id)[:64])
+    elif draft.state == DraftReport.State.READY:
+        # Nothing changed since this draft: serve it again rather than render it again.
+        DraftReport.objects.filter(pk=draft.pk).update(requested_at=timezone.now())
+        messages.info(request, "Nothing has changed since the last draft: it is ready below.")
+    if request.htmx:
+        return _status(request, appraisal)
+    return redirect(reverse("appraisals:report", args=[appraisal.reference]) + "#report-status")
+
+
+@allow("GET")
+def report_status(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    return _status(request, appraisal)
+
+
+def _status(request: HttpRequest, appraisal: Appraisal) -> HttpResponse:
+    draft = _latest_draft(appraisal)
+    # While rendering, the fragment polls: keep it cheap. Once done, say whether it is current.
+    current = None
+    if draft is not None and draft.state != DraftReport.State.PENDING:
+        current = reports.content_hash(appraisal)
+    return render(
+        request,
+        "appraisals/report.html#status",
+        {
+            "appraisal": appraisal,
+            "draft": draft,
+            "current_hash": current,
+            "stuck": _stuck(draft),
+        },
+    )
+
+
+def _stuck(draft: DraftReport | None) -> bool:
+    """Still "rendering" long after it was asked for: the worker lost it; offer to retry."""
+    return (
+        draft is not None
+        and draft.state == DraftReport.State.PENDING
+        and timezone.now() - draft.requested_at > STALE_PENDING
+    )
+
+
+@allow("GET")
+def report_draft(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    draft = (
+        DraftReport.objects.filter(appraisal=appraisal, state=DraftReport.State.READY)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if draft is None or draft.pdf is None:
+        raise Http404("No draft has been rendered yet")
+    return _pdf_response(
+        request,
+        bytes(draft.pdf),
+        etag=draft.content_hash,
+        filename=f"{appraisal.reference}-draft.pdf",
+        immutable=False,
+    )
+
+
+def _pdf_response(
+    request: HttpRequest, pdf: bytes, *, etag: str, filename: str, immutable: bool
+) -> HttpResponse:
+    quoted = f'"{etag}"'
+    if quoted in request.headers.get("If-None-Match", ""):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Length"] = str(len(pdf))
+    response["ETag"] = quoted
+    response["Cache-Control"] = (
+        "private, max-age=31536000, immutable" if immutable else "private, no-cache"
+    )
+    return response
+
+
+def report_check(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    evaluation = evaluate(appraisal)
+    return render(
+        request,
+        "appraisals/report_check.html",
+        {
+            "appraisal": appraisal,
+            "section": "report",
+            "evaluation": evaluation,
+            "leader": evaluation.option_name(evaluation.leader) if evaluation.leader else "",
+            "warnings": [x for x in evaluation.explanations if x.startswith("This is a close")],
+            "problems": reports.report_problems(appraisal),
+            "unwritten": reports.unwritten_sections(appraisal.narrative or {}),
+            "sections": reports.NARRATIVE_SECTIONS,
+            "recommendations": reports.parse_narrative(
+                (appraisal.narrative or {}).get("recommendations", ""), one_per_line=True
+            ),
+            "content_hash": reports.document_hash(evaluation.document),
+            "next_version": (appraisal.report_versions.count() + 1),
+        },
+    )
+
+
+@allow("POST")
+def report_issue(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    try:
+        version = issue_report(
+            appraisal=appraisal,
+            user=request.user,
+            expected_hash=request.POST.get("content_hash") or None,
+        )
+    except ReportIncomplete as incomplete:
+        for problem in incomplete.problems:
+            messages.error(request, problem.text)
+        return redirect("appraisals:report-check", appraisal.reference)
+    except Conflict as conflict:
+        messages.error(request, str(conflict))
+        return redirect("appraisals:report-check", appraisal.reference)
+    except ReportAlreadyIssued as issued:
+        messages.info(request, f"{issued} Change the appraisal or the report to issue another.")
+        return redirect("appraisals:versions", appraisal.reference)
+    messages.success(request, f"Version {version.number} of the report has been issued.")
+    return redirect("appraisals:versions", appraisal.reference)
+
+
+@allow("GET")
+def versions(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference)
+    issued = list(
+        appraisal.report_versions.defer("pdf", "snapshot")
+        .select_related("issued_by")
+        .annotate(size=Length("pdf"))
+        .order_by("-number")
+    )
+    for version in issued:  # a break opportunity every 16 hex digits
+        version.hash_parts = [version.sha256[i : i + 16] for i in range(0, 64, 16)]
+    return render(
+        request,
+        "appraisals/versions.html",
+        {
+            "appraisal": appraisal,
+            "section": "versions",
+            "versions": issued,
+            "can_edit": can_edit(request.user, appraisal),
+        },
+    )
+
+
+@allow("GET")
+def version_download(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference)
+    try:
+        version = appraisal.report_versions.only("pdf", "sha256", "number").get(number=number)
+    except ReportVersion.DoesNotExist:
+        raise Http404("No such version") from None
+    response = _pdf_response(
+        request,
+        bytes(version.pdf),
+        etag=version.sha256,
+        filename=f"{appraisal.reference}-report-v{version.number}.pdf",
+        immutable=True,
+    )
+    digest = base64.b64encode(bytes.fromhex(version.sha256)).decode("ascii")
+    response["Repr-Digest"] = f"sha-256=:{digest}:"
+    return response

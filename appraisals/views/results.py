@@ -1,0 +1,205 @@
+"""The results page, for officers and members: ranking, panels, sensitivity, finance, risks.
+
+Every figure comes from one `results.evaluate` call (a fixed number of queries whatever the
+appraisal's size); this module only arranges it into rows for the template and charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .. import charts
+from ..access import can_edit, get_appraisal_for
+from ..engine import OptionResult
+from ..explain import format_percent, format_value
+from ..finance import FinanceResult
+from ..results import Evaluation, evaluate
+from .allow import allow
+from .risks import RiskRow, heat_map
+
+
+@dataclass(frozen=True)
+class RankRow:
+    option: OptionResult
+    name: str
+    value: str  # one decimal, or "" while provisional
+    vs_baseline: str  # signed, one decimal, or ""
+
+
+@dataclass(frozen=True)
+class PanelCell:
+    value: str
+    rank: int | None
+    complete: bool
+
+
+def _signed(x: float | None) -> str:
+    if x is None:
+        return ""
+    text = format_value(x)
+    return text if text.startswith("-") or text == "0.0" else f"+{text}"
+
+
+def ranking_rows(evaluation: Evaluation) -> list[RankRow]:
+    """Ranked options by rank, then shortlisted ones still provisional, then the baseline."""
+    result = evaluation.result
+    ranked = list(result.ranking)
+    waiting = [o for o in result.options if o.candidate and o.rank is None]
+    baseline = [o for o in result.options if o.baseline]
+    return [
+        RankRow(
+            o,
+            evaluation.option_name(o.key),
+            "" if o.value is None else format_value(o.value),
+            "" if o.baseline else _signed(o.vs_baseline),
+        )
+        for o in ranked + waiting + baseline
+    ]
+
+
+def panel_rows(
+    evaluation: Evaluation, rows: list[RankRow]
+) -> list[tuple[RankRow, list[PanelCell]]]:
+    """Each option's value and rank in every panel, beside the combined ranking."""
+    by_panel = [{o.option: o for o in panel.options} for panel in evaluation.result.panels]
+    table = []
+    for row in rows:
+        cells = []
+        for options in by_panel:
+            o = options.get(row.option.key)
+            if o is None:
+                continue
+            value = "" if o.value is None else format_value(o.value)
+            cells.append(PanelCell(value, o.rank, o.complete))
+        table.append((row, cells))
+    return table
+
+
+def _switching_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
+    name = evaluation.option_name
+    rows = []
+    for s in evaluation.result.switching:
+        criterion = evaluation.criterion_name(s.criterion)
+        now = format_percent(s.weight)
+        sentences = []
+        if s.lower is not None:
+            sentences.append(
+                f"If the weight on {criterion} fell from {now} to below "
+                f"{format_percent(s.lower.weight)}, {name(s.lower.new_leader)} would lead."
+            )
+        if s.upper is not None:
+            sentences.append(
+                f"If the weight on {criterion} rose from {now} to above "
+                f"{format_percent(s.upper.weight)}, {name(s.upper.new_leader)} would lead."
+            )
+        rows.append(
+            {
+                "criterion": criterion,
+                "weight": now,
+                "lower": s.lower and (format_percent(s.lower.weight), name(s.lower.new_leader)),
+                "upper": s.upper and (format_percent(s.upper.weight), name(s.upper.new_leader)),
+                "sentences": sentences,
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class FinanceRow:
+    name: str
+    result: FinanceResult
+    fall: str  # how far central savings may fall before the NPV is zero
+
+
+def _fall(fraction: float | None) -> str:
+    if fraction is None:
+        return "–"
+    if fraction < 0:
+        return f"must rise {format_percent(-fraction)}"
+    return format_percent(fraction)
+
+
+def _finance(evaluation: Evaluation) -> dict[str, Any]:
+    rows = [
+        FinanceRow(evaluation.option_name(o.key), f, _fall(f.savings_fall_to_zero))
+        for o in evaluation.result.options
+        if (f := evaluation.finance.get(o.key)) is not None
+    ]
+    shares = [
+        (row.name, partner, share)
+        for row in rows
+        for partner, share in row.result.partner_shares.items()
+    ]
+    return {"finance_rows": rows, "partner_shares": shares}
+
+
+def _close_call(evaluation: Evaluation) -> dict[str, Any] | None:
+    cc = evaluation.result.close_call
+    if cc is None or not (cc.within_margin or cc.flips):
+        return None
+    return {
+        "leader": evaluation.option_name(cc.leader),
+        "runner_up": evaluation.option_name(cc.runner_up),
+        "gap": format_value(cc.gap),
+        "within_margin": cc.within_margin,
+        "flips": len(cc.flips),
+    }
+
+
+def _risks(evaluation: Evaluation) -> dict[str, Any]:
+    # The risk register's own heat map (views.risks) reads each row's ratings and figures.
+    rows = [
+        RiskRow(f"R{n}", risk, risk.before, risk.after)  # type: ignore[arg-type]
+        for n, risk in enumerate(evaluation.risks, start=1)
+    ]
+    cutoffs = evaluation.risk_cutoffs
+    return {
+        "risk_rows": rows,
+        "heat_maps": [heat_map(rows, cutoffs, after=False), heat_map(rows, cutoffs, after=True)],
+    }
+
+
+@allow("GET")
+def results(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference)
+    evaluation = evaluate(appraisal)
+    result = evaluation.result
+    rows = ranking_rows(evaluation)
+    name = evaluation.option_name
+    return render(
+        request,
+        "appraisals/results.html",
+        {
+            "appraisal": appraisal,
+            "section": "results",
+            "can_edit": can_edit(request.user, appraisal),
+            "evaluation": evaluation,
+            "result": result,
+            "ranking": rows,
+            "leader_name": result.leader and name(result.leader),
+            "baseline_name": result.baseline and name(result.baseline),
+            "provisional": [r for r in rows if r.option.candidate and not r.option.complete],
+            "close_call": _close_call(evaluation),
+            "panels": panel_rows(evaluation, rows),
+            "panel_heads": [(p.name, p.leader and name(p.leader)) for p in result.panels],
+            "disagreements": [
+                {
+                    "option": name(d.option),
+                    "criterion": evaluation.criterion_name(d.criterion),
+                    "spread": format_value(d.spread),
+                    "scores": [(evaluation.panel_name(p), s) for p, s in d.scores.items()],
+                }
+                for d in result.disagreements
+            ],
+            "switching": _switching_rows(evaluation),
+            "contribution_chart": charts.contribution_chart(evaluation),
+            "acceptability_chart": charts.acceptability_chart(evaluation),
+            "value_chart": charts.value_for_money_chart(evaluation),
+            **_finance(evaluation),
+            **_risks(evaluation),
+        },
+    )

@@ -1,0 +1,139 @@
+"""The risk register and its 5 × 5 heat maps, before and after controls.
+
+`heat_map(...)` builds what templates/appraisals/_risk_heat_map.html draws, so the results
+and report pages can include the same map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .. import actions, engine
+from ..access import can_edit, get_appraisal_for
+from ..forms import RiskForm
+from ..models import Appraisal, Risk
+from .allow import allow
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    impact: int
+    band: str
+    labels: tuple[str, ...]  # the risks in this cell, "R1", "R4"…
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    caption: str
+    rows: tuple[tuple[int, tuple[HeatCell, ...]], ...]  # likelihood 5 → 1
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    label: str
+    risk: Risk
+    before: engine.RiskRating
+    after: engine.RiskRating
+
+
+def risk_rows(risks: Sequence[Risk], cutoffs: Sequence[int]) -> list[RiskRow]:
+    return [
+        RiskRow(
+            f"R{n}",
+            risk,
+            engine.risk_rating(risk.likelihood, risk.impact, cutoffs),
+            engine.risk_rating(risk.residual_likelihood, risk.residual_impact, cutoffs),
+        )
+        for n, risk in enumerate(risks, start=1)
+    ]
+
+
+def heat_map(rows: Sequence[RiskRow], cutoffs: Sequence[int], *, after: bool) -> HeatMap:
+    bands = engine.risk_matrix(cutoffs)
+    cells: dict[tuple[int, int], list[str]] = {}
+    for row in rows:
+        r = row.risk
+        at = (r.residual_likelihood, r.residual_impact) if after else (r.likelihood, r.impact)
+        cells.setdefault(at, []).append(row.label)
+    caption = "After controls" if after else "Before controls"
+    return HeatMap(
+        caption=f"{caption}: number of risks by likelihood and impact",
+        rows=tuple(
+            (
+                lk,
+                tuple(
+                    HeatCell(im, bands[lk - 1][im - 1], tuple(cells.get((lk, im), ())))
+                    for im in range(1, 6)
+                ),
+            )
+            for lk in range(5, 0, -1)
+        ),
+    )
+
+
+def _risk(appraisal: Appraisal, pk: int) -> Risk:
+    try:
+        return appraisal.risks.get(pk=pk)
+    except Risk.DoesNotExist:
+        raise Http404("No such risk") from None
+
+
+def _risks_url(appraisal: Appraisal) -> str:
+    return reverse("appraisals:risks", args=[appraisal.reference])
+
+
+@allow("GET")
+def risks(request: HttpRequest, reference: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference)
+    cutoffs = appraisal.lead_authority.risk_cutoffs
+    rows = risk_rows(appraisal.risks.select_related("option"), cutoffs)
+    return render(
+        request,
+        "appraisals/risks.html",
+        {
+            "appraisal": appraisal,
+            "rows": rows,
+            "heat_maps": [
+                heat_map(rows, cutoffs, after=False),
+                heat_map(rows, cutoffs, after=True),
+            ],
+            "can_edit": can_edit(request.user, appraisal),
+            "section": "tasks",
+        },
+    )
+
+
+def risk_form(request: HttpRequest, reference: str, pk: int | None = None) -> HttpResponse:
+    """Add a risk (no pk) or change one."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    risk = _risk(appraisal, pk) if pk is not None else None
+    options = appraisal.options.all()
+    form = RiskForm(request.POST or None, instance=risk, options=options)
+    if request.method == "POST":
+        form = RiskForm(request.POST, instance=Risk(appraisal=appraisal), options=options)
+        if form.is_valid():
+            actions.save_risk(
+                appraisal=appraisal, user=request.user, fields=form.risk_fields(), risk=risk
+            )
+            messages.success(request, "Risk saved.")
+            return redirect(_risks_url(appraisal))
+    return render(
+        request,
+        "appraisals/risk_form.html",
+        {"appraisal": appraisal, "risk": risk, "form": form, "section": "tasks"},
+    )
+
+
+@allow("POST")
+def risk_delete(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    risk = _risk(appraisal, pk)
+    actions.delete_risk(appraisal=appraisal, user=request.user, risk=risk)
+    messages.success(request, "Risk removed from the register.")
+    return redirect(_risks_url(appraisal))

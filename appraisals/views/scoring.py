@@ -1,0 +1,312 @@
+"""The scoring grid: one panel's scores, options as columns and criteria as rows.
+
+Each cell saves on its own through htmx (`score_cell`) and answers with the cell and the
+panel's totals; without JavaScript the grid is one form that saves every changed cell.
+Writes go through `actions.save_score`, which refuses a stale version (no lost updates).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .. import engine
+from ..access import can_score, get_appraisal_for, get_panel_for
+from ..actions import Conflict, save_score
+from ..models import Appraisal, Criterion, Option, Panel, Score
+from .allow import allow
+
+MAX_REASON = 5000
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _digest(score: str, reason: str) -> str:
+    """What the user saw in a cell when they loaded it, so an untouched cell is never saved."""
+    return hashlib.sha256(f"{score}\x00{reason}".encode()).hexdigest()[:16]
+
+
+class ScoreForm(forms.Form):
+    """One cell as typed: a score within the scale (blank removes it) and its reason."""
+
+    score = forms.CharField(required=False, max_length=20)
+    reason = forms.CharField(required=False, max_length=MAX_REASON)
+    version = forms.IntegerField(required=False, min_value=0)
+    loaded = forms.CharField(required=False, max_length=16)
+
+    def __init__(self, *args, scale: tuple[float, float], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.scale = scale
+
+    def clean_score(self) -> float | None:
+        text = self.cleaned_data["score"].strip()
+        if not text:
+            return None
+        low, high = (_number(x) for x in self.scale)
+        try:
+            value = float(text)
+        except ValueError:
+            raise forms.ValidationError(f"Score must be a number from {low} to {high}") from None
+        if not math.isfinite(value) or not self.scale[0] <= value <= self.scale[1]:
+            raise forms.ValidationError(f"Score must be between {low} and {high}")
+        return value
+
+    def clean_reason(self) -> str:
+        return self.cleaned_data["reason"].replace("\r\n", "\n").strip()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("score") is None and data.get("reason") and "score" not in self.errors:
+            self.add_error("score", "Enter a score to go with the reason")
+        return data
+
+
+@dataclass
+class Cell:
+    option: Option
+    criterion: Criterion
+    stored: Score | None
+    row: int
+    col: int
+    # What the inputs show: the stored score, or what the user typed when it was refused.
+    score: str = ""
+    reason: str = ""
+    error: str = ""
+    conflict: bool = False
+    saved: bool = False
+
+    def __post_init__(self) -> None:
+        self.show_stored()
+
+    @property
+    def prefix(self) -> str:
+        return f"c{self.option.pk}-{self.criterion.pk}"
+
+    @property
+    def version(self) -> int:
+        return self.stored.version if self.stored else 0
+
+    @property
+    def loaded(self) -> str:
+        stored = self.stored
+        return _digest(_number(stored.score), stored.reason) if stored else _digest("", "")
+
+    @property
+    def label(self) -> str:
+        return f"{self.option.name} on {self.criterion.name}"
+
+    def show_stored(self) -> None:
+        self.score = _number(self.stored.score) if self.stored else ""
+        self.reason = self.stored.reason if self.stored else ""
+
+
+@dataclass
+class Total:
+    option: Option
+    value: float | None
+    rank: int | None
+    scored: int
+
+
+@dataclass
+class Grid:
+    """One panel's cells, loaded with three queries (options, criteria, this panel's scores)."""
+
+    appraisal: Appraisal
+    panel: Panel
+    options: list[Option]
+    criteria: list[Criterion]
+    rows: list[tuple[Criterion, list[Cell]]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, appraisal: Appraisal, panel: Panel) -> Grid:
+        options = list(
+            appraisal.options.filter(Q(status=Option.Status.SHORTLISTED) | Q(baseline=True))
+        )
+        criteria = list(appraisal.criteria.all())
+        scores = {
+            (s.option_id, s.criterion_id): s
+            for s in panel.scores.select_related("updated_by").filter(option__in=options)
+        }
+        grid = cls(appraisal, panel, options, criteria)
+        grid.rows = [
+            (
+                criterion,
+                [
+                    Cell(option, criterion, scores.get((option.pk, criterion.pk)), r, c)
+                    for c, option in enumerate(options)
+                ],
+            )
+            for r, criterion in enumerate(criteria)
+        ]
+        return grid
+
+    @property
+    def cells(self) -> list[Cell]:
+        return [cell for _, cells in self.rows for cell in cells]
+
+    def cell(self, option_key: str, criterion_key: str) -> Cell:
+        for cell in self.cells:
+            if cell.option.key == option_key and cell.criterion.key == criterion_key:
+                return cell
+        raise Http404("No such option or criterion to score")
+
+    def result(self) -> engine.AppraisalResult | None:
+        """This panel's scores on their own, through the engine (None without criteria or
+        with a pairwise matrix that does not fit them)."""
+        a = self.appraisal
+        inp = engine.AppraisalIn(
+            scale_min=a.scale_min,
+            scale_max=a.scale_max,
+            criteria=tuple(
+                engine.CriterionIn(c.key, c.name, c.weight, c.group) for c in self.criteria
+            ),
+            options=tuple(
+                engine.OptionIn(o.key, o.name, o.baseline, o.status) for o in self.options
+            ),
+            panels=(engine.PanelIn(self.panel.key, self.panel.name),),
+            scores=tuple(
+                engine.ScoreIn(
+                    self.panel.key, cell.option.key, cell.criterion.key, cell.stored.score
+                )
+                for cell in self.cells
+                if cell.stored is not None
+            ),
+            weighting_method=a.weighting_method,
+            pairwise_matrix=(
+                tuple(tuple(float(x) for x in row) for row in a.pairwise_matrix)
+                if a.pairwise_matrix
+                else None
+            ),
+        )
+        if not inp.criteria:
+            return None
+        try:
+            return engine.compute(inp, samples=0)
+        except ValueError:  # a pairwise matrix that no longer fits the criteria
+            return None
+
+    def totals(self, result: engine.AppraisalResult | None) -> list[Total]:
+        if result is None:
+            return []
+        n = len(self.criteria)
+        return [
+            Total(option, r.value, r.rank, n - len(r.missing))
+            for option, r in zip(self.options, result.options, strict=True)
+        ]
+
+
+def _panel_to_score(user, appraisal: Appraisal, key: str) -> Panel:
+    panel = get_panel_for(user, appraisal, key)
+    if not can_score(user, panel):
+        raise PermissionDenied("Only the panel's members and the lead council's officers score.")
+    return panel
+
+
+def _read(cell: Cell, data, *, panel: Panel) -> dict | None:
+    """The cell's fields from `data`, validated; None (and the error on the cell) if invalid."""
+    form = ScoreForm(
+        data, prefix=cell.prefix, scale=(panel.appraisal.scale_min, panel.appraisal.scale_max)
+    )
+    if form.is_valid():
+        return form.cleaned_data
+    cell.score = data.get(f"{cell.prefix}-score", "").strip()
+    cell.reason = data.get(f"{cell.prefix}-reason", "").replace("\r\n", "\n").strip()
+    cell.error = form.errors.get("score", form.errors.get("reason", [""]))[0]
+    return None
+
+
+def _save(cell: Cell, typed: dict, *, panel: Panel, user) -> None:
+    """Save a validated cell if the user changed it; on a conflict keep their values to retry."""
+    score, reason, stored = typed["score"], typed["reason"], cell.stored
+    if (stored is None and score is None) or (
+        stored is not None and stored.score == score and stored.reason == reason
+    ):
+        return  # nothing to change
+    shown = "" if score is None else _number(score)
+    if typed["loaded"] == _digest(shown, reason):
+        return  # the user left this cell as they found it: never overwrite someone else
+    try:
+        cell.stored = save_score(
+            panel=panel,
+            option=cell.option,
+            criterion=cell.criterion,
+            score=score,
+            reason=reason,
+            expected_version=typed["version"],
+            user=user,
+        )
+    except Conflict as conflict:
+        cell.stored = conflict.current  # shown to them beside their own values
+        cell.score, cell.reason, cell.conflict = shown, reason, True
+        return
+    cell.show_stored()
+    cell.saved = True
+
+
+def _context(request: HttpRequest, grid: Grid, **extra) -> dict:
+    result = grid.result()
+    return {
+        "appraisal": grid.appraisal,
+        "panel": grid.panel,
+        "grid": grid,
+        "rows": [
+            (criterion, result.weights[criterion.key] if result else None, cells)
+            for criterion, cells in grid.rows
+        ],
+        "totals": grid.totals(result),
+        "scale_min": _number(grid.appraisal.scale_min),
+        "scale_max": _number(grid.appraisal.scale_max),
+        **extra,
+    }
+
+
+@allow("GET", "POST")
+def scoring(request: HttpRequest, reference: str, panel: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference)
+    grid = Grid.load(appraisal, _panel_to_score(request.user, appraisal, panel))
+    if request.method == "POST":  # the whole grid, sent without JavaScript
+        typed = [(cell, _read(cell, request.POST, panel=grid.panel)) for cell in grid.cells]
+        errors = [cell for cell, fields in typed if fields is None]
+        if not errors:  # all or nothing: a grid with a mistake saves no cell
+            for cell, fields in typed:
+                _save(cell, fields, panel=grid.panel, user=request.user)
+        conflicts = [c for c in grid.cells if c.conflict]
+        if not errors and not conflicts:
+            saved = sum(c.saved for c in grid.cells)
+            messages.success(request, f"{saved} score{'s' if saved != 1 else ''} saved.")
+            return redirect("appraisals:scoring", appraisal.reference, grid.panel.key)
+        return render(
+            request,
+            "appraisals/scoring.html",
+            _context(request, grid, errors=errors, conflicts=conflicts),
+        )
+    return render(request, "appraisals/scoring.html", _context(request, grid))
+
+
+@allow("POST")
+def score_cell(
+    request: HttpRequest, reference: str, panel: str, option: str, criterion: str
+) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference)
+    grid = Grid.load(appraisal, _panel_to_score(request.user, appraisal, panel))
+    cell = grid.cell(option, criterion)
+    typed = _read(cell, request.POST, panel=grid.panel)
+    if typed is not None:
+        _save(cell, typed, panel=grid.panel, user=request.user)
+    if not request.htmx:
+        return redirect("appraisals:scoring", appraisal.reference, grid.panel.key)
+    # 200 even for an error or a conflict: htmx 2 swaps only successful responses.
+    return render(
+        request, "appraisals/scoring.html#cell-response", _context(request, grid, cell=cell)
+    )

@@ -1,0 +1,136 @@
+// The scoring grid, keyboard-first. Progressive enhancement only: without this file (or
+// without htmx) the grid is a plain form that saves every changed cell at once.
+//
+// - Arrow keys move between score boxes (up/down: criteria, left/right: options; left and
+//   right only leave a box when the caret is already at its start or end).
+// - Enter in a score box saves that cell at once instead of submitting the whole form.
+// - "Save my score" after a conflict saves that cell again with the version now shown.
+// - A cell the user typed on in while its save was on the way is not replaced under their
+//   fingers: it takes the new version and saves again, so no keystroke is lost.
+// - A save that fails (server or network error) says so in the cell and to screen readers.
+
+const grid = document.querySelector("[data-scoring]");
+
+function cellOf(element) {
+  return element.closest("td.app-scoring__cell");
+}
+
+function scoreBox(row, col) {
+  return grid.querySelector(
+    `td.app-scoring__cell[data-row="${row}"][data-col="${col}"] .app-scoring__score`,
+  );
+}
+
+function move(input, dRow, dCol) {
+  const cell = cellOf(input);
+  const target = scoreBox(
+    Number(cell.dataset.row) + dRow,
+    Number(cell.dataset.col) + dCol,
+  );
+  if (!target) return false;
+  target.focus();
+  target.select();
+  return true;
+}
+
+function fields(cell) {
+  return {
+    score: cell.querySelector(".app-scoring__score"),
+    reason: cell.querySelector(".app-scoring__reason"),
+  };
+}
+
+function save(cell) {
+  cell.dispatchEvent(new CustomEvent("cell-save", { bubbles: true }));
+}
+
+if (grid) {
+  grid.addEventListener("keydown", (event) => {
+    const input = event.target;
+    if (!input.classList || !input.classList.contains("app-scoring__score")) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const atStart = input.selectionStart === 0 && input.selectionEnd === 0;
+    const atEnd =
+      input.selectionStart === input.value.length &&
+      input.selectionEnd === input.value.length;
+    let moved = false;
+    switch (event.key) {
+      case "ArrowUp":
+        moved = move(input, -1, 0);
+        break;
+      case "ArrowDown":
+        moved = move(input, 1, 0);
+        break;
+      case "ArrowLeft":
+        moved = atStart && move(input, 0, -1);
+        break;
+      case "ArrowRight":
+        moved = atEnd && move(input, 0, 1);
+        break;
+      case "Enter":
+        event.preventDefault(); // not the whole form: just this cell
+        save(cellOf(input));
+        return;
+      default:
+        return;
+    }
+    if (moved) event.preventDefault();
+  });
+
+  grid.addEventListener("click", (event) => {
+    const retry = event.target.closest(".app-scoring__retry");
+    if (!retry || !window.htmx) return;
+    event.preventDefault();
+    save(cellOf(retry));
+  });
+
+  // Values sent with each cell's request, to tell whether the user typed on meanwhile.
+  const sent = new Map();
+
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const cell = event.detail.elt;
+    if (!cell.classList || !cell.classList.contains("app-scoring__cell")) return;
+    const { score, reason } = fields(cell);
+    sent.set(cell.id, { score: score.value, reason: reason.value });
+  });
+
+  // If the user typed into the cell while its save was on the way, do not replace the boxes
+  // they are typing in: take the new version from the answer and save what they typed, in
+  // turn (requests queue on the form). A conflict is always shown.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const cell = event.detail.target;
+    if (!cell.classList || !cell.classList.contains("app-scoring__cell")) return;
+    const before = sent.get(cell.id);
+    sent.delete(cell.id);
+    const { score, reason } = fields(cell);
+    if (!before || (score.value === before.score && reason.value === before.reason)) return;
+    const answer = document.createElement("template");
+    answer.innerHTML = event.detail.serverResponse;
+    const fresh = answer.content.querySelector(".app-scoring__body");
+    if (!fresh || fresh.hasAttribute("data-conflict")) return;
+    for (const name of ["version", "loaded"]) {
+      const selector = `input[name="${cell.id}-${name}"]`;
+      cell.querySelector(selector).value = fresh.querySelector(selector).value;
+    }
+    event.detail.shouldSwap = false;
+    save(cell);
+  });
+
+  function failed(event) {
+    const cell = event.detail.elt;
+    if (!cell.classList || !cell.classList.contains("app-scoring__cell")) return;
+    sent.delete(cell.id);
+    let note = cell.querySelector(".app-scoring__failed");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "govuk-error-message app-scoring__failed";
+      cell.querySelector(".govuk-form-group").prepend(note);
+    }
+    note.textContent =
+      "Not saved: something went wrong. Press Enter in the score to try again.";
+    const status = document.getElementById("scoring-status");
+    if (status) status.textContent = note.textContent;
+  }
+  document.body.addEventListener("htmx:responseError", failed);
+  document.body.addEventListener("htmx:sendError", failed);
+}

@@ -1,0 +1,56 @@
+"""An officer writes the report, watches a draft render (the page polls, then shows the link),
+checks their answers and issues it; the pages pass axe-core."""
+
+from __future__ import annotations
+
+from appraisals import reports
+from appraisals.models import DraftReport, ReportVersion
+from appraisals.tasks import render_draft_report
+from tests.browser.conftest import assert_accessible, log_in
+from tests.test_reports_data import make_report_appraisal
+
+
+def test_officer_edits_renders_checks_and_issues_the_report(page, personas):
+    appraisal = make_report_appraisal(options=2, criteria=2, panels=1, risks=1)
+    log_in(page, "alice")
+    page.goto(f"/appraisals/{appraisal.reference}/report/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Committee report"
+    assert_accessible(page)
+
+    page.get_by_label("Legal implications and powers").fill(
+        "Local Government Act 1972, section 101.\n\n<b>not bold</b>"
+    )
+    page.get_by_role("button", name="Save the report").click()
+    page.get_by_text("Report saved.").wait_for()
+
+    # A draft waiting for the worker: the page says so and polls every two seconds…
+    content = reports.content_hash(appraisal)
+    DraftReport.objects.create(appraisal=appraisal, content_hash=content)
+    page.reload()
+    page.get_by_text("Rendering your report…").wait_for()
+    assert page.get_by_role("link", name="Download the draft report").count() == 0
+    assert_accessible(page)
+    # …and shows the link once the worker is done, without a reload.
+    render_draft_report.call(appraisal.pk, content, personas.officer.pk)
+    link = page.get_by_role("link", name="Download the draft report")
+    link.wait_for(timeout=10_000)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "report-test-draft.pdf"
+
+    # Rendering again with nothing changed answers from the cache at once (htmx swap).
+    page.get_by_role("button", name="Render the draft again").click()
+    page.get_by_role("link", name="Download the draft report").wait_for()
+    assert DraftReport.objects.count() == 1
+
+    page.get_by_role("link", name="Check your answers and issue the report").click()
+    page.get_by_role("heading", name="Check your answers before issuing the report").wait_for()
+    assert page.get_by_text("Issuing is irreversible").count() == 1
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Issue report").click()
+    page.get_by_role("heading", name="Issued reports").wait_for()
+    assert page.get_by_text("Version 1 of the report has been issued.").count() == 1
+    assert page.get_by_role("link", name="Version 1 (PDF").count() == 1
+    assert_accessible(page)
+    assert ReportVersion.objects.filter(appraisal=appraisal).count() == 1

@@ -1,0 +1,109 @@
+"""The long list: adding from the catalogue, short-listing, rejecting, the baseline."""
+
+from django.urls import reverse
+
+from appraisals.models import Change, Option
+from tests.factories import delivery_model
+
+
+def _url(personas, name: str, *args) -> str:
+    return reverse(f"appraisals:{name}", args=[personas.appraisal.reference, *args])
+
+
+def _edit(client, personas, key: str, **data):
+    option = personas.appraisal.options.get(key=key)
+    fields = {"name": option.name, "description": "", "status": option.status}
+    return client.post(_url(personas, "option-edit", key), fields | data)
+
+
+def test_options_page_shows_the_catalogue_with_traits(client, personas):
+    model = delivery_model("shared-service", "Shared service")
+    model.legal_entity, model.advantages = "No", "Pooled expertise"
+    model.save()
+    client.force_login(personas.officer)
+    page = client.get(_url(personas, "options")).text
+    assert "Shared service" in page
+    assert "Pooled expertise" in page
+    assert "Add to long list" in page
+    client.force_login(personas.member)
+    page = client.get(_url(personas, "options")).text
+    assert "Pooled expertise" in page
+    assert "Add to long list" not in page
+
+
+def test_officer_adds_a_long_listed_option_with_partners(client, personas):
+    delivery_model("shared-service", "Shared service")
+    client.force_login(personas.officer)
+    response = client.post(
+        _url(personas, "option-add") + "?model=shared-service",
+        {"name": "Shared service with Partner", "partners": [personas.partner.pk]},
+    )
+    assert response.status_code == 302
+    option = personas.appraisal.options.get(key="shared-service-with-partner")
+    assert option.status == Option.Status.LONGLISTED
+    assert option.delivery_model.key == "shared-service"
+    assert list(option.partners.all()) == [personas.partner]
+    assert Change.objects.filter(kind="option", subject=option.name, field="added").exists()
+
+
+def test_adding_needs_a_catalogue_model_and_a_name(client, personas):
+    client.force_login(personas.officer)
+    assert client.get(_url(personas, "option-add") + "?model=nope").status_code == 404
+    response = client.post(_url(personas, "option-add") + "?model=in-house", {"name": ""})
+    assert 'href="#id_name"' in response.text
+
+
+def test_rejecting_needs_a_reason_which_is_kept(client, personas):
+    client.force_login(personas.officer)
+    response = _edit(client, personas, "option-2", status="rejected", rejection_reason="")
+    assert response.status_code == 200
+    assert 'href="#id_rejection_reason"' in response.text
+    assert personas.appraisal.options.get(key="option-2").status == "shortlisted"
+    _edit(client, personas, "option-2", status="rejected", rejection_reason="Too slow to set up")
+    option = personas.appraisal.options.get(key="option-2")
+    assert (option.status, option.rejection_reason) == ("rejected", "Too slow to set up")
+    change = Change.objects.get(subject=option.name, field="status")
+    assert (change.old, change.new, change.user) == ("shortlisted", "rejected", personas.officer)
+
+
+def test_short_listing_again_clears_the_reason(client, personas):
+    client.force_login(personas.officer)
+    _edit(client, personas, "option-2", status="rejected", rejection_reason="No")
+    _edit(client, personas, "option-2", status="shortlisted", rejection_reason="No")
+    assert personas.appraisal.options.get(key="option-2").rejection_reason == ""
+
+
+def test_marking_the_baseline_moves_it(client, personas):
+    client.force_login(personas.officer)
+    response = client.post(_url(personas, "option-baseline", "option-1"))
+    assert response.status_code == 302
+    baselines = list(personas.appraisal.options.filter(baseline=True).values_list("key", flat=True))
+    assert baselines == ["option-1"]
+    assert Change.objects.filter(kind="option", field="baseline").count() == 2
+
+
+def test_baseline_is_post_only(client, personas):
+    client.force_login(personas.officer)
+    assert client.get(_url(personas, "option-baseline", "option-1")).status_code == 405
+
+
+def test_unknown_option_is_404(client, personas):
+    client.force_login(personas.officer)
+    assert client.get(_url(personas, "option-edit", "nope")).status_code == 404
+
+
+def test_options_page_query_count_is_fixed(client, personas, django_assert_num_queries):
+    client.force_login(personas.officer)
+    # session, user, appraisal, memberships, options (with models), their partners,
+    # the catalogue, the header's council
+    with django_assert_num_queries(8):
+        client.get(_url(personas, "options"))
+    for i in range(5):
+        Option.objects.create(
+            appraisal=personas.appraisal,
+            key=f"more-{i}",
+            name=f"More {i}",
+            delivery_model=delivery_model(f"model-{i}", f"Model {i}"),
+        ).partners.add(personas.partner)
+    with django_assert_num_queries(8):
+        client.get(_url(personas, "options"))

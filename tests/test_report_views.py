@@ -1,0 +1,393 @@
+"""The committee report screens: writing, drafts rendered in the background, check your answers,
+issuing, and issued versions downloaded byte for byte."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import pytest
+from django.urls import reverse
+
+from appraisals import reports
+from appraisals.models import Appraisal, Change, DraftReport, ReportVersion
+from tests.test_reports_data import make_report_appraisal
+
+REF = "report-test"
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"appraisals:{name}", args=[REF, *args])
+
+
+@pytest.fixture
+def appraisal(personas) -> Appraisal:
+    # Small, so that each render is quick; led by the personas' council.
+    return make_report_appraisal(options=2, criteria=3, panels=2, risks=2)
+
+
+@pytest.fixture
+def officer(client, personas, appraisal):
+    client.force_login(personas.officer)
+    return client
+
+
+def form_data(appraisal: Appraisal, **changes) -> dict:
+    from appraisals.actions import report_fingerprint
+    from appraisals.forms_reports import ReportForm
+
+    appraisal.refresh_from_db()  # the form is built from the report as it stands
+    data = ReportForm.initial_for(appraisal, report_fingerprint(appraisal))
+    data["meeting_date"] = appraisal.meeting_date.strftime("%d/%m/%Y")
+    data["key_decision"] = "on" if appraisal.key_decision else ""
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def issue(client, appraisal: Appraisal):
+    check = client.get(url("report-check"))
+    return client.post(url("report-issue"), {"content_hash": check.context["content_hash"]})
+
+
+# Access ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["report", "report-status", "report-draft", "report-check", "versions"]
+)
+def test_officer_of_another_council_gets_404(client, personas, appraisal, name):
+    client.force_login(personas.outsider)
+    assert client.get(url(name)).status_code == 404
+
+
+def test_officer_of_another_council_cannot_download_an_issued_version(client, personas, appraisal):
+    client.force_login(personas.officer)
+    issue(client, appraisal)
+    client.force_login(personas.outsider)
+    assert client.get(url("version-download", 1)).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["report", "report-status", "report-draft", "report-check"])
+def test_member_cannot_open_the_report_editing_pages(client, personas, appraisal, name):
+    client.force_login(personas.member)
+    assert client.get(url(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["report", "report-render", "report-issue"])
+def test_member_cannot_change_render_or_issue_the_report(client, personas, appraisal, name):
+    client.force_login(personas.member)
+    assert client.post(url(name), {}).status_code == 403
+    assert not ReportVersion.objects.exists()
+    assert not DraftReport.objects.exists()
+
+
+def test_member_and_partner_officer_see_versions_and_download_issued_reports(
+    client, personas, appraisal
+):
+    client.force_login(personas.officer)
+    issue(client, appraisal)
+    stored = ReportVersion.objects.get()
+    for persona in (personas.member, personas.partner_officer):
+        client.force_login(persona)
+        page = client.get(url("versions"))
+        assert page.status_code == 200
+        assert stored.sha256 in page.content.decode().replace("<wbr>", "")
+        download = client.get(url("version-download", 1))
+        assert download.status_code == 200
+        assert download.content == bytes(stored.pdf)
+
+
+# Writing the report ------------------------------------------------------------------------
+
+
+def test_officer_saves_header_and_narrative_and_each_change_is_recorded(officer, appraisal):
+    response = officer.post(
+        url("report"),
+        form_data(
+            appraisal,
+            committee_name="Cabinet",
+            narrative_legal="The Local Government Act 1972, section 101.",
+        ),
+    )
+    assert response.status_code == 302
+    appraisal.refresh_from_db()
+    assert appraisal.committee_name == "Cabinet"
+    assert appraisal.narrative["legal"] == "The Local Government Act 1972, section 101."
+    kinds = set(Change.objects.filter(kind="report").values_list("subject", "field"))
+    assert ("Legal implications and powers", "narrative") in kinds
+    assert ("Future options for corporate services", "committee_name") in kinds
+
+
+def test_an_exempt_report_needs_its_schedule_12a_paragraph(officer, appraisal):
+    response = officer.post(url("report"), form_data(appraisal, report_status="exempt"))
+    assert response.status_code == 200
+    assert "Select the paragraph of Schedule 12A" in response.content.decode()
+    appraisal.refresh_from_db()
+    assert appraisal.report_status == "open"
+
+
+def test_saving_over_someone_elses_newer_text_is_refused(officer, appraisal):
+    stale = form_data(appraisal, narrative_legal="Mine")
+    officer.post(url("report"), form_data(appraisal, narrative_legal="Theirs"))
+    response = officer.post(url("report"), stale, follow=True)
+    assert "Someone else changed the report" in response.content.decode()
+    appraisal.refresh_from_db()
+    assert appraisal.narrative["legal"] == "Theirs"
+
+
+def test_narrative_markup_is_shown_escaped_in_the_form(officer, appraisal):
+    officer.post(url("report"), form_data(appraisal, narrative_legal="<script>alert(1)</script>"))
+    page = officer.get(url("report")).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# Drafts ------------------------------------------------------------------------------------
+
+
+def test_render_then_download_the_draft(officer, appraisal):
+    response = officer.post(url("report-render"))
+    assert response.status_code == 302
+    draft = DraftReport.objects.get()
+    assert draft.state == DraftReport.State.READY, draft.error
+    assert draft.content_hash == reports.content_hash(appraisal)
+    assert draft.task_id
+    download = officer.get(url("report-draft"))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download.content.startswith(b"%PDF-")
+    assert download.content == bytes(draft.pdf)
+
+
+def test_htmx_render_returns_the_status_fragment_with_the_download_link(officer, appraisal):
+    response = officer.post(url("report-render"), headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "<html" not in body
+    assert 'id="report-status"' in body
+    assert url("report-draft") in body
+    assert "every 2s" not in body  # ready: polling stops
+
+
+def test_an_unchanged_draft_is_served_from_cache_without_rendering(officer, appraisal, monkeypatch):
+    officer.post(url("report-render"))
+    first = DraftReport.objects.get()
+    calls = []
+    monkeypatch.setattr(
+        reports, "render_committee_report", lambda *a, **k: calls.append(1) or b"%PDF-new"
+    )
+    response = officer.post(url("report-render"), follow=True)
+    assert calls == []
+    assert "Nothing has changed since the last draft" in response.content.decode()
+    assert DraftReport.objects.get().pdf == first.pdf
+
+
+def test_a_changed_appraisal_renders_a_new_draft(officer, appraisal):
+    officer.post(url("report-render"))
+    officer.post(url("report"), form_data(appraisal, narrative_legal="Changed."))
+    officer.post(url("report-render"))
+    assert DraftReport.objects.count() == 2
+    assert set(DraftReport.objects.values_list("state", flat=True)) == {"ready"}
+
+
+def test_cached_draft_download_takes_under_20_ms(officer, appraisal):
+    officer.post(url("report-render"))
+    officer.get(url("report-draft"))  # warm
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        response = officer.get(url("report-draft"))
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    assert min(timings) < 0.020, timings
+
+
+def test_draft_download_answers_304_to_its_etag(officer, appraisal):
+    officer.post(url("report-render"))
+    first = officer.get(url("report-draft"))
+    again = officer.get(url("report-draft"), headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+
+
+def test_status_fragment_polls_every_two_seconds_while_rendering(officer, appraisal):
+    DraftReport.objects.create(appraisal=appraisal, content_hash="x" * 64)
+    body = officer.get(url("report-status")).content.decode()
+    assert 'hx-trigger="every 2s"' in body
+    assert "Rendering your report…" in body
+    assert url("report-draft") not in body
+
+
+def test_status_fragment_says_when_the_draft_is_out_of_date(officer, appraisal):
+    DraftReport.objects.create(
+        appraisal=appraisal, content_hash="x" * 64, state="ready", pdf=b"%PDF-1.7"
+    )
+    body = officer.get(url("report-status")).content.decode()
+    assert "has changed since this draft was rendered" in body
+
+
+def test_a_draft_whose_appraisal_changed_while_queued_fails_with_a_message(appraisal):
+    from appraisals.tasks import CHANGED, render_draft_report
+
+    DraftReport.objects.create(appraisal=appraisal, content_hash="0" * 64)
+    render_draft_report.call(appraisal.pk, "0" * 64, None)
+    draft = DraftReport.objects.get()
+    assert draft.state == "failed"
+    assert draft.error == CHANGED
+    assert not draft.pdf
+
+
+def test_no_draft_yet_gives_404_on_download(officer, appraisal):
+    assert officer.get(url("report-draft")).status_code == 404
+
+
+# Check your answers and issue ----------------------------------------------------------------
+
+
+def test_check_your_answers_lists_what_stops_issuing(officer, appraisal):
+    officer.post(
+        url("report"), form_data(appraisal, report_author="", narrative_recommendations="")
+    )
+    page = officer.get(url("report-check")).content.decode()
+    assert "The report cannot be issued yet" in page
+    assert "Enter the report&#x27;s author" in page
+    assert "Write the recommendations members are asked to agree" in page
+    assert "Issue report" not in page
+    response = officer.post(url("report-issue"), {}, follow=True)
+    assert not ReportVersion.objects.exists()
+    assert "Enter the report&#x27;s author" in response.content.decode()
+
+
+def test_check_your_answers_warns_that_issuing_is_irreversible(officer, appraisal):
+    page = officer.get(url("report-check")).content.decode()
+    assert "Issuing is irreversible" in page
+    assert "That the Council approves the shared service as the preferred option." in page
+
+
+def test_issuing_freezes_snapshot_and_pdf_and_marks_the_appraisal_issued(officer, appraisal):
+    from appraisals.results import results_document
+
+    expected_snapshot = results_document(appraisal)
+    response = issue(officer, appraisal)
+    assert response.status_code == 302
+    assert response["Location"] == url("versions")
+    version = ReportVersion.objects.get()
+    assert version.number == 1
+    assert version.issued_by.username == "alice"
+    assert version.snapshot == expected_snapshot
+    assert version.sha256 == hashlib.sha256(bytes(version.pdf)).hexdigest()
+    appraisal.refresh_from_db()
+    assert appraisal.status == Appraisal.Status.ISSUED
+    assert Change.objects.filter(kind="report", field="issued").exists()
+
+
+def test_issuing_again_without_a_change_is_refused(officer, appraisal):
+    issue(officer, appraisal)
+    response = issue(officer, appraisal)
+    assert ReportVersion.objects.count() == 1
+    assert response["Location"] == url("versions")
+    page = officer.get(url("versions")).content.decode()
+    assert "Version 1 of the report already holds exactly this content" in page
+
+
+def test_issuing_what_changed_since_the_check_is_refused(officer, appraisal):
+    check = officer.get(url("report-check"))
+    officer.post(url("report"), form_data(appraisal, narrative_legal="Changed after checking."))
+    response = officer.post(
+        url("report-issue"), {"content_hash": check.context["content_hash"]}, follow=True
+    )
+    assert not ReportVersion.objects.exists()
+    assert "changed after you checked your answers" in response.content.decode()
+
+
+def test_issued_bytes_never_change_and_a_later_change_makes_version_2(officer, appraisal):
+    issue(officer, appraisal)
+    first = ReportVersion.objects.get(number=1)
+    first_bytes, first_sha = bytes(first.pdf), first.sha256
+
+    officer.post(url("report"), form_data(appraisal, narrative_legal="A later change."))
+    appraisal.criteria.update(weight=1)
+    issue(officer, appraisal)
+
+    assert ReportVersion.objects.count() == 2
+    download = officer.get(url("version-download", 1))
+    assert download.content == first_bytes
+    assert hashlib.sha256(download.content).hexdigest() == first_sha
+    assert download["ETag"] == f'"{first_sha}"'
+    assert "immutable" in download["Cache-Control"]
+    second = officer.get(url("version-download", 2))
+    assert second.content != first_bytes
+    assert ReportVersion.objects.get(number=1).snapshot["report"]["narrative"]["legal"] != (
+        "A later change."
+    )
+
+
+def test_unknown_version_is_404(officer, appraisal):
+    assert officer.get(url("version-download", 7)).status_code == 404
+
+
+# Query counts --------------------------------------------------------------------------------
+
+
+def test_report_page_query_count_is_pinned_and_does_not_grow(
+    client, personas, django_assert_num_queries
+):
+    small = make_report_appraisal(reference="small", options=1, criteria=2, panels=1, risks=1)
+    large = make_report_appraisal(reference="large", options=6, criteria=8, panels=3, risks=9)
+    client.force_login(personas.officer)
+    for appraisal in (small, large):
+        # session, user; the appraisal (with its lead council); the officer's memberships;
+        # the export for the content hash (ten: appraisal, partners, services, options,
+        # options' partners, partner shares, criteria, panels, risks, scores); the latest
+        # draft; the number of issued versions; the council named in the page header.
+        with django_assert_num_queries(17):
+            response = client.get(reverse("appraisals:report", args=[appraisal.reference]))
+        assert response.status_code == 200
+
+
+def test_versions_page_query_count_is_pinned_and_does_not_grow(
+    officer, appraisal, django_assert_num_queries
+):
+    for expected_versions in (1, 2):
+        if expected_versions == 2:
+            officer.post(url("report"), form_data(appraisal, narrative_legal="Second."))
+        issue(officer, appraisal)
+        # session, user; the appraisal; the officer's memberships (can_edit); the versions
+        # with who issued them (one query, PDFs and snapshots deferred); the council named in
+        # the page header.
+        with django_assert_num_queries(6):
+            page = officer.get(url("versions"))
+        assert len(page.context["versions"]) == expected_versions
+
+
+def test_version_download_query_count(officer, appraisal, django_assert_num_queries):
+    issue(officer, appraisal)
+    # session, user; the appraisal; the version's bytes and hash.
+    with django_assert_num_queries(4):
+        assert officer.get(url("version-download", 1)).status_code == 200
+
+
+def test_a_draft_stuck_rendering_can_be_asked_for_again(officer, appraisal):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    content = reports.content_hash(appraisal)
+    DraftReport.objects.create(
+        appraisal=appraisal,
+        content_hash=content,
+        requested_at=timezone.now() - timedelta(hours=1),
+    )
+    body = officer.get(url("report-status")).content.decode()
+    assert "taking longer than it should" in body
+    assert "every 2s" not in body
+    officer.post(url("report-render"))
+    assert DraftReport.objects.get().state == DraftReport.State.READY
+
+
+def test_only_the_latest_three_finished_drafts_are_kept(officer, appraisal):
+    for n in range(5):
+        officer.post(url("report"), form_data(appraisal, narrative_legal=f"Change {n}."))
+        officer.post(url("report-render"))
+    assert DraftReport.objects.count() == 3
+    assert DraftReport.objects.latest("requested_at").content_hash == reports.content_hash(
+        appraisal
+    )

@@ -1,0 +1,216 @@
+"""The committee report read back from its PDF: sections, options, page numbers, bookmarks,
+PDF/UA tagging, language and title, the DRAFT mark, and escaping of the narrative."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pikepdf
+import pytest
+from django.db import transaction
+from pypdf import PdfReader
+
+from appraisals import reports
+from appraisals.reports import NARRATIVE_SECTIONS, Part, parse_narrative
+from appraisals.results import evaluate
+from tests.test_reports_data import make_report_appraisal
+
+# Every test here reads the database, or the report rendered from it once per module.
+pytestmark = pytest.mark.django_db
+
+HOSTILE = (
+    '<img src="file:///etc/passwd"> <b>bold</b> <script>alert(1)</script> '
+    '{{ secret }} {% now "Y" %} &amp; <a rel="attachment" href="file:///etc/hostname">x</a>'
+)
+
+
+@pytest.fixture(scope="module")
+def rendered(django_db_setup, django_db_blocker):
+    """One report rendered for the whole module (rendering is the slow part), its data rolled
+    back afterwards: the HTML, the PDF, and names to look for."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        appraisal = make_report_appraisal(
+            options=4, criteria=5, panels=2, risks=5, narrative_text={"background": HOSTILE}
+        )
+        evaluation = evaluate(appraisal)
+        html = reports.render_html(evaluation=evaluation)
+        pdf = reports.write_pdf(html)
+        options = [o["name"] for o in evaluation.document["options"]]
+        transaction.set_rollback(True)
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [page.extract_text() for page in reader.pages]
+    return {"html": html, "pdf": pdf, "pages": pages, "text": "\n".join(pages), "options": options}
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_every_section_and_appendix_is_present_in_order(rendered):
+    text = flat(rendered["text"])
+    positions = []
+    for number, section in enumerate(NARRATIVE_SECTIONS, start=1):
+        heading = f"{number}. {section.title}"
+        assert heading in text, heading
+        positions.append(text.index(heading))
+    for letter in "ABCDE":
+        positions.append(text.index(f"Appendix {letter}:"))
+    assert positions == sorted(positions)
+
+
+def test_every_option_is_in_the_report_with_the_rejected_one_and_its_reason(rendered):
+    text = flat(rendered["text"])
+    for name in rendered["options"]:
+        assert name in text, name
+    assert "Outsource everything: Procurement would take three years." in text
+
+
+def test_header_block_names_council_committee_and_decision_facts(rendered):
+    first = flat(rendered["pages"][0])
+    for expected in (
+        "Lead District Council",
+        "Full Council",
+        "31 October 2011",
+        "Agenda item 7",
+        "Open",
+        "For decision",
+        "Jane Officer, Head of Transformation",
+        "Councillor Sam Leader",
+        "Chief Finance Officer; Monitoring Officer",
+        "Wards affected All",
+        "Key decision Yes",
+    ):
+        assert expected in first, expected
+
+
+def test_paragraphs_are_numbered_within_sections(rendered):
+    text = flat(rendered["text"])
+    assert "3.1 That the Council approves the shared service as the preferred option." in text
+    assert "3.2 That officers bring a full business case" in text
+    # List markers are drawn apart from their items, so the text extracts without them.
+    assert "2.2 The benefits are: resilience lower costs shared expertise" in text
+    assert (
+        "<ul><li>resilience</li><li>lower costs</li><li>shared expertise</li></ul>"
+        in (rendered["html"])
+    )
+
+
+def test_every_page_has_page_n_of_m_council_and_draft_mark(rendered):
+    pages = rendered["pages"]
+    assert len(pages) > 5
+    for n, page in enumerate(pages, start=1):
+        assert f"Page {n} of {len(pages)}" in page
+        assert "Lead District Council" in page
+        assert "DRAFT" in page
+
+
+def test_every_section_is_a_bookmark(rendered):
+    reader = PdfReader(io.BytesIO(rendered["pdf"]))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    for number, section in enumerate(NARRATIVE_SECTIONS, start=1):
+        assert f"{number}. {section.title}" in titles
+    assert "Appendix A: Scores by panel, with reasons" in titles
+    assert "Appendix E: The delivery models" in titles
+
+
+def test_pdf_is_tagged_pdf_ua_1_with_language_and_title(rendered):
+    with pikepdf.open(io.BytesIO(rendered["pdf"])) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert str(pdf.docinfo.Title) == "Future options for corporate services"
+        meta = pdf.open_metadata()
+        assert meta.get("pdfuaid:part") == "1"
+        assert meta.get("dc:title") == "Future options for corporate services"
+        kinds: dict[str, int] = {}
+        scopes = set()
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                kind = str(node.get("/S", ""))
+                kinds[kind] = kinds.get(kind, 0) + 1
+                if kind == "/TH":
+                    scopes.add(str(node.A.Scope))
+                kids = node.get("/K")
+                if isinstance(kids, pikepdf.Array):
+                    stack.extend(kids)
+                elif isinstance(kids, pikepdf.Dictionary):
+                    stack.append(kids)
+    for kind in ("/H1", "/H2", "/P", "/Table", "/TH", "/TD", "/L", "/LI", "/Figure"):
+        assert kinds.get(kind), kind
+    assert scopes == {"/Column", "/Row"}
+
+
+def test_charts_carry_their_text_alternative(rendered):
+    with pikepdf.open(io.BytesIO(rendered["pdf"])) as pdf:
+        alts = [
+            str(obj.Alt)
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure" and "/Alt" in obj
+        ]
+    assert alts
+    assert all(alt.strip() for alt in alts)
+
+
+def test_narrative_is_escaped_plain_text(rendered):
+    html = rendered["html"]
+    assert "<script>alert(1)</script>" not in html
+    assert '<img src="file:///etc/passwd">' not in html
+    assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
+    text = flat(rendered["text"])
+    assert '<img src="file:///etc/passwd"> <b>bold</b> <script>alert(1)</script>' in text
+    assert '{{ secret }} {% now "Y" %} &amp;' in text
+
+
+def test_issued_report_has_no_draft_mark_and_names_its_version(db, personas):
+    appraisal = make_report_appraisal(options=1, criteria=2, panels=1, risks=1)
+    pdf = reports.render_committee_report(appraisal, draft=False, version=3)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert all("DRAFT" not in page for page in pages)
+    assert all("Version 3, issued" in page for page in pages)
+
+
+def test_content_hash_follows_the_narrative_and_scores_but_not_the_status(db, personas):
+    appraisal = make_report_appraisal(options=1, criteria=2, panels=1, risks=0)
+    before = reports.content_hash(appraisal)
+    appraisal.status = "issued"
+    appraisal.save()
+    assert reports.content_hash(appraisal) == before
+    appraisal.narrative = {**appraisal.narrative, "legal": "Changed"}
+    appraisal.save()
+    changed = reports.content_hash(appraisal)
+    assert changed != before
+    score = appraisal.panels.get().scores.first()
+    score.score = 5 - score.score
+    score.save()
+    assert reports.content_hash(appraisal) != changed
+
+
+def test_parse_narrative_paragraphs_lists_and_line_breaks():
+    text = (
+        "First paragraph\nwith a second line.\n\n"
+        "The benefits:\n- one\n- two\n  continued\n\n"
+        "1. first\n2) second\n\n(a) alpha\nb) beta\n\n\n"
+    )
+    assert parse_narrative(text) == [
+        (Part(lines=("First paragraph", "with a second line.")),),
+        (Part(lines=("The benefits:",)), Part(items=("one", "two continued"), style="bullet")),
+        (Part(items=("first", "second"), style="decimal"),),
+        (Part(items=("alpha", "beta"), style="alpha"),),
+    ]
+    assert parse_narrative("That A.\nThat B:\n- b1\n  more", one_per_line=True) == [
+        (Part(lines=("That A.",)),),
+        (Part(lines=("That B:",)), Part(items=("b1 more",), style="bullet")),
+    ]
+    assert parse_narrative("") == []
+    assert parse_narrative(" \n\r\n ") == []
+
+
+def test_unwritten_sections_print_a_placeholder_not_nothing(db, personas):
+    appraisal = make_report_appraisal(options=1, criteria=2, panels=1, risks=0)
+    appraisal.narrative = {}
+    appraisal.save()
+    html = reports.render_html(appraisal)
+    assert html.count(reports.NOT_WRITTEN) >= 5

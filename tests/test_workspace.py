@@ -1,0 +1,149 @@
+"""The appraisal page (task list) and the scope form."""
+
+from django.urls import reverse
+
+from appraisals.models import Appraisal, Change, FinancialCase, Option, Risk, Service
+from tests.factories import make_appraisal
+
+
+def _url(appraisal: Appraisal, name: str = "appraisal") -> str:
+    return reverse(f"appraisals:{name}", args=[appraisal.reference])
+
+
+def _statuses(response) -> dict[str, str]:
+    return {task.name: task.status for task in response.context["tasks"]}
+
+
+def test_task_list_shows_each_tasks_status(client, personas):
+    client.force_login(personas.officer)
+    statuses = _statuses(client.get(_url(personas.appraisal)))
+    assert statuses["Options"] == "Completed"  # baseline + three short-listed
+    assert statuses["Criteria and weights"] == "Completed"
+    assert statuses["Panels and scoring"] == "Completed"  # every cell scored
+    assert statuses["Risks"] == "Not started"
+    assert statuses["Finance"] == "Not started"
+    assert statuses["Scope"] == "In progress"  # no services or meeting yet
+
+
+def test_task_status_moves_as_work_is_done(client, personas):
+    appraisal = personas.appraisal
+    option = appraisal.options.get(key="option-1")
+    option.scores.all().delete()
+    Risk.objects.create(
+        appraisal=appraisal, risk="Delay", likelihood=3, impact=4,
+        residual_likelihood=2, residual_impact=2,
+    )  # fmt: skip
+    FinancialCase.objects.create(option=option, costs=[1], savings_central=[2])
+    client.force_login(personas.officer)
+    statuses = _statuses(client.get(_url(appraisal)))
+    assert statuses["Panels and scoring"] == "In progress"
+    assert statuses["Risks"] == "Completed"
+    assert statuses["Finance"] == "In progress"  # one of three short-listed options
+
+
+def test_new_appraisal_tasks_are_not_started(client, personas):
+    bare = make_appraisal(personas.lead, reference="bare", options=0, criteria=0, panels=0)
+    bare.options.all().delete()
+    client.force_login(personas.officer)
+    statuses = _statuses(client.get(_url(bare)))
+    assert statuses["Options"] == statuses["Panels and scoring"] == "Not started"
+    assert statuses["Criteria and weights"] == "Not started"
+
+
+def test_members_see_the_appraisal_without_change_links(client, personas):
+    client.force_login(personas.member)
+    page = client.get(_url(personas.appraisal)).text
+    assert "What the appraisal holds" in page
+    assert _url(personas.appraisal, "scope-edit") + "#" not in page
+    assert "Ask or answer a question" in page
+    client.force_login(personas.officer)
+    assert _url(personas.appraisal, "scope-edit") + "#" in client.get(_url(personas.appraisal)).text
+
+
+def test_appraisal_page_query_count_is_fixed(client, personas, django_assert_num_queries):
+    client.force_login(personas.officer)
+
+    def count(appraisal) -> None:
+        # session, user, appraisal (with lead council), memberships, the task list's counts
+        # (one query of subqueries), partners, services, the header's council
+        with django_assert_num_queries(8):
+            assert client.get(_url(appraisal)).status_code == 200
+
+    count(personas.appraisal)
+    count(make_appraisal(personas.lead, reference="big", options=8, criteria=12, panels=4))
+
+
+def _scope(client, appraisal, **data):
+    fields = {
+        "title": appraisal.title,
+        "scale_min": "0",
+        "scale_max": "5",
+        "status": "draft",
+        "committee_name": "",
+    }
+    return client.post(_url(appraisal, "scope-edit"), fields | data)
+
+
+def test_scope_changes_are_saved_and_recorded(client, personas):
+    appraisal = personas.appraisal
+    Service.objects.create(name="Payroll")
+    client.force_login(personas.officer)
+    response = _scope(
+        client,
+        appraisal,
+        title="Shared payroll",
+        committee_name="Cabinet",
+        services=[Service.objects.get(name="Payroll").pk],
+        other_services="HR",
+        meeting_day="1",
+        meeting_month="12",
+        meeting_year="2025",
+        status="scoring",
+        objectives="Save money\nKeep jobs local",
+    )
+    assert response.status_code == 302
+    appraisal.refresh_from_db()
+    assert appraisal.title == "Shared payroll"
+    assert appraisal.status == Appraisal.Status.SCORING
+    assert appraisal.objective_list() == ["Save money", "Keep jobs local"]
+    assert {s.name for s in appraisal.services.all()} == {"Payroll", "HR"}
+    title = Change.objects.get(appraisal=appraisal, field="title")
+    assert (title.old, title.new, title.user) == (
+        "Appraisal test-appraisal",
+        "Shared payroll",
+        personas.officer,
+    )
+    assert Change.objects.filter(appraisal=appraisal, field="services", new="HR, Payroll").exists()
+    assert Change.objects.filter(appraisal=appraisal, field="partners").count() == 1
+
+
+def test_scale_must_still_hold_the_recorded_scores(client, personas):
+    client.force_login(personas.officer)
+    response = _scope(client, personas.appraisal, scale_max="3")
+    assert response.status_code == 200
+    assert "already recorded" in response.text
+    personas.appraisal.refresh_from_db()
+    assert personas.appraisal.scale_max == 5
+
+
+def test_lead_council_cannot_also_be_a_partner(client, personas):
+    client.force_login(personas.officer)
+    response = _scope(client, personas.appraisal, partners=[personas.lead.pk])
+    assert "cannot also be a partner" in response.text
+
+
+def test_scope_form_escapes_what_people_typed(client, personas):
+    client.force_login(personas.officer)
+    _scope(client, personas.appraisal, title="<script>alert(1)</script>")
+    page = client.get(_url(personas.appraisal)).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_rejected_options_are_not_counted_as_scoring_cells(client, personas):
+    option = personas.appraisal.options.get(key="option-3")
+    option.status, option.rejection_reason = Option.Status.REJECTED, "Too costly"
+    option.save()
+    option.scores.all().delete()
+    client.force_login(personas.officer)
+    assert _statuses(client.get(_url(personas.appraisal)))["Panels and scoring"] == "Completed"
