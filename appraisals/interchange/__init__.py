@@ -1,10 +1,11 @@
 """The appraisal interchange document (format ``councilopts.appraisal/1``): JSON and XLSX in
 and out.
 
-The format is defined in format.md beside this file (the core) and below (optional keys). This package writes it (`export_document`),
-checks it (`validate_document`, every rule, every problem located by its path) and reads it
-(`import_document`, all or nothing). `document_to_xlsx` / `xlsx_to_document` carry the same
-content as a workbook, one sheet per list; `scores_csv` is the score list for spreadsheets.
+The format is defined in format.md beside this file (the core) and below (optional keys).
+This package writes it (`export_document`), checks it (`validate_document`, every rule,
+every problem located by its path) and reads it (`import_document`, all or nothing).
+`document_to_xlsx` / `xlsx_to_document` carry the same content as a workbook, one sheet per
+list; `scores_csv` is the score list for spreadsheets.
 
 Optional keys (part of format /1, additive: a reader that does not know them ignores them,
 and a document without them is read with the defaults shown). They hold what an appraisal
