@@ -72,3 +72,12 @@ def test_production_settings_are_safe():
         text=True,
     )
     assert result.stdout.split() == ["True", "True", "True", "[]"]
+
+
+def test_manage_py_runs_for_a_developer_without_any_environment():
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
