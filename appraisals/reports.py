@@ -14,9 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import mimetypes
 import re
-import ssl
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +25,11 @@ from django.contrib.staticfiles import finders
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
-from weasyprint import HTML, URLFetcher
-from weasyprint.urls import URLFetcherResponse
 
 from . import charts
 from .explain import format_percent, format_score, format_value, join_names
 from .models import Appraisal, DeliveryModel
+from .report_pdf import write_pdf
 from .results import Evaluation, evaluate
 from .templatetags.councilopts import pounds
 
@@ -41,10 +38,6 @@ STYLESHEETS = ("reports/report.css",)
 DRAFT_STYLESHEET = "reports/draft.css"
 # Bump when the report's content or layout changes in a way the template files do not show.
 RENDERER_VERSION = "1"
-# Relative URLs in the report resolve against this base; `.invalid` never resolves (RFC 2606),
-# and the fetcher answers only for its /static/ prefix, from the static files on disk.
-BASE_URL = "https://report.councilopts.invalid/"
-PDF_VARIANT = "pdf/ua-1"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1197,64 +1190,6 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-# --------------------------------------------------------------------------------------------
-# Safe fetching: only our own static files
-
-
-class RefusedURL(ValueError):
-    """The report asked for something other than one of our static files."""
-
-
-class StaticFilesFetcher(URLFetcher):
-    """WeasyPrint's URL fetcher, cut down to the app's static files.
-
-    A URL is served only if it is `BASE_URL` + STATIC_URL + a path the staticfiles finders
-    locate (which refuse `..` and absolute paths); anything else — file:, http(s):, data:,
-    ftp:, another host — is refused without being opened. WeasyPrint then leaves the image,
-    stylesheet or attachment out.
-    """
-
-    def __init__(self) -> None:
-        # The base class builds an HTTPS handler, which loads the system's CA certificates
-        # into a new SSL context (~40 ms a render). `fetch` below never opens a URL, so one
-        # shared context serves every fetcher.
-        super().__init__(
-            allowed_protocols=("https",), allow_redirects=False, ssl_context=_ssl_context()
-        )
-        self.prefix = BASE_URL + settings.STATIC_URL.lstrip("/")
-        self.served: list[str] = []
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
-        path = _static_path(url, self.prefix)
-        if path is None:
-            self.refused.append(url)
-            raise RefusedURL(f"the report may not fetch {url[:200]!r}")
-        self.served.append(url)
-        mime, _ = mimetypes.guess_type(path.name)
-        return URLFetcherResponse(
-            url, path.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
-        )
-
-
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    return ssl.create_default_context()
-
-
-def _static_path(url: str, prefix: str) -> Path | None:
-    if not url.startswith(prefix) or any(c in url for c in "?#\\%"):
-        return None
-    relative = url[len(prefix) :]
-    if not relative or relative.startswith("/") or ".." in relative.split("/"):
-        return None
-    found = finders.find(relative)
-    if not found:
-        return None
-    path = Path(found if isinstance(found, str) else found[0])
-    return path if path.is_file() else None
-
-
 @functools.cache
 def _static_text(name: str) -> str:
     found = finders.find(name)
@@ -1292,12 +1227,6 @@ def render_html(
     return render_to_string(TEMPLATE, context)
 
 
-def write_pdf(html: str, *, fetcher: StaticFilesFetcher | None = None) -> bytes:
-    """HTML → PDF/UA-1 bytes. The document is dropped as soon as it is written."""
-    source = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticFilesFetcher())
-    return source.write_pdf(pdf_variant=PDF_VARIANT, finisher=_mark_header_scope)
-
-
 def render_committee_report(
     appraisal: Appraisal | None = None,
     *,
@@ -1311,38 +1240,6 @@ def render_committee_report(
         appraisal, evaluation=evaluation, draft=draft, version=version, issued_at=issued_at
     )
     return write_pdf(html)
-
-
-def _mark_header_scope(document: Any, pdf: Any) -> None:
-    """Give each table header cell its /Scope (PDF/UA: TH says what it heads). WeasyPrint
-    tags <th> as TH and links cells to headers; headers inside THead head columns, the
-    others (th scope=row in the body) head rows."""
-    objects = pdf.objects
-    for obj in objects:
-        if not isinstance(obj, dict) or obj.get("S") != "/TH":
-            continue
-        scope = "/Row"
-        parent = _object(objects, obj.get("P"))
-        grandparent = _object(objects, parent.get("P")) if parent else None
-        if grandparent is not None and grandparent.get("S") == "/THead":
-            scope = "/Column"
-        attributes = obj.get("A")
-        if attributes is not None:
-            attributes["Scope"] = scope
-
-
-def _object(objects: Sequence[Any], reference: Any) -> Any:
-    if not reference:
-        return None
-    try:
-        number = (
-            int(bytes(reference).split()[0])
-            if not isinstance(reference, str)
-            else int(reference.split()[0])
-        )
-        return objects[number]
-    except (ValueError, IndexError, TypeError):
-        return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,10 +14,10 @@ import threading
 import pikepdf
 import pytest
 
-from appraisals import reports
+from appraisals import report_pdf, reports
 from tests.test_reports_data import make_report_appraisal
 
-STATIC = reports.BASE_URL + "static/"
+STATIC = report_pdf.BASE_URL + "static/"
 
 
 @pytest.fixture
@@ -47,14 +47,14 @@ def server():
 @pytest.fixture
 def spy(monkeypatch):
     """Every fetcher the renderer creates, kept to look at what it served and refused."""
-    made: list[reports.StaticFilesFetcher] = []
+    made: list[report_pdf.StaticFilesFetcher] = []
 
-    class Spy(reports.StaticFilesFetcher):
+    class Spy(report_pdf.StaticFilesFetcher):
         def __init__(self):
             super().__init__()
             made.append(self)
 
-    monkeypatch.setattr(reports, "StaticFilesFetcher", Spy)
+    monkeypatch.setattr(report_pdf, "StaticFilesFetcher", Spy)
     return made
 
 
@@ -90,19 +90,19 @@ def embedded_files_and_images(pdf: bytes) -> tuple[int, int]:
         STATIC + "/etc/passwd",
         STATIC + "reports/no-such-file.css",
         STATIC + "reports/report.css?x=../../etc/passwd",
-        reports.BASE_URL + "media/secret.pdf",
-        reports.BASE_URL + "appraisals/",
+        report_pdf.BASE_URL + "media/secret.pdf",
+        report_pdf.BASE_URL + "appraisals/",
     ],
 )
 def test_fetcher_refuses_anything_but_a_static_file(url):
-    fetcher = reports.StaticFilesFetcher()
-    with pytest.raises(reports.RefusedURL):
+    fetcher = report_pdf.StaticFilesFetcher()
+    with pytest.raises(report_pdf.RefusedURL):
         fetcher.fetch(url)
     assert fetcher.refused == [url]
 
 
 def test_fetcher_serves_the_reports_own_stylesheet():
-    fetcher = reports.StaticFilesFetcher()
+    fetcher = report_pdf.StaticFilesFetcher()
     response = fetcher.fetch(STATIC + "reports/report.css")
     assert response.content_type == "text/css"
     assert b"@page" in response.read()
@@ -135,15 +135,15 @@ def test_markup_that_got_in_would_still_fetch_nothing(server, spy):
     base, seen = server
     html = (
         '<html lang="en"><head><title>t</title>'
-        f'<link rel="stylesheet" href="{base}/evil.css">'
-        '<link rel="attachment" href="file:///etc/hostname"></head><body>'
-        f'<img src="{base}/img.svg" alt="x"><img src="file:///etc/passwd" alt="x">'
+        f'<link rel="stylesheet" href="{base}/evil.css"/>'
+        '<link rel="attachment" href="file:///etc/hostname"/></head><body>'
+        f'<img src="{base}/img.svg" alt="x"/><img src="file:///etc/passwd" alt="x"/>'
         f'<a rel="attachment" href="{base}/attach.txt">a</a>'
         '<div style="background: url(file:///etc/passwd)">b</div>'
-        f'<link rel="stylesheet" href="{STATIC}reports/draft.css">'
+        f'<link rel="stylesheet" href="{STATIC}reports/draft.css"/>'
         "</body></html>"
     )
-    pdf = reports.write_pdf(html)
+    pdf = report_pdf.write_pdf(html)
     assert seen == []
     refused = spy[0].refused
     assert f"{base}/evil.css" in refused
