@@ -781,7 +781,8 @@ class _Builder:
         results = {p.key: p for p in r.panels}
         for p in panels:
             pr = results.get(p["key"])
-            line = f"The {p['name']} panel scored {scored.get(p['key'], 0)} of {cells} cells"
+            who = _the_panel(p["name"], capital=True)
+            line = f"{who} scored {scored.get(p['key'], 0)} of {cells} cells"
             top = pr.ranking[0] if pr is not None and pr.ranking else None
             if top is not None and top.value is not None:
                 line += (
@@ -851,10 +852,7 @@ class _Builder:
                     f"A.{len([b for b in s.blocks if b.kind == 'subheading']) + 1} {p['name']}"
                 )
             )
-            for chunk_start in range(0, max(len(options), 1), 6):
-                chunk = options[chunk_start : chunk_start + 6]
-                if not chunk:
-                    break
+            for first, chunk in _columns_of(options, 6):
                 width = 70 // len(chunk)
                 rows = tuple(
                     Row(
@@ -871,12 +869,13 @@ class _Builder:
                     )
                     for c in criteria
                 )
-                part = "" if len(options) <= 6 else f" (options {chunk_start + 1}–"
-                if part:
-                    part += f"{chunk_start + len(chunk)})"
+                part = ""
+                if len(chunk) < len(options):
+                    last = first + len(chunk) - 1
+                    part = f" (option {first})" if last == first else f" (options {first}–{last})"
                 s.add(
                     Table(
-                        f"Scores given by the {p['name']} panel{part}",
+                        f"Scores given by {_the_panel(p['name'])}{part}",
                         (Column("Criterion", "w-30"),)
                         + tuple(Column(o["name"], f"w-{width} num") for o in chunk),
                         rows,
@@ -900,7 +899,7 @@ class _Builder:
                 if reasons:
                     s.add(
                         Table(
-                            f"Reasons given by the {p['name']} panel for {o['name']}",
+                            f"Reasons given by {_the_panel(p['name'])} for {o['name']}",
                             _columns(
                                 [("Criterion", "w-28"), ("Score", "w-8 num"), ("Reason", "w-64")]
                             ),
@@ -1179,6 +1178,27 @@ class _Builder:
 
 def _figure(chart: Any, cls: str = "") -> Figure | None:
     return None if chart is None else Figure(chart, cls)
+
+
+def _columns_of(items: Sequence[Any], most: int) -> list[tuple[int, Sequence[Any]]]:
+    """`items` in as few runs of at most `most` as will do, as even as can be (7 → 4 + 3, not
+    6 + 1), each with the 1-based number of its first item."""
+    if not items:
+        return []
+    count = -(-len(items) // most)
+    size, extra = divmod(len(items), count)
+    runs, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        runs.append((start + 1, items[start:end]))
+        start = end
+    return runs
+
+
+def _the_panel(name: str, *, capital: bool = False) -> str:
+    """The panel in a sentence: "the Staff panel", but "the Members' Panel" (no second panel)."""
+    phrase = f"the {name}" if re.search(r"\bpanel\b", name, re.IGNORECASE) else f"the {name} panel"
+    return phrase[0].upper() + phrase[1:] if capital else phrase
 
 
 def _slug(text: str) -> str:

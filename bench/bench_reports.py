@@ -230,7 +230,7 @@ def main() -> None:
         (
             "Large report",
             "bench-large",
-            {"options": 12, "criteria": 20, "panels": 3, "risks": 45, "years": 10},
+            {"options": 12, "criteria": 20, "panels": 3, "risks": 60, "years": 10},
         ),
     ):
         appraisal = sized_appraisal(reference, **sizes)

@@ -214,3 +214,35 @@ def test_unwritten_sections_print_a_placeholder_not_nothing(db, personas):
     appraisal.save()
     html = reports.render_html(appraisal)
     assert html.count(reports.NOT_WRITTEN) >= 5
+
+
+@pytest.mark.parametrize(
+    ("count", "runs"),
+    [
+        (0, []),
+        (1, [(1, 1)]),
+        (6, [(1, 6)]),
+        (7, [(1, 4), (5, 3)]),
+        (12, [(1, 6), (7, 6)]),
+        (13, [(1, 5), (6, 4), (10, 4)]),
+    ],
+)
+def test_wide_score_tables_split_evenly(count, runs):
+    items = list(range(count))
+    split = reports._columns_of(items, 6)
+    assert [(first, len(chunk)) for first, chunk in split] == runs
+    assert [x for _, chunk in split for x in chunk] == items
+
+
+def test_panel_names_read_as_english():
+    assert reports._the_panel("Staff") == "the Staff panel"
+    assert reports._the_panel("Members' Panel") == "the Members' Panel"
+    assert reports._the_panel("Union panel", capital=True) == "The Union panel"
+    assert reports._the_panel("Panelists") == "the Panelists panel"
+
+
+def test_seven_options_split_four_and_three_with_their_numbers():
+    appraisal = make_report_appraisal(options=6, criteria=2, panels=1, risks=0)
+    html = reports.render_html(appraisal)
+    names = re.findall(r"<caption>Scores given by the ([^<]*)</caption>", html)
+    assert [n.split(" (")[1] for n in names] == ["options 1–4)", "options 5–7)"]
