@@ -37,7 +37,7 @@ TEMPLATE = "reports/committee_report.html"
 STYLESHEETS = ("reports/report.css",)
 DRAFT_STYLESHEET = "reports/draft.css"
 # Bump when the report's content or layout changes in a way the template files do not show.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 
 # --------------------------------------------------------------------------------------------
