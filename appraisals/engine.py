@@ -384,6 +384,8 @@ def pairwise_weights(
 def _weights(inp: AppraisalIn) -> tuple[np.ndarray, Consistency | None]:
     keys = [c.key for c in inp.criteria]
     raw = [c.weight for c in inp.criteria]
+    if not keys and inp.weighting_method in WEIGHTING_METHODS:
+        return np.zeros(0), None  # no criteria (all removed): nothing to weigh, even pairwise
     if inp.weighting_method == "direct":
         return normalise_weights(raw), None
     if inp.weighting_method == "swing":

@@ -42,6 +42,11 @@ urlpatterns = [
         options.option_baseline,
         name="option-baseline",
     ),
+    path(
+        "appraisals/<slug:reference>/options/<slug:key>/remove/",
+        options.option_remove,
+        name="option-remove",
+    ),
     path("appraisals/<slug:reference>/criteria/", criteria.criteria, name="criteria"),
     path("appraisals/<slug:reference>/criteria/add/", criteria.criterion_add, name="criterion-add"),
     path(
@@ -54,6 +59,11 @@ urlpatterns = [
         criteria.criterion_edit,
         name="criterion-edit",
     ),
+    path(
+        "appraisals/<slug:reference>/criteria/<slug:key>/remove/",
+        criteria.criterion_remove,
+        name="criterion-remove",
+    ),
     path("appraisals/<slug:reference>/weights/", criteria.weights, name="weights"),
     path(
         "appraisals/<slug:reference>/weights/swing/", criteria.weights_swing, name="weights-swing"
@@ -65,6 +75,11 @@ urlpatterns = [
     ),
     path("appraisals/<slug:reference>/panels/", panels.panels, name="panels"),
     path("appraisals/<slug:reference>/panels/<slug:key>/", panels.panel_edit, name="panel-edit"),
+    path(
+        "appraisals/<slug:reference>/panels/<slug:key>/remove/",
+        panels.panel_remove,
+        name="panel-remove",
+    ),
     path("appraisals/<slug:reference>/risks/", risks.risks, name="risks"),
     path("appraisals/<slug:reference>/risks/add/", risks.risk_form, name="risk-add"),
     path("appraisals/<slug:reference>/risks/<int:pk>/", risks.risk_form, name="risk-edit"),

@@ -14,17 +14,21 @@ from appraisals import urls as appraisal_urls
 from appraisals.models import Change, Membership, Question, ReportVersion, Risk
 from tests.factories import make_user
 
-# Pages that change the appraisal when fetched with GET show an edit form: members get 403.
+# Pages that change the appraisal when fetched with GET show an edit form (or ask "Are you
+# sure you want to remove …?"): members get 403.
 EDIT_FORMS = {
     "scope-edit",
     "option-add",
     "option-edit",
+    "option-remove",
     "criterion-add",
     "criterion-edit",
+    "criterion-remove",
     "weights",
     "weights-swing",
     "weights-pairwise",
     "panel-edit",
+    "panel-remove",
     "risk-add",
     "risk-edit",
     "finance-edit",

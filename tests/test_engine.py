@@ -438,6 +438,21 @@ def test_bad_pairwise_matrices_are_refused() -> None:
         compute(build({"a": 1}, {"s": {"x": (1,)}}, weighting_method="pairwise"))
 
 
+@pytest.mark.parametrize("method", ["direct", "swing", "pairwise"])
+def test_no_criteria_leave_nothing_to_weigh_whatever_the_method(method: str) -> None:
+    # every criterion removed: a pairwise appraisal keeps an empty matrix, read as None
+    def no_criteria(method: str) -> AppraisalIn:
+        return AppraisalIn(
+            0, 5, (), (OptionIn("x", "X"),), (PanelIn("s", "S"),), (), weighting_method=method
+        )
+
+    result = compute(no_criteria(method), samples=0)
+    assert result.weights == {}
+    assert result.consistency is None
+    with pytest.raises(ValueError):
+        compute(no_criteria("guess"), samples=0)
+
+
 def test_all_zero_weights_do_not_divide_by_zero() -> None:
     result = compute(build({"a": 0, "b": 0}, {"s": {"x": (1, 2)}}), samples=0)
     assert result.weights == {"a": 0.5, "b": 0.5}

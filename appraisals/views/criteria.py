@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,20 +37,26 @@ def _criteria_url(appraisal: Appraisal) -> str:
     return reverse("appraisals:criteria", args=[appraisal.reference])
 
 
-def weight_rows(appraisal: Appraisal, criteria: list[Criterion]) -> dict:
-    """Each criterion with its normalised weight under the appraisal's method, and for a
-    pairwise matrix the consistency; computed by the engine, never in the template."""
-    consistency = None
-    method = appraisal.weighting_method
-    matrix = appraisal.pairwise_matrix
+def weight_shares(
+    method: str, criteria: list[Criterion], matrix: list[list[float]] | None
+) -> tuple[dict[str, float], engine.Consistency | None]:
+    """{criterion key: normalised weight} under `method`, and a pairwise matrix's consistency;
+    computed by the engine, never in the template."""
     if method == Appraisal.Weighting.PAIRWISE and matrix and len(matrix) == len(criteria):
         result = engine.pairwise_weights(matrix, [c.key for c in criteria])
-        shares, consistency = result.weights, result.consistency
-    elif method == Appraisal.Weighting.SWING:
-        shares = engine.swing_weights({c.key: c.weight for c in criteria})
-    else:
-        raw = engine.normalise_weights([c.weight for c in criteria]).tolist()
-        shares = dict(zip((c.key for c in criteria), raw, strict=True))
+        return result.weights, result.consistency
+    if method == Appraisal.Weighting.SWING:
+        return engine.swing_weights({c.key: c.weight for c in criteria}), None
+    raw = engine.normalise_weights([c.weight for c in criteria]).tolist()
+    return dict(zip((c.key for c in criteria), raw, strict=True)), None
+
+
+def weight_rows(appraisal: Appraisal, criteria: list[Criterion]) -> dict:
+    """Each criterion with its normalised weight under the appraisal's method, and for a
+    pairwise matrix the consistency."""
+    shares, consistency = weight_shares(
+        appraisal.weighting_method, criteria, appraisal.pairwise_matrix
+    )
     return {
         "rows": [(c, shares.get(c.key)) for c in criteria],
         "consistency": consistency,
@@ -207,3 +215,54 @@ def weights_pairwise(request: HttpRequest, reference: str) -> HttpResponse:
         messages.success(request, "Pairwise comparisons saved.")
         return redirect(reverse("appraisals:weights-pairwise", args=[reference]))
     return _weights_page(request, appraisal, criteria, form, "appraisals/weights_pairwise.html")
+
+
+@dataclass(frozen=True)
+class WeightsAfter:
+    """A criterion's normalised weight, and the others' now and once it is removed."""
+
+    share: float | None
+    rows: list[tuple[Criterion, float | None, float | None]]  # criterion, now, after
+    unweighted: bool  # the others all have raw weight 0, so they would count equally
+
+
+def weights_after(appraisal: Appraisal, criteria: list[Criterion], gone: Criterion) -> WeightsAfter:
+    method, matrix = appraisal.weighting_method, appraisal.pairwise_matrix
+    before, _ = weight_shares(method, criteria, matrix)
+    rest = [c for c in criteria if c.pk != gone.pk]
+    if matrix is not None and len(matrix) == len(criteria):
+        matrix = actions.matrix_without(matrix, criteria.index(gone))
+    after, _ = weight_shares(method, rest, matrix)
+    return WeightsAfter(
+        share=before.get(gone.key),
+        rows=[(c, before.get(c.key), after.get(c.key)) for c in rest],
+        unweighted=method != Appraisal.Weighting.PAIRWISE
+        and bool(rest)
+        and not any(c.weight > 0 for c in rest),
+    )
+
+
+@allow("GET", "POST")
+def criterion_remove(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    """Are you sure? Shows what goes with the criterion and the weights after; POST removes."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    criteria = list(appraisal.criteria.all())
+    criterion = next((c for c in criteria if c.key == key), None)
+    if criterion is None:
+        raise Http404("No such criterion")
+    if request.method == "POST":
+        actions.remove_criterion(appraisal=appraisal, user=request.user, criterion=criterion)
+        messages.success(request, f"Criterion “{criterion.name}” removed.")
+        return redirect(_criteria_url(appraisal))
+    matrix = appraisal.pairwise_matrix
+    return render(
+        request,
+        "appraisals/criterion_remove.html",
+        {
+            "appraisal": appraisal,
+            "criterion": criterion,
+            "losses": actions.criterion_losses(criterion, criteria=len(criteria), matrix=matrix),
+            "weights": weights_after(appraisal, criteria, criterion),
+            "section": "tasks",
+        },
+    )

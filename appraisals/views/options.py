@@ -98,3 +98,24 @@ def option_baseline(request: HttpRequest, reference: str, key: str) -> HttpRespo
     actions.set_baseline(appraisal=appraisal, user=request.user, option=option)
     messages.success(request, f"“{option.name}” is now the baseline the others are compared with.")
     return redirect(_options_url(appraisal))
+
+
+@allow("GET", "POST")
+def option_remove(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    """Are you sure? Shows what goes with the option; POST removes it."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    option = _option(appraisal, key)
+    if request.method == "POST":
+        actions.remove_option(appraisal=appraisal, user=request.user, option=option)
+        messages.success(request, f"Option “{option.name}” removed.")
+        return redirect(_options_url(appraisal))
+    return render(
+        request,
+        "appraisals/option_remove.html",
+        {
+            "appraisal": appraisal,
+            "option": option,
+            "losses": actions.option_losses(option),
+            "section": "tasks",
+        },
+    )

@@ -12,6 +12,7 @@ from ..access import can_edit, get_appraisal_for, get_panel_for
 from ..forms import PanelForm
 from ..models import Appraisal, Membership
 from ..templatetags.councilopts import url_if
+from .allow import allow
 
 
 def _people(appraisal: Appraisal) -> QuerySet:
@@ -82,4 +83,25 @@ def panel_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
         request,
         "appraisals/panel_edit.html",
         {"appraisal": appraisal, "panel": panel, "form": form, "section": "tasks"},
+    )
+
+
+@allow("GET", "POST")
+def panel_remove(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    """Are you sure? Shows what goes with the panel; POST removes it."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    panel = get_panel_for(request.user, appraisal, key)
+    if request.method == "POST":
+        actions.remove_panel(appraisal=appraisal, user=request.user, panel=panel)
+        messages.success(request, f"Panel “{panel.name}” removed.")
+        return redirect(_panels_url(appraisal))
+    return render(
+        request,
+        "appraisals/panel_remove.html",
+        {
+            "appraisal": appraisal,
+            "panel": panel,
+            "losses": actions.panel_losses(panel),
+            "section": "tasks",
+        },
     )
