@@ -5,6 +5,7 @@ as pages are added."""
 
 from __future__ import annotations
 
+import gc
 import io
 from xml.etree import ElementTree
 
@@ -117,3 +118,18 @@ def test_cached_page_references_follow_added_pages():
     assert [len(refs) for refs in seen] == [1, 2, 3, 4]
     kids = pdf.pages["Kids"]
     assert seen[-1] == tuple(f"{n} 0 R".encode() for n in kids[::3])
+
+
+def test_the_garbage_collector_is_back_on_after_a_render_even_a_failed_one():
+    assert gc.isenabled()
+    report_pdf.write_pdf('<html lang="en"><head><title>t</title></head><body>x</body></html>')
+    assert gc.isenabled()
+    with pytest.raises(report_pdf.MarkupError):
+        report_pdf.write_pdf("<html><p>not closed</html>")
+    assert gc.isenabled()
+    gc.disable()  # a caller that had turned it off keeps it off
+    try:
+        report_pdf.write_pdf('<html lang="en"><head><title>t</title></head><body>x</body></html>')
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
