@@ -133,6 +133,11 @@ urlpatterns = [
     path("appraisals/<slug:reference>/report/render/", reports.report_render, name="report-render"),
     path("appraisals/<slug:reference>/report/status/", reports.report_status, name="report-status"),
     path("appraisals/<slug:reference>/report/draft.pdf", reports.report_draft, name="report-draft"),
+    path(
+        "appraisals/<slug:reference>/report/draft.html",
+        reports.report_preview,
+        name="report-preview",
+    ),
     path("appraisals/<slug:reference>/report/check/", reports.report_check, name="report-check"),
     path("appraisals/<slug:reference>/report/issue/", reports.report_issue, name="report-issue"),
     path("appraisals/<slug:reference>/versions/", reports.versions, name="versions"),

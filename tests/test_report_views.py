@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from appraisals import reports
 from appraisals.models import Appraisal, Change, DraftReport, ReportVersion
+from appraisals.results import evaluate
 from tests.test_reports_data import make_report_appraisal
 
 REF = "report-test"
@@ -53,7 +54,8 @@ def issue(client, appraisal: Appraisal):
 
 
 @pytest.mark.parametrize(
-    "name", ["report", "report-status", "report-draft", "report-check", "versions"]
+    "name",
+    ["report", "report-status", "report-draft", "report-preview", "report-check", "versions"],
 )
 def test_officer_of_another_council_gets_404(client, personas, appraisal, name):
     client.force_login(personas.outsider)
@@ -67,7 +69,9 @@ def test_officer_of_another_council_cannot_download_an_issued_version(client, pe
     assert client.get(url("version-download", 1)).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["report", "report-status", "report-draft", "report-check"])
+@pytest.mark.parametrize(
+    "name", ["report", "report-status", "report-draft", "report-preview", "report-check"]
+)
 def test_member_cannot_open_the_report_editing_pages(client, personas, appraisal, name):
     client.force_login(personas.member)
     assert client.get(url(name)).status_code == 403
@@ -391,3 +395,47 @@ def test_only_the_latest_three_finished_drafts_are_kept(officer, appraisal):
     assert DraftReport.objects.latest("requested_at").content_hash == reports.content_hash(
         appraisal
     )
+
+
+# The draft as a web page ---------------------------------------------------------------------
+
+
+def test_the_draft_reads_as_a_web_page_with_every_section_and_the_text_escaped(officer, appraisal):
+    officer.post(
+        url("report"), form_data(appraisal, narrative_legal='<script>alert(1)</script> & "so"')
+    )
+    page = officer.get(url("report"))
+    assert url("report-preview") in page.content.decode()
+    response = officer.get(url("report-preview"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert response["Cache-Control"] == "private, no-cache"
+    html = response.content.decode()
+    for title in reports.iter_section_titles(reports.build_report(evaluate(appraisal))):
+        number, _, words = title.partition(" ")
+        assert words in html, title
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;so&quot;" in html
+    assert "<script" not in html
+    assert "DRAFT" in html or "Draft" in html
+
+
+def test_the_web_page_changes_as_soon_as_the_report_does(officer, appraisal):
+    officer.post(url("report"), form_data(appraisal, narrative_legal="First wording."))
+    assert "First wording." in officer.get(url("report-preview")).content.decode()
+    officer.post(url("report"), form_data(appraisal, narrative_legal="Second wording."))
+    html = officer.get(url("report-preview")).content.decode()
+    assert "Second wording." in html and "First wording." not in html
+
+
+def test_web_page_query_count_is_pinned_and_does_not_grow(
+    client, personas, django_assert_num_queries
+):
+    small = make_report_appraisal(reference="small", options=1, criteria=2, panels=1, risks=1)
+    large = make_report_appraisal(reference="large", options=6, criteria=8, panels=3, risks=9)
+    client.force_login(personas.officer)
+    for appraisal in (small, large):
+        # session, user; the appraisal; the officer's memberships; the export the engine
+        # reads (ten, as on the report page); the delivery models' traits for Appendix E.
+        with django_assert_num_queries(15):
+            response = client.get(reverse("appraisals:report-preview", args=[appraisal.reference]))
+        assert response.status_code == 200

@@ -165,6 +165,16 @@ def report_draft(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@allow("GET")
+def report_preview(request: HttpRequest, reference: str) -> HttpResponse:
+    """The draft as a web page, rendered now from the appraisal as it stands: to read the
+    report while writing it, and for readers who find HTML easier than a PDF."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    response = HttpResponse(reports.render_html(appraisal, draft=True))
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
 def _pdf_response(
     request: HttpRequest, pdf: bytes, *, etag: str, filename: str, immutable: bool
 ) -> HttpResponse:

@@ -23,6 +23,14 @@ def test_officer_edits_renders_checks_and_issues_the_report(page, personas):
     page.get_by_role("button", name="Save the report").click()
     page.get_by_text("Report saved.").wait_for()
 
+    # The draft as a web page, at once: the officer's words, escaped, in the numbered report.
+    page.get_by_role("link", name="Read the draft as a web page").click()
+    page.get_by_role("heading", name="9. Legal implications and powers").wait_for()
+    assert page.get_by_text("<b>not bold</b>").count() == 1
+    assert page.get_by_role("table").count() >= 3
+    assert_accessible(page)
+    page.go_back()
+
     # A draft waiting for the worker: the page says so and polls every two seconds…
     content = reports.content_hash(appraisal)
     DraftReport.objects.create(appraisal=appraisal, content_hash=content)
