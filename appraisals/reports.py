@@ -396,6 +396,16 @@ def build_report(
     )
 
 
+def preview_section(evaluation: Evaluation, key: str, text: str) -> Section:
+    """Narrative section `key` as the report would print it if its text were `text` (not yet
+    saved): numbered paragraphs and lists, and the parts added from the appraisal."""
+    doc = evaluation.document
+    narrative = {**((doc.get("report") or {}).get("narrative") or {}), key: text}
+    keys = {o["delivery_model"] for o in doc["options"]}
+    models = {m.key: m for m in DeliveryModel.objects.filter(key__in=keys)}
+    return next(s for s in _Builder(evaluation, narrative, models).sections() if s.key == key)
+
+
 class _Builder:
     """Builds the sections from one evaluation; each method is one section."""
 

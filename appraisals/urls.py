@@ -134,6 +134,11 @@ urlpatterns = [
     path("appraisals/<slug:reference>/report/status/", reports.report_status, name="report-status"),
     path("appraisals/<slug:reference>/report/draft.pdf", reports.report_draft, name="report-draft"),
     path(
+        "appraisals/<slug:reference>/report/preview/<slug:key>/",
+        reports.report_section_preview,
+        name="report-section-preview",
+    ),
+    path(
         "appraisals/<slug:reference>/report/draft.html",
         reports.report_preview,
         name="report-preview",

@@ -57,6 +57,7 @@ def _key_for(route: str, name: str) -> str:
         ("finance/", "option-1"),
         ("criteria/", "criterion-1"),
         ("panels/", "panel-1"),
+        ("report/preview/", "legal"),
     ):
         if part in route:
             return key

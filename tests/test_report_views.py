@@ -439,3 +439,85 @@ def test_web_page_query_count_is_pinned_and_does_not_grow(
         with django_assert_num_queries(15):
             response = client.get(reverse("appraisals:report-preview", args=[appraisal.reference]))
         assert response.status_code == 200
+
+
+# Each section as it will print, while it is typed --------------------------------------------
+
+
+def preview(client, key: str, text: str):
+    return client.post(url("report-section-preview", key), {f"narrative_{key}": text})
+
+
+def test_a_section_shows_as_it_will_print_without_saving_anything(officer, appraisal):
+    changes, narrative = Change.objects.count(), dict(appraisal.narrative or {})
+    response = preview(
+        officer,
+        "legal",
+        "Section 101 of the Local Government Act 1972.\n\n- first <b>point</b>\n- second\n\n"
+        "(a) lettered",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "How section 9 reads in the report" in html
+    assert "9. Legal implications and powers" in html
+    assert ">9.1</span> Section 101 of the Local Government Act 1972." in html
+    assert "<li>first &lt;b&gt;point&lt;/b&gt;</li>" in html and "<li>second</li>" in html
+    assert "app-list--alpha" in html and "<li>lettered</li>" in html
+    appraisal.refresh_from_db()
+    assert (appraisal.narrative or {}) == narrative
+    assert Change.objects.count() == changes
+
+
+def test_a_section_with_parts_from_the_appraisal_lists_them_around_the_text(officer, appraisal):
+    html = preview(officer, "risk", "Our own words on risk.").content.decode()
+    assert "10. Risk analysis" in html
+    assert "Table: " in html and "(added from the appraisal)" in html
+    assert "Our own words on risk." in html
+
+
+def test_an_empty_section_previews_as_not_yet_written(officer, appraisal):
+    assert reports.NOT_WRITTEN in preview(officer, "equalities", "").content.decode()
+
+
+def test_a_section_over_the_limit_says_so_instead(officer, appraisal):
+    from appraisals.forms_reports import NARRATIVE_MAX
+
+    html = preview(officer, "legal", "x" * (NARRATIVE_MAX + 1)).content.decode()
+    assert f"longer than {NARRATIVE_MAX} characters" in html
+    assert "How section" not in html
+
+
+def test_there_is_no_preview_of_a_section_that_does_not_exist(officer, appraisal):
+    assert preview(officer, "no-such-section", "x").status_code == 404
+
+
+def test_members_and_other_councils_get_no_preview(client, personas, appraisal):
+    client.force_login(personas.member)
+    assert preview(client, "legal", "x").status_code == 403
+    client.force_login(personas.outsider)
+    assert preview(client, "legal", "x").status_code == 404
+
+
+def test_the_report_page_wires_each_text_box_to_its_preview(officer, appraisal):
+    html = officer.get(url("report")).content.decode()
+    for section in reports.NARRATIVE_SECTIONS:
+        assert f'id="preview-{section.key}"' in html
+        assert url("report-section-preview", section.key) in html
+    assert "X-CSRFToken" in html
+
+
+def test_section_preview_query_count_is_pinned_and_does_not_grow(
+    client, personas, django_assert_num_queries
+):
+    small = make_report_appraisal(reference="small", options=1, criteria=2, panels=1, risks=1)
+    large = make_report_appraisal(reference="large", options=6, criteria=8, panels=3, risks=9)
+    client.force_login(personas.officer)
+    for appraisal in (small, large):
+        address = reverse(
+            "appraisals:report-section-preview", args=[appraisal.reference, "options"]
+        )
+        # session, user; the appraisal; the officer's memberships; the export the engine
+        # reads (ten); the options' delivery models.
+        with django_assert_num_queries(15):
+            response = client.post(address, {"narrative_options": "Commentary."})
+        assert response.status_code == 200

@@ -23,7 +23,7 @@ from ..actions import (
     report_fingerprint,
     update_report_text,
 )
-from ..forms_reports import ReportForm
+from ..forms_reports import NARRATIVE_MAX, ReportForm
 from ..models import Appraisal, DraftReport, ReportVersion
 from ..results import evaluate
 from ..tasks import render_draft_report
@@ -162,6 +162,23 @@ def report_draft(request: HttpRequest, reference: str) -> HttpResponse:
         etag=draft.content_hash,
         filename=f"{appraisal.reference}-draft.pdf",
         immutable=False,
+    )
+
+
+@allow("POST")
+def report_section_preview(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    """One narrative section as it would print with the text being typed (htmx, nothing
+    saved): its numbered paragraphs and lists, and what is added from the appraisal."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    if key not in reports.NARRATIVE_KEYS:
+        raise Http404("No such section")
+    text = request.POST.get(f"narrative_{key}", "")
+    too_long = len(text) > NARRATIVE_MAX
+    section = None if too_long else reports.preview_section(evaluate(appraisal), key, text)
+    return render(
+        request,
+        "appraisals/_narrative_preview.html",
+        {"preview": section, "too_long": too_long, "limit": NARRATIVE_MAX},
     )
 
 

@@ -20,6 +20,11 @@ def test_officer_edits_renders_checks_and_issues_the_report(page, personas):
     page.get_by_label("Legal implications and powers").fill(
         "Local Government Act 1972, section 101.\n\n<b>not bold</b>"
     )
+    # As it is typed, the section shows below its box as it will print: numbered, escaped.
+    preview = page.locator("#preview-legal")
+    preview.get_by_text("How section 9 reads in the report").wait_for()
+    assert "9.2 <b>not bold</b>" in preview.inner_text()
+    assert_accessible(page)
     page.get_by_role("button", name="Save the report").click()
     page.get_by_text("Report saved.").wait_for()
 
