@@ -127,7 +127,8 @@ def parse_narrative(text: str, *, one_per_line: bool = False) -> list[tuple[Part
 
     Lines starting "- ", "* " or "• " are bullet items; "1. " or "1) " numbered items;
     "(a) " or "a) " lettered ones. Everything else is text, its line breaks kept (addresses),
-    or with `one_per_line` each line of text starts a paragraph (list items stay with it).
+    or with `one_per_line` each line of text starts a paragraph (list items stay with it). A
+    list that starts a block continues the paragraph before it, if there is one.
     Nothing is interpreted as markup: the template escapes every string.
     """
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
@@ -138,8 +139,16 @@ def parse_narrative(text: str, *, one_per_line: bool = False) -> list[tuple[Part
                 lines.append("")
             lines.append(raw)
         text = "\n".join(lines)
-    paragraphs = [_parse_block(block) for block in re.split(r"\n\s*\n", text)]
-    return [parts for parts in paragraphs if parts]
+    paragraphs: list[tuple[Part, ...]] = []
+    for block in re.split(r"\n\s*\n", text):
+        parts = _parse_block(block)
+        if parts and parts[0].items and paragraphs:
+            # A list after a blank line belongs to the paragraph above ("The options are:"):
+            # as a paragraph of its own it would take a number and print none.
+            paragraphs[-1] += parts
+        elif parts:
+            paragraphs.append(parts)
+    return paragraphs
 
 
 def _list_item(line: str) -> tuple[str, str] | None:

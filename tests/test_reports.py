@@ -196,9 +196,17 @@ def test_parse_narrative_paragraphs_lists_and_line_breaks():
     )
     assert parse_narrative(text) == [
         (Part(lines=("First paragraph", "with a second line.")),),
-        (Part(lines=("The benefits:",)), Part(items=("one", "two continued"), style="bullet")),
-        (Part(items=("first", "second"), style="decimal"),),
-        (Part(items=("alpha", "beta"), style="alpha"),),
+        (
+            Part(lines=("The benefits:",)),
+            Part(items=("one", "two continued"), style="bullet"),
+            # Lists after a blank line continue the paragraph above: no number is lost.
+            Part(items=("first", "second"), style="decimal"),
+            Part(items=("alpha", "beta"), style="alpha"),
+        ),
+    ]
+    assert parse_narrative("- starts with a list\n\nThen text.") == [
+        (Part(items=("starts with a list",), style="bullet"),),
+        (Part(lines=("Then text.",)),),
     ]
     assert parse_narrative("That A.\nThat B:\n- b1\n  more", one_per_line=True) == [
         (Part(lines=("That A.",)),),
@@ -246,3 +254,20 @@ def test_seven_options_split_four_and_three_with_their_numbers():
     html = reports.render_html(appraisal)
     names = re.findall(r"<caption>Scores given by the ([^<]*)</caption>", html)
     assert [n.split(" (")[1] for n in names] == ["options 1–4)", "options 5–7)"]
+
+
+def test_a_paragraph_that_starts_with_a_list_still_shows_its_number(db, personas):
+    appraisal = make_report_appraisal(
+        options=1,
+        criteria=1,
+        panels=1,
+        risks=0,
+        narrative_text={"legal": "- Local Government Act 1972\n\nThen a paragraph.\n\n- more"},
+    )
+    text = flat(
+        " ".join(
+            p.extract_text()
+            for p in PdfReader(io.BytesIO(reports.render_committee_report(appraisal))).pages
+        )
+    )
+    assert "9.1" in text and "9.2 Then a paragraph." in text and "9.3" not in text
