@@ -1,0 +1,102 @@
+"""Writes that span rows: keyword-only, typed, one transaction each, named by the domain verb.
+
+Each records what it changed in the audit trail (`Change`) inside the same transaction, so a
+refused or failed write leaves neither data nor history behind.
+
+- `history`: the audit trail (`record_change`, `update_fields`), `Conflict`, shared helpers
+- `scope`: creating an appraisal and changing its scope
+- `options`: adding and editing options, the baseline
+- `criteria`: criteria from the library or added, edited; their weights
+- `panels`: scoring panels and their members
+- `risks`: the risk register
+- `finances`: financial cases, cash flows from a profile, discount rate and optimism bias
+- `questions`: questions and answers
+- `scoring`: one panel's score of an option on a criterion (`save_score`)
+- `report`: the committee report's text, its fingerprint, issuing it
+- `removal`: removing an option, a criterion or a panel, and what goes with it (`Losses`)
+
+Kinds recorded in the audit trail: appraisal, option, criterion, weight, panel, risk,
+finance, question, score, report. Everything is imported here: callers use
+`from appraisals import actions` and `actions.save_risk(...)`.
+"""
+
+from .criteria import (
+    add_criteria_from_library,
+    add_criterion,
+    edit_criterion,
+    set_weights,
+)
+from .finances import (
+    cash_flows_from_profile,
+    fill_financial_case,
+    save_financial_case,
+    set_finance_settings,
+)
+from .history import Conflict, record_change, unique_key, update_fields
+from .options import add_option, edit_option, set_baseline
+from .panels import add_panel, edit_panel
+from .questions import answer_question, ask_question
+from .removal import (
+    Losses,
+    criterion_losses,
+    matrix_without,
+    option_losses,
+    panel_losses,
+    remove_criterion,
+    remove_option,
+    remove_panel,
+)
+from .report import (
+    REPORT_HEADER_FIELDS,
+    ReportAlreadyIssued,
+    ReportIncomplete,
+    issue_report,
+    report_fingerprint,
+    update_report_text,
+)
+from .risks import RISK_FIELDS, delete_risk, save_risk
+from .scope import RESERVED_REFERENCES, create_appraisal, update_scope
+from .scoring import save_score
+
+__all__ = [
+    "REPORT_HEADER_FIELDS",
+    "RESERVED_REFERENCES",
+    "RISK_FIELDS",
+    "Conflict",
+    "Losses",
+    "ReportAlreadyIssued",
+    "ReportIncomplete",
+    "add_criteria_from_library",
+    "add_criterion",
+    "add_option",
+    "add_panel",
+    "answer_question",
+    "ask_question",
+    "cash_flows_from_profile",
+    "create_appraisal",
+    "criterion_losses",
+    "delete_risk",
+    "edit_criterion",
+    "edit_option",
+    "edit_panel",
+    "fill_financial_case",
+    "issue_report",
+    "matrix_without",
+    "option_losses",
+    "panel_losses",
+    "record_change",
+    "remove_criterion",
+    "remove_option",
+    "remove_panel",
+    "report_fingerprint",
+    "save_financial_case",
+    "save_risk",
+    "save_score",
+    "set_baseline",
+    "set_finance_settings",
+    "set_weights",
+    "unique_key",
+    "update_fields",
+    "update_report_text",
+    "update_scope",
+]

@@ -1,0 +1,42 @@
+"""Scoring panels and who sits on them. Kind recorded: panel.
+
+Removing one is in `removal`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from ..models import Appraisal, Panel
+from .history import _names, _set_related, record_change, unique_key, update_fields
+
+
+@transaction.atomic
+def add_panel(*, appraisal: Appraisal, user, name: str, members: Iterable = ()) -> Panel:
+    keys = appraisal.panels.values_list("key", flat=True)
+    last = appraisal.panels.order_by("-order").values_list("order", flat=True).first()
+    panel = appraisal.panels.create(
+        key=unique_key(name, keys, "panel"), name=name, order=(last or 0) + 1
+    )
+    panel.members.set(members)
+    record_change(
+        appraisal=appraisal,
+        user=user,
+        kind="panel",
+        subject=name,
+        field="added",
+        new=_names(panel.members.all()),
+    )
+    return panel
+
+
+@transaction.atomic
+def edit_panel(*, appraisal: Appraisal, user, panel: Panel, name: str, members: Iterable) -> None:
+    update_fields(
+        instance=panel, user=user, appraisal=appraisal, kind="panel", changes={"name": name}
+    )
+    _set_related(
+        appraisal=appraisal, user=user, instance=panel, field="members", kind="panel", new=members
+    )

@@ -1,0 +1,40 @@
+"""Questions asked about an appraisal, and their answers. Kind recorded: question."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Appraisal, Question
+from .history import record_change
+
+
+@transaction.atomic
+def ask_question(*, appraisal: Appraisal, user, text: str) -> Question:
+    question = appraisal.questions.create(asked_by=user, text=text)
+    record_change(
+        appraisal=appraisal,
+        user=user,
+        kind="question",
+        subject=str(question),
+        field="asked",
+        new=text,
+    )
+    return question
+
+
+@transaction.atomic
+def answer_question(*, appraisal: Appraisal, user, question: Question, answer: str) -> None:
+    record_change(
+        appraisal=appraisal,
+        user=user,
+        kind="question",
+        subject=str(question),
+        field="answer",
+        old=question.answer,
+        new=answer,
+    )
+    question.answer = answer
+    question.answered_by = user
+    question.answered_at = timezone.now()
+    question.save()

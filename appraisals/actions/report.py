@@ -1,0 +1,185 @@
+"""Committee reports: the narrative and header block, and issuing. Kind recorded: report.
+
+(reports and results import this package, so they are imported inside the functions.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Appraisal
+from .history import Conflict, record_change, update_fields
+
+REPORT_HEADER_FIELDS = (
+    "committee_name",
+    "meeting_date",
+    "agenda_item",
+    "report_status",
+    "exempt_paragraph",
+    "report_purpose",
+    "report_author",
+    "portfolio_holder",
+    "officers_consulted",
+    "wards_affected",
+    "key_decision",
+)
+
+
+class ReportAlreadyIssued(Exception):
+    """Nothing in the report has changed since the version that was last issued."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"Version {number} of the report already holds exactly this content.")
+        self.number = number
+
+
+class ReportIncomplete(Exception):
+    """The report lacks something members need before it can be issued."""
+
+    def __init__(self, problems: Sequence) -> None:
+        super().__init__("; ".join(p.text for p in problems))
+        self.problems = list(problems)
+
+
+def report_fingerprint(appraisal: Appraisal) -> str:
+    """A short hash of the header block and narrative as they stand: the form carries it, so
+    a save over someone else's newer text is refused instead of silently undoing it."""
+    import hashlib
+    import json
+
+    values = {f: getattr(appraisal, f) for f in REPORT_HEADER_FIELDS}
+    values["narrative"] = appraisal.narrative or {}
+    blob = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+@transaction.atomic
+def update_report_text(
+    *,
+    appraisal: Appraisal,
+    user,
+    header: dict,
+    narrative: dict[str, str],
+    expected: str | None = None,
+) -> list[str]:
+    """Save the header block and narrative sections, recording each changed one.
+
+    `expected` is the `report_fingerprint` the officer's form was built from; if the text
+    changed since, nothing is written and `Conflict` is raised. Returns what changed.
+    """
+    from ..reports import NARRATIVE_SECTIONS
+
+    current = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
+    if expected is not None and report_fingerprint(current) != expected:
+        raise Conflict(
+            "Someone else changed the report while you were editing it. Your changes have "
+            "not been saved: check the report as it is now and make them again.",
+            current=current,
+        )
+    changed = []
+    old_narrative = dict(current.narrative or {})
+    new_narrative = dict(old_narrative)
+    titles = {s.key: s.title for s in NARRATIVE_SECTIONS}
+    for key, text in narrative.items():
+        text = (text or "").replace("\r\n", "\n").strip()
+        if old_narrative.get(key, "") == text:
+            continue
+        record_change(
+            appraisal=current,
+            user=user,
+            kind="report",
+            subject=titles.get(key, key),
+            field="narrative",
+            old=old_narrative.get(key, ""),
+            new=text,
+        )
+        if text:
+            new_narrative[key] = text
+        else:
+            new_narrative.pop(key, None)
+        changed.append(key)
+    if changed:
+        current.narrative = new_narrative
+        current.save(update_fields=["narrative", "updated_at"])
+    changes = {f: v for f, v in header.items() if f in REPORT_HEADER_FIELDS}
+    if changes.get("report_status") == Appraisal.ReportStatus.OPEN:
+        changes["exempt_paragraph"] = ""
+    changed += update_fields(
+        instance=current, user=user, appraisal=current, kind="report", changes=changes
+    )
+    appraisal.refresh_from_db()
+    return changed
+
+
+@transaction.atomic
+def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None):
+    """Issue the committee report: freeze the interchange document with its results and the
+    PDF rendered from that same state, with the PDF's SHA-256, as the next version.
+
+    Refuses (`ReportIncomplete`) what members could not decide on, (`ReportAlreadyIssued`)
+    a report identical to the last issued version, and (`Conflict`) an appraisal that
+    changed since the officer checked their answers (`expected_hash`). Issued versions are
+    never changed afterwards; a later change is issued as a new version.
+    """
+    import hashlib
+
+    from .. import engine, reports
+    from ..models import ReportVersion
+    from ..results import evaluate
+
+    # Lock the appraisal: two officers issuing at once get one version each, in turn.
+    locked = (
+        Appraisal.objects.select_for_update().select_related("lead_authority").get(pk=appraisal.pk)
+    )
+    problems = reports.report_problems(locked)
+    if problems:
+        raise ReportIncomplete(problems)
+    evaluation = evaluate(locked)
+    snapshot = {
+        **evaluation.document,
+        "results": engine.results_to_dict(evaluation.result, evaluation.finance),
+    }
+    content = reports.document_hash(snapshot)
+    if expected_hash is not None and content != expected_hash:
+        raise Conflict(
+            "The appraisal changed after you checked your answers. Check them again before "
+            "issuing.",
+            current=content,
+        )
+    latest = locked.report_versions.order_by("-number").only("number", "snapshot").first()
+    if latest is not None and reports.document_hash(latest.snapshot) == content:
+        raise ReportAlreadyIssued(latest.number)
+    number = 1 if latest is None else latest.number + 1
+    issued_at = timezone.now()
+    pdf = reports.render_committee_report(
+        evaluation=evaluation, draft=False, version=number, issued_at=issued_at
+    )
+    version = ReportVersion.objects.create(
+        appraisal=locked,
+        number=number,
+        issued_at=issued_at,
+        issued_by=user if user is not None and user.is_authenticated else None,
+        snapshot=snapshot,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    record_change(
+        appraisal=locked,
+        user=user,
+        kind="report",
+        subject=f"Committee report version {number}",
+        field="issued",
+        new=f"SHA-256 {version.sha256}",
+    )
+    update_fields(
+        instance=locked,
+        user=user,
+        appraisal=locked,
+        kind="report",
+        changes={"status": Appraisal.Status.ISSUED},
+    )
+    appraisal.status = locked.status
+    return version

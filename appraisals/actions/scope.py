@@ -1,0 +1,66 @@
+"""Creating an appraisal and changing its scope. Kind recorded: appraisal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..models import Appraisal, Authority, Service
+from .history import _set_related, record_change, unique_key, update_fields
+
+# Path segments under /appraisals/ that are pages, not appraisals.
+RESERVED_REFERENCES = ("new", "import")
+
+
+@transaction.atomic
+def create_appraisal(
+    *,
+    user,
+    lead_authority: Authority,
+    title: str,
+    reference: str = "",
+    fields: dict | None = None,
+    partners: Iterable[Authority] = (),
+    services: Iterable[Service] = (),
+) -> Appraisal:
+    taken = Appraisal.objects.filter(reference__startswith=slugify(reference or title)[:44])
+    reserved = {*taken.values_list("reference", flat=True), *RESERVED_REFERENCES}
+    reference = reference or unique_key(title, reserved, "appraisal")
+    appraisal = Appraisal.objects.create(
+        reference=reference,
+        title=title,
+        lead_authority=lead_authority,
+        created_by=user if user.is_authenticated else None,
+        **(fields or {}),
+    )
+    appraisal.partners.set(partners)
+    appraisal.services.set(services)
+    record_change(
+        appraisal=appraisal, user=user, kind="appraisal", subject=title, field="created", new=title
+    )
+    return appraisal
+
+
+@transaction.atomic
+def update_scope(
+    *,
+    appraisal: Appraisal,
+    user,
+    changes: dict,
+    partners: Iterable[Authority],
+    services: Iterable[Service],
+) -> None:
+    update_fields(
+        instance=appraisal, user=user, appraisal=appraisal, kind="appraisal", changes=changes
+    )
+    for field, new in (("partners", partners), ("services", services)):
+        _set_related(
+            appraisal=appraisal,
+            user=user,
+            instance=appraisal,
+            field=field,
+            kind="appraisal",
+            new=new,
+        )
