@@ -1,0 +1,100 @@
+"""The committee report: a council paper built from the appraisal, rendered to PDF.
+
+`build_report` turns an `results.Evaluation` (every computed figure) and the officer's
+narrative (plain text, escaped on output) into numbered sections and appendices;
+`render_html` puts them through one template with print CSS; `render_committee_report`
+writes the PDF with WeasyPrint, tagged as PDF/UA-1, through a URL fetcher that serves only
+our own static files. Nothing here computes a result: figures come from the engine through
+`results.evaluate`, and are only formatted.
+
+The package, by what each module holds:
+
+- `__init__`: the names the rest of the project imports (`reports.render_html`, ...)
+- `narrative`: the sections officers write (`NARRATIVE_SECTIONS`), `parse_narrative`
+- `structure`: the report's dataclasses: `Report`, `Section`, `Para`, `Table`, `Figure`, ...
+- `formatting`: small helpers for dates, values, plurals, columns and panel names
+- `build`: `build_report`, `preview_section`, and `_Builder`, which joins the two below
+- `base`: `_BuilderBase`, the evaluation and options every section and appendix reads
+- `sections`: the numbered sections of the paper, one method each
+- `appendices`: appendices A to E, one method each
+- `rendering`: `render_html`, `render_committee_report`, the template and stylesheets
+- `cache`: the draft cache key (`document_hash`, `content_hash`, the renderer fingerprint)
+- `checks`: before issuing (`report_problems`, `unwritten_sections`, `iter_section_titles`)
+"""
+
+from ..report_pdf import write_pdf  # callers and tests write `reports.write_pdf(html)`
+from .build import build_report, preview_section
+from .cache import content_hash, document_hash
+from .checks import Problem, iter_section_titles, report_problems, unwritten_sections
+from .formatting import _columns_of as _columns_of  # tested directly
+from .formatting import _the_panel as _the_panel  # tested directly
+from .narrative import (
+    NARRATIVE_KEYS,
+    NARRATIVE_SECTIONS,
+    NOT_WRITTEN,
+    ONE_PER_LINE,
+    NarrativeSection,
+    Part,
+    parse_narrative,
+)
+from .rendering import (
+    DRAFT_STYLESHEET,
+    RENDERER_VERSION,
+    STYLESHEETS,
+    TEMPLATE,
+    render_committee_report,
+    render_html,
+)
+from .sections import SAID_IN_BODY
+from .structure import (
+    Cell,
+    Column,
+    Figure,
+    HeaderRow,
+    Para,
+    Report,
+    Row,
+    Section,
+    Subheading,
+    Table,
+    WarningText,
+)
+
+# The public names of the single module this package replaced, so that
+# `from appraisals.reports import X` and `reports.X` work as before.
+__all__ = [
+    "DRAFT_STYLESHEET",
+    "NARRATIVE_KEYS",
+    "NARRATIVE_SECTIONS",
+    "NOT_WRITTEN",
+    "ONE_PER_LINE",
+    "RENDERER_VERSION",
+    "SAID_IN_BODY",
+    "STYLESHEETS",
+    "TEMPLATE",
+    "Cell",
+    "Column",
+    "Figure",
+    "HeaderRow",
+    "NarrativeSection",
+    "Para",
+    "Part",
+    "Problem",
+    "Report",
+    "Row",
+    "Section",
+    "Subheading",
+    "Table",
+    "WarningText",
+    "build_report",
+    "content_hash",
+    "document_hash",
+    "iter_section_titles",
+    "parse_narrative",
+    "preview_section",
+    "render_committee_report",
+    "render_html",
+    "report_problems",
+    "unwritten_sections",
+    "write_pdf",
+]

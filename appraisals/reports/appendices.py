@@ -1,0 +1,374 @@
+"""The appendices A to E: scores, weights, sensitivity, risk register, delivery models."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..explain import format_percent, format_score, format_value
+from .base import _BuilderBase
+from .formatting import _columns, _columns_of, _ordinal, _slug, _the_panel
+from .narrative import Part
+from .structure import Cell, Column, Row, Section, Subheading, Table
+
+
+class _Appendices(_BuilderBase):
+    """The appendices; each method is one appendix."""
+
+    # Appendices ----------------------------------------------------------------------------
+
+    def appendix(self, letter: str, key: str, title: str) -> Section:
+        return Section(letter, key, title)
+
+    def appendices(self) -> list[Section]:
+        return [
+            self.score_matrix(),
+            self.weights(),
+            self.sensitivity(),
+            self.risk_register(),
+            self.delivery_models(),
+        ]
+
+    def score_matrix(self) -> Section:
+        s = self.appendix("A", "scores", "Scores by panel, with reasons")
+        doc = self.doc
+        criteria = doc["criteria"]
+        options = self.shortlisted
+        s.para(
+            f"Each panel scored each short-listed option on each criterion on the scale of "
+            f"{format_score(doc['scale']['min'])} to {format_score(doc['scale']['max'])}. "
+            "A dash means no score was given. The reasons follow each panel's scores, "
+            "where the panel gave one."
+        )
+        by_panel: dict[str, dict[tuple[str, str], Mapping[str, Any]]] = {}
+        for x in doc.get("scores") or []:
+            by_panel.setdefault(x["panel"], {})[(x["option"], x["criterion"])] = x
+        for p in doc.get("panels") or []:
+            cells = by_panel.get(p["key"], {})
+            s.add(
+                Subheading(
+                    f"A.{len([b for b in s.blocks if b.kind == 'subheading']) + 1} {p['name']}"
+                )
+            )
+            for first, chunk in _columns_of(options, 6):
+                width = 70 // len(chunk)
+                rows = tuple(
+                    Row(
+                        c["name"],
+                        tuple(
+                            Cell(
+                                format_score(cells[(o["key"], c["key"])]["score"])
+                                if (o["key"], c["key"]) in cells
+                                else "–",
+                                "num",
+                            )
+                            for o in chunk
+                        ),
+                    )
+                    for c in criteria
+                )
+                part = ""
+                if len(chunk) < len(options):
+                    last = first + len(chunk) - 1
+                    part = f" (option {first})" if last == first else f" (options {first}–{last})"
+                s.add(
+                    Table(
+                        f"Scores given by {_the_panel(p['name'])}{part}",
+                        (Column("Criterion", "w-30"),)
+                        + tuple(Column(o["name"], f"w-{width} num") for o in chunk),
+                        rows,
+                        "compact",
+                    )
+                )
+            # One short table an option: long tables cost WeasyPrint far more to break
+            # across pages, and the option need not be repeated on every row.
+            for o in options:
+                reasons = tuple(
+                    Row(
+                        c["name"],
+                        (
+                            Cell(format_score(cells[(o["key"], c["key"])]["score"]), "num"),
+                            Cell(cells[(o["key"], c["key"])]["reason"]),
+                        ),
+                    )
+                    for c in criteria
+                    if cells.get((o["key"], c["key"]), {}).get("reason")
+                )
+                if reasons:
+                    s.add(
+                        Table(
+                            f"Reasons given by {_the_panel(p['name'])} for {o['name']}",
+                            _columns(
+                                [("Criterion", "w-28"), ("Score", "w-8 num"), ("Reason", "w-64")]
+                            ),
+                            reasons,
+                            "compact",
+                        )
+                    )
+        return s
+
+    def weights(self) -> Section:
+        s = self.appendix("B", "weights", "Weights and how they were set")
+        doc, r = self.doc, self.r
+        method = (doc.get("weighting") or {}).get("method") or "direct"
+        how = {
+            "direct": "entered directly: each criterion was given a weight, and the weights "
+            "were scaled to add up to 100 %",
+            "swing": "set by swing weighting: the criterion whose swing from worst to best "
+            "matters most was given 100 points and each other criterion points against it; "
+            "the points were scaled to add up to 100 %",
+            "pairwise": "derived from pairwise comparisons on Saaty's 1 to 9 scale (the "
+            "principal eigenvector of the comparison matrix)",
+        }[method]
+        s.para(f"The weights were {how}.")
+        if r.consistency is not None and method == "pairwise":
+            verdict = "above" if r.consistency.flagged else "within"
+            s.para(
+                f"The consistency ratio of the comparisons is {r.consistency.ratio:.2f}, "
+                f"{verdict} the 0.10 that is usually accepted."
+            )
+        rows = tuple(
+            Row(
+                c["name"],
+                (
+                    Cell(c.get("group") or "–"),
+                    Cell("–" if method == "pairwise" else format_score(float(c["weight"])), "num"),
+                    Cell(format_percent(r.weights.get(c["key"], 0.0)), "num"),
+                    Cell(c.get("guidance") or "–"),
+                ),
+            )
+            for c in doc["criteria"]
+        )
+        s.add(
+            Table(
+                "Criteria and their weights",
+                _columns(
+                    [
+                        ("Criterion", "w-26"),
+                        ("Group", "w-14"),
+                        ("Weight as entered", "w-12 num"),
+                        ("Share of the total", "w-12 num"),
+                        ("Scoring guidance", "w-36"),
+                    ]
+                ),
+                rows,
+                "compact",
+            )
+        )
+        return s
+
+    def sensitivity(self) -> Section:
+        s = self.appendix("C", "sensitivity", "Sensitivity")
+        r, e = self.r, self.e
+        if r.leader is None:
+            s.para("No option can be ranked yet, so there is no sensitivity to report.")
+            return s
+        s.para(
+            "Switching values: each criterion's weight moved up or down, the other weights "
+            "keeping their proportions, until the leading option changes. A dash means no "
+            "weight from 0 % to 100 % changes the leader that way."
+        )
+        rows = []
+        for sw in r.switching:
+            cells = [Cell(format_percent(sw.weight), "num")]
+            for point in (sw.lower, sw.upper):
+                if point is None:
+                    cells += [Cell("–", "num"), Cell("–")]
+                else:
+                    cells += [
+                        Cell(format_percent(point.weight), "num"),
+                        Cell(e.option_name(point.new_leader)),
+                    ]
+            rows.append(Row(e.criterion_name(sw.criterion), tuple(cells)))
+        s.add(
+            Table(
+                "Switching values",
+                _columns(
+                    [
+                        ("Criterion", "w-26"),
+                        ("Weight now", "w-10 num"),
+                        ("Leader changes below", "w-12 num"),
+                        ("New leader", "w-20"),
+                        ("Leader changes above", "w-12 num"),
+                        ("New leader", "w-20"),
+                    ]
+                ),
+                tuple(rows),
+                "compact",
+            )
+        )
+        ra = r.rank_acceptability
+        if ra is not None and ra.options:
+            ranks = min(5, max(len(v) for v in ra.options.values()))
+            s.para(
+                f"Rank acceptability: the share of {ra.samples:,} simulations (seed {ra.seed}) "
+                f"in which each option takes each rank, each weight varying by up to "
+                f"{format_percent(ra.weight_jitter)} and each score within the range the "
+                "panels gave."
+            )
+            width = max(8, 60 // ranks)
+            s.add(
+                Table(
+                    "Rank acceptability",
+                    (Column("Option", "w-40"),)
+                    + tuple(Column(_ordinal(i + 1), f"w-{width} num") for i in range(ranks)),
+                    tuple(
+                        Row(
+                            e.option_name(key),
+                            tuple(Cell(format_percent(x), "num") for x in shares[:ranks]),
+                        )
+                        for key, shares in ra.options.items()
+                    ),
+                    "compact",
+                )
+            )
+        cc = r.close_call
+        if cc is not None and cc.flips:
+            s.para("Single scores that, moved by one step, would change the leading option:")
+            s.add(
+                Table(
+                    "Scores that would change the leader",
+                    _columns(
+                        [
+                            ("Panel", "w-16"),
+                            ("Option", "w-22"),
+                            ("Criterion", "w-22"),
+                            ("Score now", "w-10 num"),
+                            ("Moved to", "w-10 num"),
+                            ("New leader", "w-20"),
+                        ]
+                    ),
+                    tuple(
+                        Row(
+                            e.panel_name(f.panel),
+                            (
+                                Cell(e.option_name(f.option)),
+                                Cell(e.criterion_name(f.criterion)),
+                                Cell(format_score(f.from_score), "num"),
+                                Cell(format_score(f.to_score), "num"),
+                                Cell(e.option_name(f.new_leader)),
+                            ),
+                        )
+                        for f in cc.flips
+                    ),
+                    "compact",
+                )
+            )
+        if r.disagreements:
+            s.para(
+                f"Scores on which the panels differ by {format_value(r.disagreement_threshold)} "
+                "points or more (out of 100):"
+            )
+            s.add(
+                Table(
+                    "Where the panels disagree",
+                    _columns(
+                        [
+                            ("Option", "w-26"),
+                            ("Criterion", "w-26"),
+                            ("Spread", "w-10 num"),
+                            ("Scores given", "w-38"),
+                        ]
+                    ),
+                    tuple(
+                        Row(
+                            e.option_name(d.option),
+                            (
+                                Cell(e.criterion_name(d.criterion)),
+                                Cell(format_value(d.spread), "num"),
+                                Cell(
+                                    "; ".join(
+                                        f"{e.panel_name(p)} {format_score(x)}"
+                                        for p, x in d.scores.items()
+                                    )
+                                ),
+                            ),
+                        )
+                        for d in r.disagreements
+                    ),
+                    "compact",
+                )
+            )
+        return s
+
+    def risk_register(self) -> Section:
+        s = self.appendix("D", "risk-register", "Risk register")
+        if not self.e.risks:
+            s.para("No risks have been recorded.")
+            return s
+        s.add(
+            Table(
+                "The risk register",
+                _columns(
+                    [
+                        ("Risk", "w-28"),
+                        ("Option", "w-18"),
+                        ("Owner", "w-14"),
+                        ("Before controls", "w-20"),
+                        ("After controls", "w-20"),
+                    ]
+                ),
+                tuple(
+                    Row(
+                        rv.risk,
+                        (
+                            Cell(rv.option_name),
+                            Cell(rv.owner or "–"),
+                            Cell(
+                                f"{rv.likelihood} × {rv.impact} = {rv.before.score} "
+                                f"({rv.before.band})",
+                                f"band-{_slug(rv.before.band)}",
+                            ),
+                            Cell(
+                                f"{rv.residual_likelihood} × {rv.residual_impact} = "
+                                f"{rv.after.score} ({rv.after.band})",
+                                f"band-{_slug(rv.after.band)}",
+                            ),
+                        ),
+                    )
+                    for rv in self.e.risks
+                ),
+                "compact",
+            )
+        )
+        return s
+
+    def delivery_models(self) -> Section:
+        s = self.appendix("E", "delivery-models", "The delivery models")
+        used: list[str] = []
+        for o in self.doc["options"]:
+            if o["delivery_model"] not in used:
+                used.append(o["delivery_model"])
+        for n, key in enumerate(used, start=1):
+            model = self.models.get(key)
+            if model is None:
+                continue
+            s.add(Subheading(f"E.{n} {model.name}"))
+            if model.summary:
+                s.text(model.summary, placeholder=False)
+            traits = [
+                ("Legal entity of its own", model.legal_entity),
+                ("Employs the staff", model.employs_staff),
+                ("VAT position", model.vat_position),
+                ("Governance", model.governance),
+                ("Note", model.typical_note),
+            ]
+            rows = tuple(Row(label, (Cell(value),)) for label, value in traits if value)
+            if rows:
+                s.add(
+                    Table(
+                        f"Traits of {model.name}",
+                        _columns([("Trait", "w-28"), ("", "w-72")]),
+                        rows,
+                        "compact traits",
+                    )
+                )
+            for label, items in (
+                ("Advantages", model.advantage_list()),
+                ("Disadvantages", model.disadvantage_list()),
+            ):
+                if items:
+                    s.para(f"{label}:", Part(items=tuple(items), style="bullet"))
+        if not s.blocks:
+            s.para("The catalogue has no description of the options' delivery models.")
+        return s

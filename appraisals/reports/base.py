@@ -1,0 +1,29 @@
+"""What the section and appendix builders share: one evaluation and its options by status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..models import DeliveryModel
+from ..results import Evaluation
+
+
+class _BuilderBase:
+    """The state `_Sections` and `_Appendices` build from; `_Builder` joins the two."""
+
+    def __init__(
+        self,
+        evaluation: Evaluation,
+        narrative: Mapping[str, str],
+        models: Mapping[str, DeliveryModel],
+    ) -> None:
+        self.e = evaluation
+        self.doc = evaluation.document
+        self.r = evaluation.result
+        self.narrative = narrative
+        self.models = models
+        self.options = {o["key"]: o for o in self.doc["options"]}
+        self.shortlisted = [o for o in self.doc["options"] if o.get("status") == "shortlisted"]
+        self.rejected = [o for o in self.doc["options"] if o.get("status") == "rejected"]
+        self.longlisted = [o for o in self.doc["options"] if o.get("status") == "longlisted"]
+        self.number = 0

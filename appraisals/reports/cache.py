@@ -1,0 +1,49 @@
+"""What goes into a render: the draft cache key."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import get_template
+
+from ..models import Appraisal
+from .rendering import DRAFT_STYLESHEET, RENDERER_VERSION, STYLESHEETS, TEMPLATE, _static_text
+
+
+def document_hash(document: Mapping[str, Any]) -> str:
+    """SHA-256 of what a report is rendered from: the interchange document (the narrative
+    and header included, the appraisal's status and any results left out: results follow
+    from the rest) and the renderer itself (template, stylesheets, version)."""
+    content = {k: v for k, v in document.items() if k not in ("status", "archived", "results")}
+    blob = json.dumps(
+        {"document": content, "renderer": _renderer_fingerprint()},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def content_hash(appraisal: Appraisal) -> str:
+    """The draft cache key of the appraisal as it stands (the export: ten queries)."""
+    from ..interchange import export_document
+
+    return document_hash(export_document(appraisal))
+
+
+@functools.cache
+def _renderer_fingerprint() -> str:
+    """Changes when the report's templates or stylesheets do (so does every draft's key)."""
+    digest = hashlib.sha256(RENDERER_VERSION.encode())
+    origin = get_template(TEMPLATE).origin
+    for path in sorted(Path(origin.name).parent.glob("*.html")):
+        digest.update(path.read_bytes())
+    for name in (*STYLESHEETS, DRAFT_STYLESHEET):
+        digest.update(_static_text(name).encode("utf-8"))
+    return digest.hexdigest()[:16]

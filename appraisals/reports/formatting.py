@@ -1,0 +1,82 @@
+"""Formatting: dates, values, plurals, columns and names as the report prints them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.formats import date_format
+
+from ..explain import format_value
+from .structure import Column, Figure
+
+
+def _date(value: str | dt.date | None) -> str:
+    if not value:
+        return "Not set"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return date_format(value, "j F Y")
+
+
+def _value(x: float | None) -> str:
+    return "–" if x is None else format_value(x)
+
+
+def _signed(x: float | None) -> str:
+    if x is None:
+        return "–"
+    text = format_value(x)
+    return text if text.startswith("-") or text == "0.0" else f"+{text}"
+
+
+def _years(x: float | None) -> str:
+    return "Never" if x is None else f"{x:.1f} years"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _width_classes(*widths: int) -> tuple[str, ...]:
+    return tuple(f"w-{w}" for w in widths)
+
+
+def _columns(spec: Sequence[tuple[str, str]]) -> tuple[Column, ...]:
+    return tuple(Column(label, cls) for label, cls in spec)
+
+
+def _figure(chart: Any, cls: str = "") -> Figure | None:
+    return None if chart is None else Figure(chart, cls)
+
+
+def _columns_of(items: Sequence[Any], most: int) -> list[tuple[int, Sequence[Any]]]:
+    """`items` in as few runs of at most `most` as will do, as even as can be (7 → 4 + 3, not
+    6 + 1), each with the 1-based number of its first item."""
+    if not items:
+        return []
+    count = -(-len(items) // most)
+    size, extra = divmod(len(items), count)
+    runs, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        runs.append((start + 1, items[start:end]))
+        start = end
+    return runs
+
+
+def _the_panel(name: str, *, capital: bool = False) -> str:
+    """The panel in a sentence: "the Staff panel", but "the Members' Panel" (no second panel)."""
+    phrase = f"the {name}" if re.search(r"\bpanel\b", name, re.IGNORECASE) else f"the {name} panel"
+    return phrase[0].upper() + phrase[1:] if capital else phrase
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z]+", "-", text.lower()).strip("-")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -1,0 +1,71 @@
+"""Rendering: the report as HTML through one template, and as PDF through `report_pdf`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from ..models import Appraisal
+from ..report_pdf import write_pdf
+from ..results import Evaluation, evaluate
+from .build import build_report
+
+TEMPLATE = "reports/committee_report.html"
+STYLESHEETS = ("reports/report.css",)
+DRAFT_STYLESHEET = "reports/draft.css"
+# Bump when the report's content or layout changes in a way the template files do not show.
+RENDERER_VERSION = "2"
+
+
+@functools.cache
+def _static_text(name: str) -> str:
+    found = finders.find(name)
+    if not found:
+        raise FileNotFoundError(name)
+    return Path(found).read_text(encoding="utf-8")
+
+
+def render_html(
+    appraisal: Appraisal | None = None,
+    *,
+    evaluation: Evaluation | None = None,
+    draft: bool = True,
+    version: int | None = None,
+    issued_at: dt.datetime | None = None,
+    inline_css: bool = False,
+) -> str:
+    """The report as one HTML page. With `inline_css` the stylesheets are inside it (a file
+    that stands alone: `render_report --html`, the Chromium comparison)."""
+    if evaluation is None:
+        if appraisal is None:
+            raise TypeError("give an appraisal or its evaluation")
+        evaluation = evaluate(appraisal)
+    report = build_report(evaluation, draft=draft, version=version, issued_at=issued_at)
+    names = STYLESHEETS + ((DRAFT_STYLESHEET,) if draft else ())
+    context: dict[str, Any] = {"report": report}
+    if inline_css:
+        context["inline_css"] = "\n".join(_static_text(n) for n in names)
+    else:
+        context["stylesheets"] = [settings.STATIC_URL + n for n in names]
+    return render_to_string(TEMPLATE, context)
+
+
+def render_committee_report(
+    appraisal: Appraisal | None = None,
+    *,
+    evaluation: Evaluation | None = None,
+    draft: bool = True,
+    version: int | None = None,
+    issued_at: dt.datetime | None = None,
+) -> bytes:
+    """The committee report as PDF bytes."""
+    html = render_html(
+        appraisal, evaluation=evaluation, draft=draft, version=version, issued_at=issued_at
+    )
+    return write_pdf(html)

@@ -1,0 +1,121 @@
+"""The report's structure: sections of numbered paragraphs, tables and charts.
+
+Frozen dataclasses the templates (`reports/committee_report.html`, `reports/_blocks.html`)
+read; `Section` numbers its paragraphs as they are added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .narrative import NOT_WRITTEN, ONE_PER_LINE, Part, parse_narrative
+
+
+@dataclass(frozen=True)
+class Para:
+    number: str
+    parts: tuple[Part, ...]
+    strong: bool = False
+    kind: str = "para"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    cls: str = ""  # a width class (w-20) and "num" for figures
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    cls: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    header: str
+    cells: tuple[Cell, ...]
+    cls: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    columns: tuple[Column, ...]  # the first is the row header's
+    rows: tuple[Row, ...]
+    cls: str = ""
+    kind: str = "table"
+
+
+@dataclass(frozen=True)
+class Figure:
+    chart: Any  # charts.Chart
+    cls: str = ""  # "half": two side by side
+    kind: str = "chart"
+
+
+@dataclass(frozen=True)
+class WarningText:
+    text: str
+    kind: str = "warning"
+
+
+@dataclass(frozen=True)
+class Subheading:
+    text: str
+    kind: str = "subheading"
+
+
+@dataclass
+class Section:
+    number: str  # "3" for a section, "A" for an appendix
+    key: str
+    title: str
+    blocks: list[Any] = field(default_factory=list)
+    _count: int = 0
+
+    def para(self, *parts: Part | str, strong: bool = False) -> None:
+        self._count += 1
+        self.blocks.append(
+            Para(f"{self.number}.{self._count}", tuple(_part(p) for p in parts), strong)
+        )
+
+    def text(self, text: str, *, strong: bool = False, placeholder: bool = True) -> bool:
+        """The officer's narrative as numbered paragraphs; False if there was none."""
+        paragraphs = parse_narrative(text, one_per_line=self.key in ONE_PER_LINE)
+        for parts in paragraphs:
+            self.para(*parts, strong=strong)
+        if not paragraphs and placeholder:
+            self.para(NOT_WRITTEN)
+        return bool(paragraphs)
+
+    def add(self, block: Any) -> None:
+        if block is not None:
+            self.blocks.append(block)
+
+
+def _part(value: Part | str) -> Part:
+    return value if isinstance(value, Part) else Part(lines=(value,))
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Report:
+    council: str
+    committee: str
+    title: str
+    reference: str
+    header: tuple[HeaderRow, ...]
+    sections: tuple[Section, ...]
+    appendices: tuple[Section, ...]
+    draft: bool
+    mark: str  # "DRAFT …" or "Version 2, issued …", on every page
+    author: str
+    description: str
+    created: str  # W3C date-time for the PDF metadata
