@@ -506,7 +506,8 @@ class Change(models.Model):
 
 
 class ReportVersion(models.Model):
-    """An issued committee report: a frozen snapshot and the exact PDF bytes, never altered."""
+    """An issued committee report: a frozen snapshot, the exact PDF bytes and the same report
+    as a web page, never altered."""
 
     appraisal = models.ForeignKey(
         Appraisal, on_delete=models.PROTECT, related_name="report_versions"
@@ -519,6 +520,9 @@ class ReportVersion(models.Model):
     snapshot = models.JSONField()
     pdf = models.BinaryField()
     sha256 = models.CharField(max_length=64)
+    # The same report as a web page, rendered from the same state when it was issued (empty
+    # for versions issued before web pages were kept).
+    html = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["appraisal", "-number"]

@@ -147,6 +147,11 @@ urlpatterns = [
     path("appraisals/<slug:reference>/report/issue/", reports.report_issue, name="report-issue"),
     path("appraisals/<slug:reference>/versions/", reports.versions, name="versions"),
     path(
+        "appraisals/<slug:reference>/versions/<int:number>.html",
+        reports.version_html,
+        name="version-html",
+    ),
+    path(
         "appraisals/<slug:reference>/versions/<int:number>.pdf",
         reports.version_download,
         name="version-download",

@@ -77,7 +77,12 @@ def _url(pattern: URLPattern, personas) -> str:
         ReportVersion.objects.get_or_create(
             appraisal=appraisal,
             number=1,
-            defaults={"snapshot": {}, "pdf": b"%PDF-1.7", "sha256": "0" * 64},
+            defaults={
+                "snapshot": {},
+                "pdf": b"%PDF-1.7",
+                "sha256": "0" * 64,
+                "html": "<!DOCTYPE html><title>Report</title>",
+            },
         )
     route = str(pattern.pattern)
     values = {

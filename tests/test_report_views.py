@@ -521,3 +521,46 @@ def test_section_preview_query_count_is_pinned_and_does_not_grow(
         with django_assert_num_queries(15):
             response = client.post(address, {"narrative_options": "Commentary."})
         assert response.status_code == 200
+
+
+# Issued versions as web pages ----------------------------------------------------------------
+
+
+def test_an_issued_version_is_also_kept_as_a_web_page_that_never_changes(
+    officer, client, personas, appraisal
+):
+    issue(officer, appraisal)
+    version = ReportVersion.objects.get()
+    assert "Version 1, issued" in version.html and "DRAFT" not in version.html
+    page = officer.get(url("versions")).content.decode()
+    assert url("version-html", 1) in page and "Version 1 as a web page" in page
+    first = officer.get(url("version-html", 1))
+    assert first.status_code == 200 and first.content.decode() == version.html
+    assert "immutable" in first["Cache-Control"]
+
+    officer.post(url("report"), form_data(appraisal, narrative_legal="Changed after issue."))
+    client.force_login(personas.member)  # members read issued reports too
+    again = client.get(url("version-html", 1))
+    assert again.content == first.content
+    assert "Changed after issue." not in again.content.decode()
+
+
+def test_a_version_issued_before_web_pages_were_kept_has_only_its_pdf(officer, appraisal):
+    issue(officer, appraisal)
+    ReportVersion.objects.update(html="")
+    assert officer.get(url("version-html", 1)).status_code == 404
+    assert url("version-html", 1) not in officer.get(url("versions")).content.decode()
+    assert officer.get(url("version-html", 2)).status_code == 404
+
+
+def test_another_council_cannot_read_an_issued_web_page(client, officer, personas, appraisal):
+    issue(officer, appraisal)
+    client.force_login(personas.outsider)
+    assert client.get(url("version-html", 1)).status_code == 404
+
+
+def test_version_web_page_query_count(officer, appraisal, django_assert_num_queries):
+    issue(officer, appraisal)
+    # session, user; the appraisal; the version's web page.
+    with django_assert_num_queries(4):
+        assert officer.get(url("version-html", 1)).status_code == 200

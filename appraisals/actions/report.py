@@ -116,8 +116,8 @@ def update_report_text(
 
 @transaction.atomic
 def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None):
-    """Issue the committee report: freeze the interchange document with its results and the
-    PDF rendered from that same state, with the PDF's SHA-256, as the next version.
+    """Issue the committee report: freeze the interchange document with its results, and the
+    PDF (with its SHA-256) and web page rendered from that same state, as the next version.
 
     Refuses (`ReportIncomplete`) what members could not decide on, (`ReportAlreadyIssued`)
     a report identical to the last issued version, and (`Conflict`) an appraisal that
@@ -154,9 +154,10 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
         raise ReportAlreadyIssued(latest.number)
     number = 1 if latest is None else latest.number + 1
     issued_at = timezone.now()
-    pdf = reports.render_committee_report(
+    html = reports.render_html(
         evaluation=evaluation, draft=False, version=number, issued_at=issued_at
     )
+    pdf = reports.write_pdf(html)  # the PDF and the web page are the same rendering
     version = ReportVersion.objects.create(
         appraisal=locked,
         number=number,
@@ -165,6 +166,7 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
         snapshot=snapshot,
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
+        html=html,
     )
     record_change(
         appraisal=locked,

@@ -260,9 +260,9 @@ def report_issue(request: HttpRequest, reference: str) -> HttpResponse:
 def versions(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
     issued = list(
-        appraisal.report_versions.defer("pdf", "snapshot")
+        appraisal.report_versions.defer("pdf", "snapshot", "html")
         .select_related("issued_by")
-        .annotate(size=Length("pdf"))
+        .annotate(size=Length("pdf"), html_size=Length("html"))
         .order_by("-number")
     )
     for version in issued:  # a break opportunity every 16 hex digits
@@ -295,4 +295,16 @@ def version_download(request: HttpRequest, reference: str, number: int) -> HttpR
     )
     digest = base64.b64encode(bytes.fromhex(version.sha256)).decode("ascii")
     response["Repr-Digest"] = f"sha-256=:{digest}:"
+    return response
+
+
+@allow("GET")
+def version_html(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """An issued version as a web page, exactly as kept when it was issued."""
+    appraisal = get_appraisal_for(request.user, reference)
+    version = appraisal.report_versions.filter(number=number).only("html").first()
+    if version is None or not version.html:
+        raise Http404("No web page was kept for this version")
+    response = HttpResponse(version.html)
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
     return response

@@ -66,4 +66,7 @@ def test_officer_edits_renders_checks_and_issues_the_report(page, personas):
     assert page.get_by_text("Version 1 of the report has been issued.").count() == 1
     assert page.get_by_role("link", name="Version 1 (PDF").count() == 1
     assert_accessible(page)
+    page.get_by_role("link", name="Version 1 as a web page").click()
+    page.get_by_text("Version 1, issued").first.wait_for()
+    assert_accessible(page)
     assert ReportVersion.objects.filter(appraisal=appraisal).count() == 1
