@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 
-from .actions import RESERVED_REFERENCES
+from .actions import RESERVED_REFERENCES, RISK_FIELDS
 from .models import Appraisal, Authority, Criterion, Option, Risk, Service
 
 MAX_TEXT = 5000
@@ -423,17 +423,7 @@ def _person_label(user) -> str:
 class RiskForm(forms.ModelForm):
     class Meta:
         model = Risk
-        fields = [
-            "option",
-            "risk",
-            "consequences",
-            "likelihood",
-            "impact",
-            "controls",
-            "residual_likelihood",
-            "residual_impact",
-            "owner",
-        ]
+        fields = list(RISK_FIELDS)  # the fields `actions.save_risk` records in the history
         labels = {
             "option": "Which option does it belong to?",
             "risk": "Risk",
