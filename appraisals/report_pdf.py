@@ -128,10 +128,11 @@ class ReportHTML(HTML):
     def __init__(self, string: str, *, url_fetcher: URLFetcher) -> None:
         if "<!ENTITY" in string:  # escaped text cannot make one: refuse entity expansion
             raise MarkupError("the report's HTML may not declare entities")
+        string = _NOT_XML.sub("", string)
         try:
-            root = ElementTree.fromstring(_NOT_XML.sub("", string))  # noqa: S314 - see above
+            root = ElementTree.fromstring(string)  # noqa: S314 - see above
         except ElementTree.ParseError as error:
-            line, column = error.position
+            line, column = error.position  # in the string parsed, so `near` points right
             near = string.splitlines()[line - 1][max(0, column - 30) : column + 30]
             raise MarkupError(
                 f"the report's HTML is not well-formed ({error}), near {near!r}"
