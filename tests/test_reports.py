@@ -12,6 +12,7 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from appraisals import reports
+from appraisals.explain import format_score
 from appraisals.reports import NARRATIVE_SECTIONS, Part, parse_narrative
 from appraisals.results import evaluate
 from tests.test_reports_data import make_report_appraisal
@@ -271,3 +272,44 @@ def test_a_paragraph_that_starts_with_a_list_still_shows_its_number(db, personas
         )
     )
     assert "9.1" in text and "9.2 Then a paragraph." in text and "9.3" not in text
+
+
+def test_scores_that_would_change_the_leader_are_gathered_by_option_and_panel(db, personas):
+    # Cyclic test scores leave options 1 and 3 nearly level: dozens of single-score flips.
+    evaluation = evaluate(make_report_appraisal(options=4, criteria=6, panels=2, risks=0))
+    flips = evaluation.result.close_call.flips
+    assert len(flips) > 12
+    report = reports.build_report(evaluation)
+    sensitivity = next(a for a in report.appendices if a.key == "sensitivity")
+    table = next(
+        b
+        for b in sensitivity.blocks
+        if getattr(b, "caption", "") == "Scores that would change the leader"
+    )
+    names = {o["key"]: o["name"] for o in evaluation.document["options"]}
+    panels = {p["key"]: p["name"] for p in evaluation.document["panels"]}
+    criteria = {c["key"]: c["name"] for c in evaluation.document["criteria"]}
+    # Every flip is in exactly one row: that of its option, panel, direction and new leader.
+    listed = []
+    for row in table.rows:
+        panel, change, moves, leader = (c.text for c in row.cells)
+        for move in moves.split("; "):
+            criterion, scores = move.rsplit(": ", 1)
+            before, after = scores.split(" → ")
+            listed.append((row.header, panel, change, criterion, before, after, leader))
+    expected = [
+        (
+            names[f.option],
+            panels[f.panel],
+            "One step up" if f.to_score > f.from_score else "One step down",
+            criteria[f.criterion],
+            format_score(f.from_score),
+            format_score(f.to_score),
+            names[f.new_leader],
+        )
+        for f in flips
+    ]
+    assert sorted(listed) == sorted(expected)
+    assert len(table.rows) == len({(x[0], x[1], x[2], x[6]) for x in expected}) < len(flips)
+    intro = sensitivity.blocks[sensitivity.blocks.index(table) - 1]
+    assert f"{len(flips)} single scores" in " ".join(line for p in intro.parts for line in p.lines)

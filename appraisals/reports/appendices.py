@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..explain import format_percent, format_score, format_value
@@ -224,32 +224,42 @@ class _Appendices(_BuilderBase):
             )
         cc = r.close_call
         if cc is not None and cc.flips:
-            s.para("Single scores that, moved by one step, would change the leading option:")
+            groups = _flip_groups(cc.flips)
+            s.para(
+                f"{len(cc.flips)} single {'score' if len(cc.flips) == 1 else 'scores'}, "
+                "moved by one step, would change the leading option. Each row gathers one "
+                "panel's scores for one option that would do so, with each score now and "
+                "the score it would take:"
+            )
             s.add(
                 Table(
                     "Scores that would change the leader",
                     _columns(
                         [
-                            ("Panel", "w-16"),
-                            ("Option", "w-22"),
-                            ("Criterion", "w-22"),
-                            ("Score now", "w-10 num"),
-                            ("Moved to", "w-10 num"),
+                            ("Option", "w-20"),
+                            ("Panel", "w-14"),
+                            ("Change", "w-12"),
+                            ("Criterion: score now → moved to", "w-34"),
                             ("New leader", "w-20"),
                         ]
                     ),
                     tuple(
                         Row(
-                            e.panel_name(f.panel),
+                            e.option_name(option),
                             (
-                                Cell(e.option_name(f.option)),
-                                Cell(e.criterion_name(f.criterion)),
-                                Cell(format_score(f.from_score), "num"),
-                                Cell(format_score(f.to_score), "num"),
-                                Cell(e.option_name(f.new_leader)),
+                                Cell(e.panel_name(panel)),
+                                Cell("One step up" if up else "One step down"),
+                                Cell(
+                                    "; ".join(
+                                        f"{e.criterion_name(f.criterion)}: "
+                                        f"{format_score(f.from_score)} → {format_score(f.to_score)}"
+                                        for f in flips
+                                    )
+                                ),
+                                Cell(e.option_name(new_leader)),
                             ),
                         )
-                        for f in cc.flips
+                        for (option, panel, up, new_leader), flips in groups.items()
                     ),
                     "compact",
                 )
@@ -372,3 +382,14 @@ class _Appendices(_BuilderBase):
         if not s.blocks:
             s.para("The catalogue has no description of the options' delivery models.")
         return s
+
+
+def _flip_groups(flips: Sequence[Any]) -> dict[tuple[str, str, bool, str], list[Any]]:
+    """The close call's single-score flips gathered by option, panel, direction and new
+    leader, in the engine's order: a near tie can have a hundred flips, which read better as
+    a few rows of "any of these" than as a hundred near-identical rows."""
+    groups: dict[tuple[str, str, bool, str], list[Any]] = {}
+    for f in flips:
+        key = (f.option, f.panel, f.to_score > f.from_score, f.new_leader)
+        groups.setdefault(key, []).append(f)
+    return groups
