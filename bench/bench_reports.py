@@ -147,7 +147,7 @@ def cached_download(appraisal: Appraisal) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def main() -> int:
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     rows: list[tuple[str, str]] = []
@@ -270,11 +270,12 @@ def main() -> None:
     print()
     for ok, goal in verdicts:
         print(f"{'PASS' if ok else 'FAIL'}: {goal}")
+    return 0 if all(ok for ok, _ in verdicts) else 1
 
 
 if __name__ == "__main__":
     try:
-        main()
+        raise SystemExit(main())
     finally:
         if not os.environ.get("BENCH_KEEP"):  # BENCH_KEEP=1 keeps the HTML and PDFs to look at
             shutil.rmtree(WORK, ignore_errors=True)
