@@ -301,7 +301,7 @@ def test_scores_that_would_change_the_leader_are_gathered_by_option_and_panel(db
         (
             names[f.option],
             panels[f.panel],
-            "One step up" if f.to_score > f.from_score else "One step down",
+            "Up" if f.to_score > f.from_score else "Down",
             criteria[f.criterion],
             format_score(f.from_score),
             format_score(f.to_score),
@@ -312,4 +312,6 @@ def test_scores_that_would_change_the_leader_are_gathered_by_option_and_panel(db
     assert sorted(listed) == sorted(expected)
     assert len(table.rows) == len({(x[0], x[1], x[2], x[6]) for x in expected}) < len(flips)
     intro = sensitivity.blocks[sensitivity.blocks.index(table) - 1]
-    assert f"{len(flips)} single scores" in " ".join(line for p in intro.parts for line in p.lines)
+    assert f"any one of {len(flips)} single scores" in " ".join(
+        line for p in intro.parts for line in p.lines
+    )

@@ -225,11 +225,13 @@ class _Appendices(_BuilderBase):
         cc = r.close_call
         if cc is not None and cc.flips:
             groups = _flip_groups(cc.flips)
+            count = len(cc.flips)
             s.para(
-                f"{len(cc.flips)} single {'score' if len(cc.flips) == 1 else 'scores'}, "
-                "moved by one step, would change the leading option. Each row gathers one "
-                "panel's scores for one option that would do so, with each score now and "
-                "the score it would take:"
+                "Moved by one step, "
+                + ("one single score" if count == 1 else f"any one of {count} single scores")
+                + " would change the leading option. Each row gathers one panel's scores for "
+                "one option that would do so, each with the score now and the score it would "
+                "take:"
             )
             s.add(
                 Table(
@@ -238,8 +240,8 @@ class _Appendices(_BuilderBase):
                         [
                             ("Option", "w-20"),
                             ("Panel", "w-14"),
-                            ("Change", "w-12"),
-                            ("Criterion: score now → moved to", "w-34"),
+                            ("One step", "w-10"),
+                            ("Criterion: score now → moved to", "w-36"),
                             ("New leader", "w-20"),
                         ]
                     ),
@@ -248,7 +250,7 @@ class _Appendices(_BuilderBase):
                             e.option_name(option),
                             (
                                 Cell(e.panel_name(panel)),
-                                Cell("One step up" if up else "One step down"),
+                                Cell("Up" if up else "Down"),
                                 Cell(
                                     "; ".join(
                                         f"{e.criterion_name(f.criterion)}: "
