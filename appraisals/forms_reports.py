@@ -51,6 +51,8 @@ class ReportForm(forms.Form):
     wards_affected = forms.CharField(label="Wards affected", max_length=300, required=False)
     key_decision = forms.BooleanField(label="This is a key decision", required=False)
     fingerprint = forms.CharField(widget=forms.HiddenInput)
+    # Sent by the "Save and render the draft" button (name="render"): render after saving.
+    render = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -207,3 +207,18 @@ def test_harborough_criteria_carry_guidance_for_zero_three_and_five():
         assert levels == ["0", "3", "5"], criterion["key"]
     assert len(sets["harborough-objectives"]["criteria"]) == 5
     assert len(sets["treasury-csf"]["criteria"]) == 5
+
+
+def test_the_harborough_report_can_be_issued_as_it_stands(loaded):
+    # The paper a clerk would publish: every section written (from the council's own paper),
+    # so the check page offers "Issue report" and the PDF prints no "[Not yet written.]".
+    from appraisals import reports
+
+    appraisal = Appraisal.objects.get(reference="hdc-future-options-2011")
+    assert reports.issue_problems(appraisal) == []
+    assert reports.NOT_WRITTEN not in reports.render_html(appraisal)
+
+
+def test_demo_users_have_names(loaded):
+    officer = get_user_model().objects.get(username="officer")
+    assert officer.get_full_name() == "Priya Shah"

@@ -4,10 +4,12 @@ issuing, and issued versions downloaded byte for byte."""
 from __future__ import annotations
 
 import hashlib
+import io
 import time
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from appraisals import reports
 from appraisals.models import Appraisal, Change, DraftReport, ReportVersion
@@ -146,6 +148,71 @@ def test_narrative_markup_is_shown_escaped_in_the_form(officer, appraisal):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
+# Save and render: typed text is never left out of a draft, nor lost -------------------------
+
+
+def test_save_and_render_saves_the_typed_text_then_renders_it(officer, appraisal):
+    typed = "Typed just now and never saved on its own."
+    response = officer.post(url("report"), form_data(appraisal, narrative_legal=typed, render="1"))
+    assert response.status_code == 302
+    assert response["Location"] == url("report") + "#report-status"
+    appraisal.refresh_from_db()
+    assert appraisal.narrative["legal"] == typed
+    assert Change.objects.filter(kind="report", field="narrative", new=typed).count() == 1
+    draft = DraftReport.objects.get()
+    assert draft.state == DraftReport.State.READY, draft.error
+    assert draft.content_hash == reports.content_hash(appraisal)  # the draft has the text
+    text = " ".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(officer.get(url("report-draft")).content)).pages
+    )
+    assert typed in " ".join(text.split())
+
+
+def test_the_report_page_renders_only_through_the_form_that_holds_the_text(officer, appraisal):
+    officer.post(url("report-render"))  # a draft exists: the page offers to render it again
+    html = officer.get(url("report")).content.decode()
+    assert url("report-render") not in html  # no form that renders without the text
+    form = html[html.index('<form method="post" novalidate') :]
+    form = form[: form.index("</form>")]
+    assert 'name="narrative_legal"' in form
+    assert '<button type="submit" name="render" value="1" id="save-and-render"' in form
+    assert 'href="#save-and-render"' in html
+
+
+def test_save_and_render_over_someone_elses_newer_text_saves_and_renders_nothing(
+    officer, appraisal
+):
+    stale = form_data(appraisal, narrative_legal="Mine", render="1")
+    officer.post(url("report"), form_data(appraisal, narrative_legal="Theirs"))
+    response = officer.post(url("report"), stale, follow=True)
+    assert "Someone else changed the report" in response.content.decode()
+    appraisal.refresh_from_db()
+    assert appraisal.narrative["legal"] == "Theirs"
+    assert not DraftReport.objects.exists()
+
+
+def test_save_and_render_with_an_error_shows_it_and_renders_nothing(officer, appraisal):
+    data = form_data(appraisal, report_status="exempt", narrative_legal="Kept.", render="1")
+    response = officer.post(url("report"), data)
+    assert response.status_code == 200
+    assert "Select the paragraph of Schedule 12A" in response.content.decode()
+    assert "\nKept.</textarea>" in response.content.decode()  # the typed text is kept
+    assert not DraftReport.objects.exists()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("member", 403), ("outsider", 404)])
+def test_save_and_render_is_for_the_councils_officers_only(
+    client, personas, appraisal, persona, status
+):
+    client.force_login(getattr(personas, persona))
+    data = form_data(appraisal, narrative_legal="Not theirs.", render="1")
+    assert client.post(url("report"), data).status_code == status
+    appraisal.refresh_from_db()
+    assert appraisal.narrative["legal"] != "Not theirs."
+    assert not DraftReport.objects.exists()
+
+
 # Drafts ------------------------------------------------------------------------------------
 
 
@@ -258,6 +325,55 @@ def test_check_your_answers_lists_what_stops_issuing(officer, appraisal):
     response = officer.post(url("report-issue"), {}, follow=True)
     assert not ReportVersion.objects.exists()
     assert "Enter the report&#x27;s author" in response.content.decode()
+
+
+def test_check_your_answers_lists_each_unwritten_section_and_offers_no_issue(officer, appraisal):
+    officer.post(
+        url("report"), form_data(appraisal, narrative_equalities="", narrative_environmental="")
+    )
+    page = officer.get(url("report-check")).content.decode()
+    assert "The report cannot be issued yet" in page
+    for key, title in (("equalities", "Equalities"), ("environmental", "Environmental")):
+        assert f'<a href="{url("report")}#id_narrative_{key}">Write the section “{title}”</a>' in (
+            page
+        )
+    assert "Write the section “Legal" not in page  # written sections are not listed
+    assert "Issue report" not in page
+    assert url("report-issue") not in page
+
+
+def test_issuing_with_an_unwritten_section_is_refused_and_issues_nothing(officer, appraisal):
+    officer.post(url("report"), form_data(appraisal, narrative_equalities=""))
+    check = officer.get(url("report-check"))
+    response = officer.post(
+        url("report-issue"), {"content_hash": check.context["content_hash"]}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == url("report-check")
+    page = response.content.decode()
+    assert "The report has not been issued: 1 thing needs putting right first" in page
+    assert f'href="{url("report")}#id_narrative_equalities">Write the section “Equalities”' in page
+    assert not ReportVersion.objects.exists()
+    appraisal.refresh_from_db()
+    assert appraisal.status != Appraisal.Status.ISSUED
+    assert not Change.objects.filter(kind="report", field="issued").exists()
+
+
+def test_sections_the_report_fills_itself_need_no_text_to_issue(officer, appraisal):
+    # Background (the appraisal's summary, objectives and savings target) and consultation
+    # (the panels who scored) print something without the officer's text; equalities does not.
+    officer.post(
+        url("report"),
+        form_data(
+            appraisal,
+            narrative_background="",
+            narrative_consultation="",
+            narrative_equalities="",
+        ),
+    )
+    page = officer.get(url("report-check")).content.decode()
+    assert "Write the section “Equalities”" in page
+    assert "Write the section “Background”" not in page
+    assert "Write the section “Consultation”" not in page
 
 
 def test_check_your_answers_warns_that_issuing_is_irreversible(officer, appraisal):

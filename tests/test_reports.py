@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from appraisals import reports
 from appraisals.explain import format_score
+from appraisals.models import Appraisal
 from appraisals.reports import NARRATIVE_SECTIONS, Part, parse_narrative
 from appraisals.results import evaluate
 from tests.test_reports_data import make_report_appraisal
@@ -315,3 +316,122 @@ def test_scores_that_would_change_the_leader_are_gathered_by_option_and_panel(db
     assert f"any one of {len(flips)} single scores" in " ".join(
         line for p in intro.parts for line in p.lines
     )
+
+
+# Layout and wording a clerk would query ---------------------------------------------------
+
+
+def pages_of(pdf: bytes) -> list[str]:
+    return [flat(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.mark.parametrize("cls", ["keep", ""])
+def test_a_caption_is_never_left_at_the_foot_of_a_page_without_its_table(settings, cls):
+    """The table is pushed down a page a little at a time, through the places where its
+    caption would fit at the foot of a page and its first row would not."""
+    from django.template.loader import render_to_string
+
+    table = reports.Table(
+        "Table 1: Options ranked by weighted value (out of 100)",
+        (reports.Column("Option", "w-36"), reports.Column("Rank", "w-10 num")),
+        tuple(reports.Row(f"Option row {n}", (reports.Cell(str(n), "num"),)) for n in range(6)),
+        cls,
+    )
+    blocks = render_to_string("reports/_blocks.html", {"blocks": [table]})
+    css = f"{settings.STATIC_URL}{reports.STYLESHEETS[0]}"
+    stranded = []
+    for height in range(220, 252, 2):  # the page has 255 mm for content
+        html = (
+            f'<html lang="en-GB"><head><title>Caption</title><link rel="stylesheet" '
+            f'href="{css}"/></head><body><div style="height: {height}mm">Above</div>'
+            f"{blocks}</body></html>"
+        )
+        pages = pages_of(reports.write_pdf(html))
+        caption = next(n for n, text in enumerate(pages) if "Table 1: Options ranked" in text)
+        first_row = next(n for n, text in enumerate(pages) if "Option row 0" in text)
+        if caption != first_row:
+            stranded.append(height)
+    assert stranded == []
+
+
+@pytest.mark.parametrize(
+    ("option", "model", "said"),
+    [
+        ("Do nothing", "Do nothing (business as usual)", "business as usual"),
+        ("Do nothing (business as usual)", "Do nothing (business as usual)", ""),
+        ("Do nothing, business as usual", "Do nothing (business as usual)", ""),
+        ("Option 1 shared service", "Shared service", ""),
+        ("Option 2 in house transformation", "In-house transformation", ""),
+        ("Shared services", "Shared service (public–public)", "public–public"),
+        ("Status quo", "Do nothing (business as usual)", "Do nothing, business as usual"),
+        ("Acme joint venture", "Local authority company", "Local authority company"),
+        ("Outsource to a company", "Local authority company", "Local authority company"),
+    ],
+)
+def test_the_delivery_model_is_said_only_for_what_it_adds(option, model, said):
+    from appraisals.reports.formatting import _model_label
+
+    assert _model_label(option, model) == said
+
+
+def options_section(appraisal) -> list[str]:
+    report = reports.build_report(evaluate(appraisal))
+    section = next(s for s in report.sections if s.key == "options")
+    return [
+        " ".join(line for part in block.parts for line in part.lines)
+        for block in section.blocks
+        if block.kind == "para"
+    ]
+
+
+def test_an_option_is_not_named_twice_by_its_delivery_model(db, personas):
+    from appraisals.models import DeliveryModel
+
+    appraisal = make_report_appraisal(options=2, criteria=2, panels=1, risks=0)
+    DeliveryModel.objects.filter(key="do-nothing").update(name="Do nothing (business as usual)")
+    paras = options_section(appraisal)
+    assert (
+        "Do nothing (business as usual): the baseline the other options are measured against."
+        in paras
+    )
+    assert any(
+        p.startswith("Option 1 shared service (with Partner Borough Council).") for p in paras
+    )
+    assert any(p.startswith("Option 2 outsourcing. Option 2 described") for p in paras)
+    assert not any(re.search(r"\([^()]*\(", p) for p in paras)  # no nested brackets
+
+
+@pytest.mark.parametrize(
+    ("options", "sentence"),
+    [
+        (4, "4 options were short-listed, beside the baseline (Do nothing). All 5 were scored"),
+        (1, "1 option was short-listed, beside the baseline (Do nothing). Both were scored"),
+    ],
+)
+def test_the_short_list_is_counted_beside_the_baseline_as_the_task_list_counts_it(
+    db, personas, options, sentence
+):
+    appraisal = make_report_appraisal(options=options, criteria=2, panels=1, risks=0)
+    assert any(p.startswith(sentence) for p in options_section(appraisal))
+
+
+def test_an_illustrative_appraisal_says_so_under_the_title_and_on_every_page(db, personas):
+    appraisal = make_report_appraisal(options=1, criteria=2, panels=1, risks=1)
+    Appraisal.objects.filter(pk=appraisal.pk).update(illustrative=True)
+    appraisal.refresh_from_db()
+    assert evaluate(appraisal).document["illustrative"] is True  # the export carries it
+    for draft in (True, False):
+        pages = pages_of(reports.render_committee_report(appraisal, draft=draft, version=1))
+        title = pages[0].index("Future options for corporate services")
+        warning = pages[0].index(
+            "Illustrative: the scores or figures in this report are illustrative, not the "
+            "council’s own."
+        )
+        assert title < warning < pages[0].index("Committee Full Council")
+        for page in pages:
+            assert "Lead District Council – ILLUSTRATIVE, NOT THE COUNCIL’S OWN FIGURES" in page
+
+
+def test_a_report_of_the_councils_own_figures_carries_no_illustrative_mark(rendered):
+    assert all("ILLUSTRATIVE" not in page for page in rendered["pages"])
+    assert "Illustrative" not in rendered["html"]

@@ -19,13 +19,19 @@ The package, by what each module holds:
 - `appendices`: appendices A to E, one method each
 - `rendering`: `render_html`, `render_committee_report`, the template and stylesheets
 - `cache`: the draft cache key (`document_hash`, `content_hash`, the renderer fingerprint)
-- `checks`: before issuing (`report_problems`, `unwritten_sections`, `iter_section_titles`)
+- `checks`: before issuing (`report_problems`, `issue_problems`, `unwritten_sections`, ...)
 """
 
 from ..report_pdf import write_pdf  # callers and tests write `reports.write_pdf(html)`
 from .build import build_report, preview_section
 from .cache import content_hash, document_hash
-from .checks import Problem, iter_section_titles, report_problems, unwritten_sections
+from .checks import (
+    Problem,
+    issue_problems,
+    iter_section_titles,
+    report_problems,
+    unwritten_sections,
+)
 from .formatting import _columns_of as _columns_of  # tested directly
 from .formatting import _the_panel as _the_panel  # tested directly
 from .narrative import (
@@ -89,6 +95,7 @@ __all__ = [
     "build_report",
     "content_hash",
     "document_hash",
+    "issue_problems",
     "iter_section_titles",
     "parse_narrative",
     "preview_section",

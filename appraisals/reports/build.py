@@ -77,8 +77,12 @@ def build_report(
         draft=draft,
         mark=mark,
         author=report.get("author") or doc["lead_authority"],
-        description=f"Report to {committee.get('name') or 'committee'}, {doc['lead_authority']}",
+        description=(
+            ("Illustrative, not the council's own figures. " if doc.get("illustrative") else "")
+            + f"Report to {committee.get('name') or 'committee'}, {doc['lead_authority']}"
+        ),
         created=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        illustrative=bool(doc.get("illustrative")),
     )
 
 

@@ -6,15 +6,27 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..models import Appraisal
-from ..results import Evaluation
-from .narrative import NARRATIVE_SECTIONS, NarrativeSection, parse_narrative
-from .structure import Report
+from ..results import Evaluation, evaluate
+from .build import build_report
+from .narrative import (
+    NARRATIVE_KEYS,
+    NARRATIVE_SECTIONS,
+    NOT_WRITTEN,
+    NarrativeSection,
+    parse_narrative,
+)
+from .structure import Para, Report
 
 
 @dataclass(frozen=True)
 class Problem:
     text: str
     field: str  # the form field (or narrative key) that fixes it
+
+    @property
+    def form_field(self) -> str:
+        """The report form's field to link to: narrative keys are `narrative_<key>` there."""
+        return f"narrative_{self.field}" if self.field in NARRATIVE_KEYS else self.field
 
 
 def report_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) -> list[Problem]:
@@ -33,6 +45,35 @@ def report_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) 
             Problem("Write the recommendations members are asked to agree", "recommendations")
         )
     return problems
+
+
+def issue_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) -> list[Problem]:
+    """What stops an officer issuing the report from the check page: `report_problems`, and
+    each narrative section the paper would print as "[Not yet written.]" (a clerk would never
+    publish that). Sections the report fills from the appraisal itself (background, the
+    options, consultation and so on) need no text of the officer's."""
+    problems = report_problems(appraisal)
+    flagged = {p.field for p in problems}
+    problems += [
+        Problem(f"Write the section “{s.title}”", s.key)
+        for s in placeholder_sections(evaluation or evaluate(appraisal))
+        if s.key not in flagged
+    ]
+    return problems
+
+
+def placeholder_sections(evaluation: Evaluation) -> list[NarrativeSection]:
+    """Narrative sections the report, as it stands, prints as "[Not yet written.]"."""
+    report = build_report(evaluation)
+    empty = {
+        section.key
+        for section in report.sections
+        if any(
+            isinstance(block, Para) and any(NOT_WRITTEN in part.lines for part in block.parts)
+            for block in section.blocks
+        )
+    }
+    return [s for s in NARRATIVE_SECTIONS if s.key in empty]
 
 
 def unwritten_sections(narrative: Mapping[str, str]) -> list[NarrativeSection]:

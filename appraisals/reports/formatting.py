@@ -80,3 +80,26 @@ def _slug(text: str) -> str:
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def _model_label(option: str, model: str) -> str:
+    """The delivery model as said in brackets after an option's name: "" when the name says it
+    already ("Shared service" after "Option 1 shared service"), only what it adds ("business
+    as usual" after "Do nothing", for "Do nothing (business as usual)"), and never with
+    brackets of its own, which would nest."""
+    name, _, extra = model.partition(" (")
+    extra = extra.removesuffix(")").strip()
+    said = _comparable(option)
+    if _comparable(model) in said:
+        return ""
+    if _comparable(name) in said:
+        return "" if _comparable(extra) in said else extra
+    return f"{name}, {extra}" if extra else name
+
+
+def _comparable(text: str) -> str:
+    """Text reduced to its words, for "does this name say that already": case, hyphens,
+    brackets and plurals ignored ("In-house" matches "in house", "services" "service")."""
+    words = re.findall(r"[a-z0-9]+", text.casefold())
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words]
+    return " " + " ".join(words) + " "  # padded, so that only whole words match

@@ -9,7 +9,17 @@ from .. import charts
 from ..explain import format_percent, format_score, format_value, join_names
 from ..templatetags.councilopts import pounds
 from .base import _BuilderBase
-from .formatting import _columns, _figure, _plural, _signed, _slug, _the_panel, _value, _years
+from .formatting import (
+    _columns,
+    _figure,
+    _model_label,
+    _plural,
+    _signed,
+    _slug,
+    _the_panel,
+    _value,
+    _years,
+)
 from .narrative import _TITLES, NOT_WRITTEN, Part
 from .structure import Cell, Column, Row, Section, Table, WarningText
 
@@ -115,7 +125,7 @@ class _Sections(_BuilderBase):
         criteria, panels = doc["criteria"], doc.get("panels") or []
         scale = doc["scale"]
         s.para(
-            f"{_plural(len(self.shortlisted), 'option')} were short-listed and scored against "
+            self.shortlist_sentence() + " scored against "
             f"{_plural(len(criteria), 'criterion', 'criteria')} by "
             f"{_plural(len(panels), 'panel')}"
             + (f" ({join_names([p['name'] for p in panels])})" if panels else "")
@@ -140,12 +150,27 @@ class _Sections(_BuilderBase):
             s.add(_figure(charts.acceptability_chart(self.e)))
         return s
 
+    def shortlist_sentence(self) -> str:
+        """Who was short-listed, the baseline apart (as the task list counts them): "4
+        options were short-listed, beside the baseline (Do nothing). All 5 were" ..."""
+        baselines = [o["name"] for o in self.shortlisted if o.get("baseline")]
+        n = len(self.shortlisted) - len(baselines)
+        text = f"{_plural(n, 'option')} {'was' if n == 1 else 'were'} short-listed"
+        if not baselines:
+            return text + " and"
+        text += f", beside the baseline ({join_names(baselines)})."
+        total = len(self.shortlisted)
+        return text + (
+            " It was" if total == 1 else " Both were" if total == 2 else f" All {total} were"
+        )
+
     def option_line(self, o: Mapping[str, Any]) -> str:
         model = self.models.get(o["delivery_model"])
-        text = f"{o['name']} ({model.name if model else o['delivery_model']}"
+        said = [_model_label(o["name"], model.name if model else o["delivery_model"])]
         if o.get("partners"):
-            text += f", with {join_names(o['partners'])}"
-        text += ")"
+            said.append(f"with {join_names(o['partners'])}")
+        said = [x for x in said if x]
+        text = o["name"] + (f" ({', '.join(said)})" if said else "")
         if o.get("baseline"):
             text += ": the baseline the other options are measured against"
         text += "."

@@ -119,3 +119,4 @@ class Report:
     author: str
     description: str
     created: str  # W3C date-time for the PDF metadata
+    illustrative: bool = False  # scores or figures not the council's own: said on every page

@@ -7,6 +7,9 @@ import base64
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
@@ -34,6 +37,9 @@ STALE_PENDING = timedelta(minutes=10)
 
 
 def report(request: HttpRequest, reference: str) -> HttpResponse:
+    """Write the report. "Save and render the draft" saves first, as "Save the report" does,
+    then asks for the draft: the form is the only way to render from this page, so what
+    was typed is never left out of a draft, nor lost."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     if request.method == "POST":
         form = ReportForm(request.POST)
@@ -54,7 +60,10 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
                 )
             else:
                 messages.success(request, "Report saved." if changed else "Nothing had changed.")
-                return redirect("appraisals:report", appraisal.reference)
+                if not form.cleaned_data["render"]:
+                    return redirect("appraisals:report", appraisal.reference)
+                _request_draft(request, appraisal)
+                return redirect(_status_url(appraisal))
     else:
         form = ReportForm(initial=ReportForm.initial_for(appraisal, report_fingerprint(appraisal)))
     current = reports.content_hash(appraisal)
@@ -86,7 +95,22 @@ def _latest_draft(appraisal: Appraisal) -> DraftReport | None:
 
 @allow("POST")
 def report_render(request: HttpRequest, reference: str) -> HttpResponse:
+    """Render the draft of the report as saved (the report page saves first, through
+    `report`: this stays for htmx callers and scripts)."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
+    _request_draft(request, appraisal)
+    if request.htmx:
+        return _status(request, appraisal)
+    return redirect(_status_url(appraisal))
+
+
+def _status_url(appraisal: Appraisal) -> str:
+    return reverse("appraisals:report", args=[appraisal.reference]) + "#report-status"
+
+
+def _request_draft(request: HttpRequest, appraisal: Appraisal) -> None:
+    """Ask for a draft of the report as saved: enqueue a render unless one of the same
+    content is ready, or rendering and not yet stale."""
     content = reports.content_hash(appraisal)
     draft, created = DraftReport.objects.get_or_create(
         appraisal=appraisal, content_hash=content, defaults={"requested_by": request.user}
@@ -108,9 +132,6 @@ def report_render(request: HttpRequest, reference: str) -> HttpResponse:
         # Nothing changed since this draft: serve it again rather than render it again.
         DraftReport.objects.filter(pk=draft.pk).update(requested_at=timezone.now())
         messages.info(request, "Nothing has changed since the last draft: it is ready below.")
-    if request.htmx:
-        return _status(request, appraisal)
-    return redirect(reverse("appraisals:report", args=[appraisal.reference]) + "#report-status")
 
 
 @allow("GET")
@@ -221,7 +242,7 @@ def report_check(request: HttpRequest, reference: str) -> HttpResponse:
             "evaluation": evaluation,
             "leader": evaluation.option_name(evaluation.leader) if evaluation.leader else "",
             "warnings": [x for x in evaluation.explanations if x.startswith("This is a close")],
-            "problems": reports.report_problems(appraisal),
+            "problems": reports.issue_problems(appraisal, evaluation),
             "unwritten": reports.unwritten_sections(appraisal.narrative or {}),
             "sections": reports.NARRATIVE_SECTIONS,
             "recommendations": reports.parse_narrative(
@@ -237,14 +258,18 @@ def report_check(request: HttpRequest, reference: str) -> HttpResponse:
 def report_issue(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     try:
-        version = issue_report(
-            appraisal=appraisal,
-            user=request.user,
-            expected_hash=request.POST.get("content_hash") or None,
+        version = _issue_written_report(
+            appraisal, request.user, request.POST.get("content_hash") or None
         )
     except ReportIncomplete as incomplete:
-        for problem in incomplete.problems:
-            messages.error(request, problem.text)
+        # One banner, not one a problem: the page's error summary lists each, with its link.
+        count = len(incomplete.problems)
+        messages.error(
+            request,
+            "The report has not been issued: "
+            + ("1 thing needs" if count == 1 else f"{count} things need")
+            + " putting right first, listed below.",
+        )
         return redirect("appraisals:report-check", appraisal.reference)
     except Conflict as conflict:
         messages.error(request, str(conflict))
@@ -254,6 +279,19 @@ def report_issue(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("appraisals:versions", appraisal.reference)
     messages.success(request, f"Version {version.number} of the report has been issued.")
     return redirect("appraisals:versions", appraisal.reference)
+
+
+@transaction.atomic
+def _issue_written_report(
+    appraisal: Appraisal, user: AbstractBaseUser | AnonymousUser, expected_hash: str | None
+) -> ReportVersion:
+    """`issue_report`, refused (`ReportIncomplete`) while the check page would refuse it:
+    checked under the row lock the action takes too, so nothing is emptied in between."""
+    locked = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
+    problems = reports.issue_problems(locked)
+    if problems:
+        raise ReportIncomplete(problems)
+    return issue_report(appraisal=appraisal, user=user, expected_hash=expected_hash)
 
 
 @allow("GET")

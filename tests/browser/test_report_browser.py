@@ -51,10 +51,17 @@ def test_officer_edits_renders_checks_and_issues_the_report(page, personas):
         link.click()
     assert download.value.suggested_filename == "report-test-draft.pdf"
 
-    # Rendering again with nothing changed answers from the cache at once (htmx swap).
-    page.get_by_role("button", name="Render the draft again").click()
+    # Rendering saves what was typed first: nothing typed is lost or left out of the draft.
+    page.get_by_label("Equalities").fill("No group is affected differently.")
+    page.get_by_role("button", name="Save and render the draft").click()
+    page.get_by_text("Report saved.").wait_for()
     page.get_by_role("link", name="Download the draft report").wait_for()
-    assert DraftReport.objects.count() == 1
+    assert page.get_by_label("Equalities").input_value() == "No group is affected differently."
+    assert DraftReport.objects.count() == 2
+    assert DraftReport.objects.latest("requested_at").content_hash == reports.content_hash(
+        appraisal
+    )
+    assert_accessible(page)
 
     page.get_by_role("link", name="Check your answers and issue the report").click()
     page.get_by_role("heading", name="Check your answers before issuing the report").wait_for()

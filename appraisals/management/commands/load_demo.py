@@ -32,13 +32,25 @@ from appraisals.models import (
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "councilopts-demo"
 HARBOROUGH = "Harborough District Council"
-# (username, authority, role, staff and superuser)
+# (username, name, authority, role, staff and superuser); the names are made up.
 DEMO_USERS = (
-    ("officer", HARBOROUGH, Membership.Role.OFFICER, False),
-    ("member", HARBOROUGH, Membership.Role.MEMBER, False),
-    ("admin", HARBOROUGH, Membership.Role.ADMINISTRATOR, True),
-    ("officer.wellingborough", "Borough Council of Wellingborough", Membership.Role.OFFICER, False),
-    ("officer.stockton", "Stockton-on-Tees Borough Council", Membership.Role.OFFICER, False),
+    ("officer", "Priya Shah", HARBOROUGH, Membership.Role.OFFICER, False),
+    ("member", "Jo Ellis", HARBOROUGH, Membership.Role.MEMBER, False),
+    ("admin", "Sam Turner", HARBOROUGH, Membership.Role.ADMINISTRATOR, True),
+    (
+        "officer.wellingborough",
+        "Ruth Evans",
+        "Borough Council of Wellingborough",
+        Membership.Role.OFFICER,
+        False,
+    ),
+    (
+        "officer.stockton",
+        "Ian Wood",
+        "Stockton-on-Tees Borough Council",
+        Membership.Role.OFFICER,
+        False,
+    ),
 )
 # The member scores in this panel of this appraisal.
 MEMBER_PANEL = ("hdc-future-options-2011", "councillors")
@@ -124,12 +136,15 @@ class Command(BaseCommand):
 
     def demo_users(self) -> None:
         User = get_user_model()
-        for username, authority_name, role, superuser in DEMO_USERS:
+        for username, name, authority_name, role, superuser in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
+                first, last = name.split(" ", 1)
                 user = User.objects.create_user(
                     username=username,
                     password=DEMO_PASSWORD,
+                    first_name=first,
+                    last_name=last,
                     is_staff=superuser,
                     is_superuser=superuser,
                 )
