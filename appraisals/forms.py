@@ -7,12 +7,13 @@ Frontend's markup (labels, hints, inline errors) and the error summary links to 
 from __future__ import annotations
 
 import datetime
+import re
 from fractions import Fraction
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .actions import RESERVED_REFERENCES, RISK_FIELDS
 from .models import Appraisal, Authority, Criterion, Option, Risk, Service
@@ -35,8 +36,97 @@ def whole_input(**attrs) -> forms.TextInput:
     return forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", **attrs})
 
 
+# GOV.UK Design System error messages, once for every form: each names the thing it is
+# about ("Enter the weight for Democratic function as a number") rather than Django's
+# "Enter a number.". Messages with parameters are %-formatted by Django, hence the %%.
+_LIMITS = {MinValueValidator: ("min_value", "or more"), MaxValueValidator: ("max_value", "or less")}
+
+
+def quantity(value: float, unit: str = "") -> str:
+    """A number as the error messages write it: "1,000,000", "£250,000", "100%"."""
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+    return f"£{text}" if unit == "£" else f"{text}{unit}"
+
+
+def govuk_errors(field: forms.Field, thing: str, *, unit: str = "") -> forms.Field:
+    """Give `field` messages naming `thing` ("the risk", "the costs for year 2"); `unit`
+    ("£" or "%") is shown with its limits."""
+    capital = thing[:1].upper() + thing[1:]
+    choose = isinstance(field, forms.ChoiceField)  # radios, selects and checkboxes
+    messages = {
+        "required": f"{'Select' if choose else 'Enter'} {thing}",
+        "invalid_choice": f"Select {thing}".replace("%", "%%"),
+    }
+    if isinstance(field, forms.IntegerField):  # FloatField and DecimalField too
+        whole = type(field) is forms.IntegerField
+        messages["invalid"] = f"Enter {thing} as a {'whole number' if whole else 'number'}"
+    elif isinstance(field, forms.SlugField):
+        messages["invalid"] = f"{capital} must only include letters, numbers and hyphens"
+    if getattr(field, "max_length", None):
+        messages["max_length"] = f"{capital} must be {field.max_length:,} characters or fewer"
+    for validator in field.validators:
+        if type(validator) in _LIMITS:
+            code, words = _LIMITS[type(validator)]
+            limit = quantity(validator.limit_value, unit)
+            messages[code] = f"{capital} must be {limit} {words}".replace("%", "%%")
+    field.error_messages.update(messages)
+    return field
+
+
+def name_errors(form: forms.BaseForm, things: dict[str, str], *, unit: str = "") -> None:
+    """`govuk_errors` for each of the form's fields named in `things`."""
+    for name, thing in things.items():
+        if name in form.fields:
+            govuk_errors(form.fields[name], thing, unit=unit)
+
+
+_MONEY_NOISE = re.compile(r"[£,\s]")  # \s includes the no-break and thin spaces
+_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)")
+
+
+class MoneyField(forms.FloatField):
+    """Pounds typed the usual way: "£225,000", "1 500.50", "-£3,000" (GOV.UK asks services to
+    accept £ signs, commas and spaces). Anything else, "1.2m" or "1e6", is refused."""
+
+    # No inputmode: phone keypads for "decimal" lack the minus sign, the £ and the comma.
+    widget = forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"})
+
+    def to_python(self, value: object) -> float | None:
+        if isinstance(value, str):
+            value = _MONEY_NOISE.sub("", value).replace("\u2212", "-")  # a typographic minus
+            if value and not _PLAIN_NUMBER.fullmatch(value):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def prepare_value(self, value: object) -> object:
+        """Stored amounts are shown with commas ("1,200,000"), as people type them."""
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return quantity(value)
+        return value
+
+
 class ScopeForm(forms.ModelForm):
     """What is appraised and why, who decides and when (appraisal-new and scope-edit)."""
+
+    error_names = {
+        "title": "the title",
+        "reference": "the reference",
+        "lead_authority": "the lead council",
+        "partners": "the partner councils",
+        "services": "the services",
+        "summary": "what is appraised and why",
+        "objectives": "the objectives",
+        "other_services": "the other services",
+        "savings_target_year": "the year by which the target is met",
+        "committee_name": "the committee",
+        "meeting_day": "the day of the meeting",
+        "meeting_month": "the month of the meeting",
+        "meeting_year": "the year of the meeting",
+        "agenda_item": "the agenda item",
+        "scale_min": "the lowest score",
+        "scale_max": "the highest score",
+        "status": "the status",
+    }
 
     other_services = forms.CharField(
         required=False,
@@ -73,6 +163,10 @@ class ScopeForm(forms.ModelForm):
             "status",
             "illustrative",
         ]
+        field_classes = {"savings_target": MoneyField}
+        error_messages = {
+            "reference": {"unique": "An appraisal already has that reference: choose another"}
+        }
         labels = {
             "reference": "Reference",
             "lead_authority": "Lead council",
@@ -101,7 +195,6 @@ class ScopeForm(forms.ModelForm):
             "services": forms.CheckboxSelectMultiple(),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "objectives": forms.Textarea(attrs={"rows": 4}),
-            "savings_target": decimal_input(),
             "savings_target_year": whole_input(),
             "scale_min": decimal_input(),
             "scale_max": decimal_input(),
@@ -135,6 +228,8 @@ class ScopeForm(forms.ModelForm):
             self.fields["lead_authority"].queryset = lead_choices
             self.fields["lead_authority"].empty_label = None
             del self.fields["status"]
+        name_errors(self, self.error_names)
+        name_errors(self, {"savings_target": "the savings target"}, unit="£")
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data.get("reference", "")
@@ -146,19 +241,24 @@ class ScopeForm(forms.ModelForm):
         names = self.cleaned_data["other_services"].split(",")
         return list(dict.fromkeys(n.strip() for n in names if n.strip()))
 
+    def _meeting_date(self, data: dict) -> datetime.date | None:
+        names = [f"meeting_{p}" for p in ("day", "month", "year")]
+        parts = [data.get(name) for name in names]
+        if any(name in self.errors for name in names) or parts == [None, None, None]:
+            return None  # a part's own error already says what is wrong with it
+        if None in parts:
+            self.add_error("meeting_day", "Meeting date must include a day, month and year")
+            return None
+        day, month, year = parts
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            self.add_error("meeting_day", "Meeting date must be a real date")
+            return None
+
     def clean(self) -> dict:
         data = super().clean()
-        parts = [data.get(f"meeting_{p}") for p in ("day", "month", "year")]
-        data["meeting_date"] = None
-        if any(p is not None for p in parts):
-            if None in parts:
-                self.add_error("meeting_day", "Meeting date must include a day, month and year")
-            else:
-                day, month, year = parts
-                try:
-                    data["meeting_date"] = datetime.date(year, month, day)
-                except ValueError:
-                    self.add_error("meeting_day", "Meeting date must be a real date")
+        data["meeting_date"] = self._meeting_date(data)
         low, high = data.get("scale_min"), data.get("scale_max")
         if low is not None and high is not None:
             if low >= high:
@@ -183,6 +283,15 @@ class ScopeForm(forms.ModelForm):
         }
 
 
+OPTION_ERROR_NAMES = {
+    "name": "the name of the option",
+    "description": "the description",
+    "partners": "the partners",
+    "status": "the stage",
+    "rejection_reason": "the reason the option was rejected",
+}
+
+
 class OptionAddForm(forms.Form):
     name = forms.CharField(max_length=200, help_text="For example, “Shared service with Stockton”.")
     partners = forms.ModelMultipleChoiceField(
@@ -198,6 +307,7 @@ class OptionAddForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = Authority.objects.order_by("name")
+        name_errors(self, OPTION_ERROR_NAMES)
 
 
 class OptionEditForm(forms.ModelForm):
@@ -219,6 +329,7 @@ class OptionEditForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = Authority.objects.order_by("name")
+        name_errors(self, OPTION_ERROR_NAMES)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -247,6 +358,15 @@ class LibraryPickForm(forms.Form):
         return [self.library[pk] for pk in self.cleaned_data["library_criteria"]]
 
 
+CRITERION_ERROR_NAMES = {
+    "name": "the name of the criterion",
+    "group": "the group",
+    "description": "the description",
+    "guidance": "the scoring guidance",
+    "weight": "the weight",
+}
+
+
 class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
@@ -269,12 +389,14 @@ class CriterionForm(forms.ModelForm):
         self.fields["weight"].validators.append(MinValueValidator(0))
         if self.instance.pk:
             del self.fields["weight"]  # changed on the weights pages, with the others
+        name_errors(self, CRITERION_ERROR_NAMES)
 
 
-def _criterion_fields(form: forms.Form, criteria, prefix: str, **field_kwargs):
+def _criterion_fields(form: forms.Form, criteria, prefix: str, **field_kwargs) -> None:
     for criterion in criteria:
-        form.fields[f"{prefix}{criterion.key}"] = forms.FloatField(
-            label=criterion.name, widget=decimal_input(), **field_kwargs
+        field = forms.FloatField(label=criterion.name, widget=decimal_input(), **field_kwargs)
+        form.fields[f"{prefix}{criterion.key}"] = govuk_errors(
+            field, f"the weight for {criterion.name}"
         )
 
 
@@ -313,6 +435,8 @@ class SwingWeightsForm(forms.Form):
             self.fields[f"points_{c.key}"] = forms.FloatField(
                 label=f"Points for {c.name}", min_value=0, max_value=100, widget=decimal_input()
             )
+            govuk_errors(self.fields[f"rank_{c.key}"], f"the rank of {c.name}")
+            govuk_errors(self.fields[f"points_{c.key}"], f"the points for {c.name}")
 
     def clean(self) -> dict:
         data = super().clean()
@@ -409,6 +533,7 @@ class PanelForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = people
         self.fields["members"].label_from_instance = _person_label
+        name_errors(self, {"name": "the name of the panel", "members": "who scores in it"})
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
@@ -418,6 +543,19 @@ def _person_label(user) -> str:
     name = user.get_full_name() or user.get_username()
     councils = ", ".join(sorted({m.authority.name for m in user.memberships.all()}))
     return f"{name} ({councils})" if councils else name
+
+
+RISK_ERROR_NAMES = {
+    "option": "the option the risk belongs to",
+    "risk": "the risk",
+    "consequences": "the consequences",
+    "likelihood": "the likelihood",
+    "impact": "the impact",
+    "controls": "the control measures",
+    "residual_likelihood": "the likelihood after controls",
+    "residual_impact": "the impact after controls",
+    "owner": "the owner",
+}
 
 
 class RiskForm(forms.ModelForm):
@@ -460,6 +598,7 @@ class RiskForm(forms.ModelForm):
                 choices=[(n, f"{n} – {IMPACT_WORDS[n]}") for n in range(1, 6)],
             )
         self.fields["residual_likelihood"].help_text = "Once the control measures are in place."
+        name_errors(self, RISK_ERROR_NAMES)
 
     def risk_fields(self) -> dict:
         return {f: self.cleaned_data[f] for f in self._meta.fields}
@@ -481,6 +620,11 @@ class FinanceSettingsForm(forms.Form):
         help_text="Costs are raised by this much before the net present value is worked out.",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        names = {"discount_rate": "the discount rate", "optimism_bias": "the optimism bias"}
+        name_errors(self, names, unit="%")
+
 
 MAX_YEARS = 30
 FLOW_FIELDS = ("costs", "savings_low", "savings_central", "savings_high")
@@ -489,6 +633,12 @@ FLOW_LABELS = {
     "savings_low": "Savings (low)",
     "savings_central": "Savings (central)",
     "savings_high": "Savings (high)",
+}
+FLOW_ERROR_NAMES = {
+    "costs": "the costs",
+    "savings_low": "the low savings",
+    "savings_central": "the central savings",
+    "savings_high": "the high savings",
 }
 
 
@@ -501,21 +651,24 @@ class FinancialCaseForm(forms.Form):
         self.partners = list(partners)
         for t in range(self.years):
             for name in FLOW_FIELDS:
-                self.fields[f"{name}_{t}"] = forms.FloatField(
+                field = MoneyField(
                     label=f"{FLOW_LABELS[name]}, year {t}",
                     required=False,
                     min_value=0,
                     max_value=1e12,
-                    widget=decimal_input(),
                 )
+                thing = f"{FLOW_ERROR_NAMES[name]} for year {t}"
+                self.fields[f"{name}_{t}"] = govuk_errors(field, thing, unit="£")
         for authority in self.partners:
-            self.fields[f"share_{authority.pk}"] = forms.FloatField(
+            field = forms.FloatField(
                 label=authority.name,
                 required=False,
                 min_value=0,
                 max_value=100,
                 widget=decimal_input(),
             )
+            thing = f"the share for {authority.name}"
+            self.fields[f"share_{authority.pk}"] = govuk_errors(field, thing, unit="%")
 
     def rows(self) -> list[tuple[int, list]]:
         return [(t, [self[f"{name}_{t}"] for name in FLOW_FIELDS]) for t in range(self.years)]
@@ -552,18 +705,16 @@ class FinancialCaseForm(forms.Form):
 
 
 class FillFinanceForm(forms.Form):
-    one_off_cost = forms.FloatField(
+    one_off_cost = MoneyField(
         label="One-off cost (£)",
         min_value=0,
         max_value=1e12,
-        widget=decimal_input(),
         help_text="For example, the cost of going to market or of a feasibility study.",
     )
-    steady_saving = forms.FloatField(
+    steady_saving = MoneyField(
         label="Saving a year once fully running (£)",
         min_value=0,
         max_value=1e12,
-        widget=decimal_input(),
     )
     ramp_up_years = forms.IntegerField(
         label="Years to reach the full saving",
@@ -588,6 +739,14 @@ class FillFinanceForm(forms.Form):
         widget=decimal_input(),
         help_text="Low savings are this much below the central figure and high savings above.",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        money = {"one_off_cost": "the one-off cost", "steady_saving": "the saving a year"}
+        name_errors(self, money, unit="£")
+        name_errors(self, {"range_percent": "the range of savings"}, unit="%")
+        years = {"ramp_up_years": "the years to the full saving", "horizon": "the number of years"}
+        name_errors(self, years)
 
 
 class QuestionForm(forms.Form):

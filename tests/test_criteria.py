@@ -173,3 +173,29 @@ def test_criteria_page_query_count_is_fixed(client, personas, django_assert_num_
         personas.appraisal.criteria.create(key=f"extra-{i}", name=f"Extra {i}", order=10 + i)
     with django_assert_num_queries(7):
         client.get(_url(personas, "criteria"))
+
+
+def test_direct_weight_errors_name_the_criterion(client, personas):
+    client.force_login(personas.officer)
+    data = {"weight_criterion-1": "lots", "weight_criterion-2": "-1", "weight_criterion-3": "1"}
+    page = client.post(_url(personas, "weights"), data).text
+    assert (
+        '<a href="#id_weight_criterion-1">Enter the weight for Criterion 1 as a number</a>' in page
+    )
+    assert (
+        '<a href="#id_weight_criterion-2">The weight for Criterion 2 must be 0 or more</a>' in page
+    )
+    assert "Enter a number." not in page and "greater than or equal" not in page
+
+
+def test_swing_weight_errors_name_the_criterion(client, personas):
+    client.force_login(personas.officer)
+    data = {
+        "rank_criterion-1": "first", "points_criterion-1": "100",
+        "rank_criterion-2": "2", "points_criterion-2": "150",
+        "rank_criterion-3": "3", "points_criterion-3": "",
+    }  # fmt: skip
+    page = client.post(_url(personas, "weights-swing"), data).text
+    assert "Enter the rank of Criterion 1 as a whole number" in page
+    assert "The points for Criterion 2 must be 100 or less" in page
+    assert '<a href="#id_points_criterion-3">Enter the points for Criterion 3</a>' in page

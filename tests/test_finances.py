@@ -133,3 +133,74 @@ def test_finances_page_query_count_is_fixed(client, personas, django_assert_num_
         client.post(_url(personas, "finance-edit", key), _table([(1, 2, 3, 4)]))
     with django_assert_num_queries(7):
         client.get(_url(personas, "finances"))
+
+
+def test_yearly_table_accepts_pounds_commas_and_spaces(client, personas):
+    client.force_login(personas.officer)
+    data = _table([(0, 0, 0, 0)]) | {
+        "costs_0": "£225,000",
+        "savings_low_1": "£1 000 000",
+        "savings_central_1": " 1,200,000.50 ",
+        "savings_high_1": "1500000",
+    }
+    response = client.post(_url(personas, "finance-edit", "option-1"), data)
+    assert response.status_code == 302
+    case = FinancialCase.objects.get(option__key="option-1", option__appraisal=personas.appraisal)
+    assert case.costs == [225_000, 0]
+    assert case.savings_central == [0, 1_200_000.5]
+    page = client.get(_url(personas, "finance-edit", "option-1")).text
+    assert 'value="1,500,000"' in page  # not "1.5e+06", which the form would refuse
+
+
+def test_yearly_table_errors_name_the_figure_and_year(client, personas):
+    client.force_login(personas.officer)
+    data = _table([(0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0)]) | {
+        "savings_central_2": "1.2m",
+        "costs_1": "-5",
+    }
+    page = client.post(_url(personas, "finance-edit", "option-1"), data).text
+    assert (
+        '<a href="#id_savings_central_2">Enter the central savings for year 2 as a number</a>'
+        in page
+    )
+    assert '<a href="#id_costs_1">The costs for year 1 must be £0 or more</a>' in page
+    assert "Enter a number." not in page
+
+
+def test_fill_helper_accepts_pounds_typed_the_usual_way(client, personas):
+    client.force_login(personas.officer)
+    data = {
+        "one_off_cost": "£250,000",
+        "steady_saving": "£1,200,000",
+        "ramp_up_years": "0",
+        "horizon": "2",
+        "range_percent": "0",
+    }
+    assert client.post(_url(personas, "finance-fill", "option-2"), data).status_code == 302
+    case = FinancialCase.objects.get(option__key="option-2", option__appraisal=personas.appraisal)
+    assert case.costs == [250_000, 0]
+    assert case.savings_central == [1_200_000, 1_200_000]
+
+
+def test_fill_helper_errors_name_the_field(client, personas):
+    client.force_login(personas.officer)
+    data = {"one_off_cost": "", "steady_saving": "£12k", "horizon": "99", "range_percent": "150"}
+    page = client.post(_url(personas, "finance-fill", "option-2"), data).text
+    assert '<a href="#id_one_off_cost">Enter the one-off cost</a>' in page
+    assert '<a href="#id_steady_saving">Enter the saving a year as a number</a>' in page
+    assert '<a href="#id_horizon">The number of years must be 30 or less</a>' in page
+    assert '<a href="#id_range_percent">The range of savings must be 100% or less</a>' in page
+
+
+def test_baseline_needs_no_financial_case(client, personas):
+    """The baseline is the comparator: the others' costs and savings are net of it."""
+    client.force_login(personas.officer)
+    for key in ("option-1", "option-2", "option-3"):
+        client.post(_url(personas, "finance-edit", key), _table([(1, 2, 3, 4)]))
+    tasks = client.get(_url(personas, "appraisal")).context["tasks"]
+    assert {t.name: t.status for t in tasks}["Finance"] == "Completed"
+    page = client.get(_url(personas, "finances")).text
+    assert "Baseline: the costs and savings of other options are measured against it" in page
+    assert "No financial case yet" not in page
+    edit = _url(personas, "finance-edit", "do-nothing")
+    assert f'href="{edit}"' not in page

@@ -95,3 +95,23 @@ def test_risks_page_query_count_is_fixed(client, personas, django_assert_num_que
         client.post(_url(personas, "risk-add"), RISK)
     with django_assert_num_queries(6):
         client.get(_url(personas, "risks"))
+
+
+def test_an_empty_risk_names_each_missing_answer_in_govuk_words(client, personas):
+    client.force_login(personas.officer)
+    page = client.post(_url(personas, "risk-add"), {}).text
+    assert "This field is required" not in page
+    for href, message in [
+        ("#id_risk", "Enter the risk"),
+        ("#id_likelihood_0", "Select the likelihood"),
+        ("#id_impact_0", "Select the impact"),
+        ("#id_residual_likelihood_0", "Select the likelihood after controls"),
+        ("#id_residual_impact_0", "Select the impact after controls"),
+    ]:
+        assert f'<a href="{href}">{message}</a>' in page
+
+
+def test_a_likelihood_off_the_scale_asks_for_one_of_the_choices(client, personas):
+    client.force_login(personas.officer)
+    page = client.post(_url(personas, "risk-add"), RISK | {"likelihood": "7"}).text
+    assert '<a href="#id_likelihood_0">Select the likelihood</a>' in page

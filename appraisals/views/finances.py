@@ -104,13 +104,13 @@ def finance_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse
     option = _option(appraisal, key)
     case = _case(option)
     partners = _share_authorities(appraisal, option)
-    initial = {}
+    initial: dict[str, object] = {}
     years = 10
     if case is not None:
         years = max(len(case.savings_central), len(case.costs), 1)
         for name in FLOW_FIELDS:
             for t, value in enumerate(getattr(case, name)):
-                initial[f"{name}_{t}"] = f"{value:g}"
+                initial[f"{name}_{t}"] = value  # MoneyField shows it with commas
         for share in case.partner_shares.all():
             initial[f"share_{share.authority_id}"] = f"{share.share * 100:g}"
     form = FinancialCaseForm(request.POST or None, years=years, partners=partners, initial=initial)

@@ -101,7 +101,7 @@ def test_officer_builds_an_appraisal(page, personas):
     page.get_by_label("Saving a year once fully running (£)").fill("1200000")
     page.get_by_label("Number of years").fill("5")
     page.get_by_role("button", name="Fill in the table").click()
-    expect(page.get_by_label("Savings (central), year 1")).to_have_value("600000")
+    expect(page.get_by_label("Savings (central), year 1")).to_have_value("600,000")
     page.get_by_label("Costs, year 1").fill("100000")
     page.get_by_label("Lead District Council").fill("50")
     page.get_by_label("Partner Borough Council").fill("50")
