@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import format_html
 
 from .models import Appraisal, Change
@@ -27,6 +28,15 @@ class AppraisalTable(CappedTable):
         fields = ("title", "lead_authority", "services", "status", "meeting_date")
         order_by = ("-meeting_date",)
         empty_text = "There are no appraisals you can see yet."
+
+    def __init__(self, *args, filtered: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if filtered:  # the person may well see appraisals, just none of these
+            self.empty_text = format_html(
+                'No appraisals match your filters. <a class="govuk-link" href="{}">Clear the '
+                "filters</a> to see all the appraisals you can see.",
+                reverse("appraisals:home"),
+            )
 
     def render_services(self, record: Appraisal) -> str:
         # services are prefetched by the view: one query for the page, not one a row

@@ -7,6 +7,8 @@ the lead council cannot change anything, anonymous visitors are sent to log in.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import URLPattern, reverse
 
@@ -188,3 +190,32 @@ def test_only_officers_start_or_import_appraisals(client, personas):
     client.force_login(personas.officer)
     assert client.get(reverse("appraisals:appraisal-new")).status_code == 200
     assert client.get(reverse("appraisals:appraisal-import")).status_code == 200
+
+
+def _without_csrf_token(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+
+def test_refusals_are_gov_uk_pages_with_a_way_back(client, personas):
+    client.force_login(personas.member)
+    response = client.get(reverse("appraisals:scope-edit", args=[personas.appraisal.reference]))
+    assert response.status_code == 403
+    assert [t.name for t in response.templates][:2] == ["403.html", "base.html"]
+    page = response.text
+    assert "You do not have permission to do this" in page
+    assert "Only officers of the lead council can change this appraisal." in page
+    assert f'href="{personas.appraisal.get_absolute_url()}">Go back to the appraisal' in page
+    response = client.get(reverse("appraisals:appraisal-new"))
+    assert f'href="{reverse("appraisals:home")}">Go back to your appraisals' in response.text
+
+
+def test_another_councils_appraisal_is_the_same_page_not_found_as_a_missing_one(client, personas):
+    client.force_login(personas.outsider)
+    hidden = client.get(personas.appraisal.get_absolute_url())
+    # a reference of the same length, so not even the page's size differs
+    missing = client.get(reverse("appraisals:appraisal", args=["x" * len("test-appraisal")]))
+    assert hidden.status_code == missing.status_code == 404
+    assert [t.name for t in hidden.templates][:2] == ["404.html", "base.html"]
+    assert "Page not found" in hidden.text and "govuk-heading-l" in hidden.text
+    assert _without_csrf_token(hidden.text) == _without_csrf_token(missing.text)
+    assert client.get("/no/such/page/").status_code == 404

@@ -1,6 +1,8 @@
 """The home list: what each person may see, filters, sorting, pagination, query counts; and
 starting a new appraisal; and the read-only catalogue pages."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -191,3 +193,28 @@ def test_catalogue_and_library_pages_show_their_entries(client, personas):
     page = client.get(reverse("appraisals:criteria-set", args=["harborough"])).text
     assert "0 = none" in page
     assert client.get(reverse("appraisals:delivery-model", args=["nope"])).status_code == 404
+
+
+def test_a_filter_matching_nothing_says_so_and_offers_to_clear_it(client, personas):
+    client.force_login(personas.officer)
+    page = client.get(HOME, {"title": "no such thing"}).text
+    assert "No appraisals match your filters." in page
+    assert f'<a class="govuk-link" href="{HOME}">Clear the filters</a>' in page
+    assert "There are no appraisals you can see yet." not in page
+    # sorting alone is not filtering
+    assert "No appraisals match" not in client.get(HOME, {"sort": "title"}).text
+
+
+def test_a_person_with_no_appraisals_is_told_so(client, personas):
+    client.force_login(personas.outsider)
+    page = client.get(HOME).text
+    assert "There are no appraisals you can see yet." in page
+    assert "No appraisals match" not in page
+
+
+def test_table_cells_carry_no_class_none(client, personas):
+    # django-tables2 gives a column without classes None, which rendered as class="… None"
+    client.force_login(personas.officer)
+    for url in (HOME, reverse("appraisals:history", args=[personas.appraisal.reference])):
+        page = client.get(url).text
+        assert "None" not in " ".join(re.findall(r'class="([^"]*)"', page)), url

@@ -109,3 +109,19 @@ def test_questions_page_query_count_is_fixed(client, personas, django_assert_num
             answer="A", answered_by=personas.officer,
         )  # fmt: skip
     count()
+
+
+def test_questions_name_who_asked_and_answered(client, personas):
+    member, officer = personas.member, personas.officer
+    member.first_name, member.last_name = "Beatrice", "Oduya"
+    member.save()
+    Question.objects.create(
+        appraisal=personas.appraisal, asked_by=member, text="Why?", answer="Because",
+        answered_by=officer,
+    )  # fmt: skip
+    client.force_login(member)
+    page = client.get(_url(personas)).text
+    assert "Beatrice Oduya asked on" in page
+    assert "bob asked" not in page
+    # someone without a name on record is shown by their username
+    assert "alice answered on" in page

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from appraisals.models import Appraisal, Change, FinancialCase, Option, Risk, Service
+from appraisals.models import Appraisal, Change, FinancialCase, Option, Question, Risk, Service
 from tests.factories import make_appraisal
 
 
@@ -52,20 +52,55 @@ def test_new_appraisal_tasks_are_not_started(client, personas):
 
 def test_members_see_the_appraisal_without_change_links(client, personas):
     client.force_login(personas.member)
-    page = client.get(_url(personas.appraisal)).text
-    assert "What the appraisal holds" in page
-    assert _url(personas.appraisal, "scope-edit") + "#" not in page
-    assert "Ask or answer a question" in page
+    response = client.get(_url(personas.appraisal))
+    page = response.text
+    assert "tasks" not in response.context  # the members' view (tests/test_members_view.py)
+    assert _url(personas.appraisal, "scope-edit") not in page
+    assert "Ask a question" in page
     client.force_login(personas.officer)
     assert _url(personas.appraisal, "scope-edit") + "#" in client.get(_url(personas.appraisal)).text
+
+
+def test_options_hint_counts_the_baseline_apart(client, personas):
+    # The options page lists the baseline among the short-listed: "3 short-listed" read as
+    # if one were missing.
+    client.force_login(personas.officer)
+    page = client.get(_url(personas.appraisal)).text
+    assert "3 options short-listed and a baseline" in page
+    personas.appraisal.options.filter(key__in=["option-2", "option-3"]).delete()
+    personas.appraisal.options.filter(baseline=True).update(baseline=False)
+    page = client.get(_url(personas.appraisal)).text
+    # the former baseline is now an ordinary short-listed option
+    assert "2 options short-listed, no baseline yet" in page
+    personas.appraisal.options.filter(key="do-nothing").delete()
+    assert "1 option short-listed, no baseline yet" in client.get(_url(personas.appraisal)).text
+
+
+def test_officers_see_how_many_questions_are_unanswered(client, personas):
+    appraisal = personas.appraisal
+    for text in ("Why?", "When?"):
+        Question.objects.create(appraisal=appraisal, asked_by=personas.member, text=text)
+    Question.objects.create(
+        appraisal=appraisal, asked_by=personas.member, text="Who?", answer="Us",
+        answered_by=personas.officer,
+    )  # fmt: skip
+    other = make_appraisal(personas.lead, reference="other", options=1, criteria=1, panels=1)
+    Question.objects.create(appraisal=other, asked_by=personas.member, text="Elsewhere?")
+    client.force_login(personas.officer)
+    assert "Questions (2 unanswered)" in client.get(_url(appraisal)).text
+    assert "Questions (1 unanswered)" in client.get(_url(other)).text
+    Question.objects.filter(answer="").update(answer="Done")
+    page = client.get(_url(appraisal)).text
+    assert "unanswered" not in page and ">Questions</a>" in page
 
 
 def test_appraisal_page_query_count_is_fixed(client, personas, django_assert_num_queries):
     client.force_login(personas.officer)
 
     def count(appraisal) -> None:
-        # session, user, appraisal (with lead council), memberships, the task list's counts
-        # (one query of subqueries), partners, services, the header's council
+        # session, user, appraisal (with lead council), partners (prefetched), memberships,
+        # the task list's counts and unanswered questions (one query of subqueries),
+        # services, the header's council
         with django_assert_num_queries(8):
             assert client.get(_url(appraisal)).status_code == 200
 
@@ -147,3 +182,42 @@ def test_rejected_options_are_not_counted_as_scoring_cells(client, personas):
     option.scores.all().delete()
     client.force_login(personas.officer)
     assert _statuses(client.get(_url(personas.appraisal)))["Panels and scoring"] == "Completed"
+
+
+def test_savings_target_accepts_pounds_typed_the_usual_way(client, personas):
+    client.force_login(personas.officer)
+    assert _scope(client, personas.appraisal, savings_target="£3,000,000").status_code == 302
+    personas.appraisal.refresh_from_db()
+    assert personas.appraisal.savings_target == 3_000_000
+    page = client.get(_url(personas.appraisal, "scope-edit")).text
+    assert 'value="3,000,000"' in page  # shown as typed, not "3000000.0"
+
+
+def test_savings_target_keeps_negatives_and_pence(client, personas):
+    client.force_login(personas.officer)
+    _scope(client, personas.appraisal, savings_target="-£1 250.50")
+    personas.appraisal.refresh_from_db()
+    assert personas.appraisal.savings_target == -1250.5
+
+
+def test_savings_target_in_words_names_the_field(client, personas):
+    client.force_login(personas.officer)
+    page = _scope(client, personas.appraisal, savings_target="three million").text
+    assert '<a href="#id_savings_target">Enter the savings target as a number</a>' in page
+    assert "Enter a number." not in page
+
+
+def test_scope_errors_name_the_field(client, personas):
+    client.force_login(personas.officer)
+    page = _scope(client, personas.appraisal, title="", scale_min="low").text
+    assert '<a href="#id_title">Enter the title</a>' in page
+    assert '<a href="#id_scale_min">Enter the lowest score as a number</a>' in page
+
+
+def test_a_meeting_day_off_the_calendar_gets_one_message(client, personas):
+    client.force_login(personas.officer)
+    page = _scope(
+        client, personas.appraisal, meeting_day="40", meeting_month="1", meeting_year="2026"
+    ).text
+    assert '<a href="#id_meeting_day">The day of the meeting must be 31 or less</a>' in page
+    assert "must include a day, month and year" not in page

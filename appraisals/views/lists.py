@@ -21,7 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .prefetch_related("services")
     )
     filters = AppraisalFilter(request.GET, queryset=appraisals, request=request)
-    table = AppraisalTable(filters.qs)
+    filtered = any(request.GET.get(name) for name in filters.filters)
+    table = AppraisalTable(filters.qs, filtered=filtered)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(
         request,

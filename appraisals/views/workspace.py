@@ -5,16 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .. import actions
-from ..access import can_edit, get_appraisal_for
+from ..access import can_answer, can_edit, get_appraisal_for
+from ..explain import format_value
 from ..forms import ScopeForm
-from ..models import Appraisal, Criterion, FinancialCase, Option, Panel, Risk, Score
+from ..models import Appraisal, Criterion, FinancialCase, Option, Panel, Question, Risk, Score
+from ..results import evaluate
 from ..templatetags.councilopts import url_if
 from .allow import allow
 from .lists import _services
@@ -73,6 +84,7 @@ def _progress(appraisal: Appraisal) -> Appraisal:
             Value(0),
         ),
         n_versions=_count(appraisal.report_versions.model.objects),
+        n_unanswered=_count(Question.objects.filter(answer="")),
     ).get(pk=appraisal.pk)
 
 
@@ -88,6 +100,16 @@ def _status(done: bool, started: bool) -> str:
     return COMPLETED if done else IN_PROGRESS if started else NOT_STARTED
 
 
+def _options_hint(p: Appraisal) -> str:
+    """The short-listed options in words, the baseline counted apart (the options page lists
+    it among the short-listed)."""
+    if not p.n_options:
+        return ""
+    n = p.n_candidates
+    listed = f"{n} option{'' if n == 1 else 's'} short-listed"
+    return f"{listed} and a baseline" if p.n_baseline else f"{listed}, no baseline yet"
+
+
 def _tasks(appraisal: Appraisal, p: Appraisal) -> list[Task]:
     ref = appraisal.reference
     scope_done = bool(p.n_services and appraisal.committee_name and appraisal.meeting_date)
@@ -99,7 +121,7 @@ def _tasks(appraisal: Appraisal, p: Appraisal) -> list[Task]:
             "Options",
             reverse("appraisals:options", args=[ref]),
             _status(options_done, p.n_options > 0),
-            f"{p.n_candidates} short-listed" if p.n_options else "",
+            _options_hint(p),
         ),
         Task(
             "Criteria and weights",
@@ -130,6 +152,9 @@ def _tasks(appraisal: Appraisal, p: Appraisal) -> list[Task]:
 @allow("GET")
 def appraisal(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
+    prefetch_related_objects([appraisal], "partners")  # for can_answer and the scope summary
+    if not can_edit(request.user, appraisal):
+        return _members_view(request, appraisal)
     progress = _progress(appraisal)
     return render(
         request,
@@ -138,7 +163,73 @@ def appraisal(request: HttpRequest, reference: str) -> HttpResponse:
             "appraisal": appraisal,
             "tasks": _tasks(appraisal, progress),
             "progress": progress,
-            "can_edit": can_edit(request.user, appraisal),
+            "unanswered": progress.n_unanswered,
+            "can_edit": True,
+            "can_answer": True,
+            "section": "tasks",
+            **_scope_summary(appraisal),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the appraisal stands, in words, for the members' view."""
+
+    leader: str  # the leading option's name, "" while none can be ranked
+    value: str  # its overall score out of 100
+    baseline: str  # the baseline's name, "" if none
+    vs_baseline: str  # the leader's lead over the baseline, "" if not known
+    provisional: int  # short-listed options not yet scored on every criterion
+    close_call: bool
+
+
+def _standing(appraisal: Appraisal) -> Standing | None:
+    """The leading option, from the same method as the results page (without the Monte
+    Carlo samples, which this page does not show). None if the results cannot be computed."""
+    try:
+        evaluation = evaluate(appraisal, samples=0)
+    except ValueError:  # e.g. a pairwise matrix that no longer fits the criteria
+        return None
+    result = evaluation.result
+    leader = next((o for o in result.options if o.key == result.leader), None)
+    cc = result.close_call
+    return Standing(
+        leader=evaluation.option_name(leader.key) if leader else "",
+        value=format_value(leader.value) if leader and leader.value is not None else "",
+        baseline=evaluation.option_name(result.baseline) if result.baseline else "",
+        vs_baseline=_signed(leader.vs_baseline if leader else None),
+        provisional=sum(1 for o in result.options if o.candidate and not o.complete),
+        close_call=bool(cc and (cc.within_margin or cc.flips)),
+    )
+
+
+def _signed(points: float | None) -> str:
+    if points is None:
+        return ""
+    text = format_value(points)
+    return text if text.startswith("-") or text == "0.0" else f"+{text}"
+
+
+def _members_view(request: HttpRequest, appraisal: Appraisal) -> HttpResponse:
+    """The appraisal for people who cannot change it (members, partners' officers): where it
+    stands and where to read more, without the editing tasks; scoring only for their panels."""
+    panels = appraisal.panels.filter(members=request.user).order_by("order", "pk")
+    return render(
+        request,
+        "appraisals/appraisal.html",
+        {
+            "appraisal": appraisal,
+            "standing": _standing(appraisal),
+            "my_panels": [
+                (panel.name, reverse("appraisals:scoring", args=[appraisal.reference, panel.key]))
+                for panel in panels
+            ],
+            "latest_version": appraisal.report_versions.only("appraisal", "number", "issued_at")
+            .order_by("-number")
+            .first(),
+            "can_edit": False,
+            "can_answer": can_answer(request.user, appraisal),
             "section": "tasks",
             **_scope_summary(appraisal),
         },

@@ -77,11 +77,15 @@ def test_officer_pages_are_accessible(page, filled):
         assert_accessible(page)
 
 
-def test_member_pages_are_accessible(page, filled):
+def test_member_pages_are_accessible(page, filled, personas):
+    personas.appraisal.panels.get(key="panel-1").members.add(personas.member)
     log_in(page, "bob")
     for path in [
         "/",
+        "/?title=nothing-matches",
         "/appraisals/test-appraisal/",
+        "/appraisals/test-appraisal/scope/",  # 403
+        "/appraisals/no-such-appraisal/",  # 404
         "/appraisals/test-appraisal/risks/",
         "/appraisals/test-appraisal/finance/",
         "/appraisals/test-appraisal/questions/",

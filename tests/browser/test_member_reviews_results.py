@@ -9,6 +9,23 @@ from appraisals.results import evaluate
 from tests.browser.conftest import log_in
 
 
+def test_member_lands_on_the_members_view_not_the_task_list(page, personas):
+    evaluation = evaluate(personas.appraisal, samples=0)
+    leader = evaluation.option_name(evaluation.result.leader)
+    log_in(page, "bob")
+    page.goto(personas.appraisal.get_absolute_url())
+    expect(page.locator(".govuk-task-list")).to_have_count(0)
+    expect(page.get_by_role("link", name="Scope", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="Committee report", exact=True)).to_have_count(0)
+    expect(page.locator("#leading-option")).to_contain_text(f"The leading option is {leader}")
+    page.get_by_role("link", name="How each panel scored, and where panels disagree").click()
+    expect(page.get_by_role("tab", name="Panels")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#panel-table")).to_be_visible()
+    page.go_back()
+    page.get_by_role("button", name="Ask a question").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Questions")
+
+
 def test_member_reads_the_ranking_and_the_explanation(page, personas):
     evaluation = evaluate(personas.appraisal)
     leader = evaluation.result.ranking[0]
