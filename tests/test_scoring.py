@@ -80,6 +80,21 @@ def test_officer_sees_options_as_columns_and_criteria_as_rows(client, personas):
     assert "Reason 2.2.0" in html  # the stored reason beside the score
 
 
+def test_the_grid_scrolls_in_a_focusable_region_named_by_its_caption(client, personas):
+    """WCAG 2.1.1 / GOV.UK: a table wider than the page scrolls in a region a keyboard user
+    can reach (tabindex 0), which screen readers announce by the table's caption."""
+    client.force_login(personas.officer)
+    html = client.get(grid_url()).content.decode()
+    assert (
+        '<div class="app-table-scroll app-scoring__scroll" tabindex="0" role="region"'
+        ' aria-labelledby="scoring-grid-caption">' in html
+    )
+    assert (
+        '<caption class="govuk-table__caption govuk-table__caption--m" id="scoring-grid-caption">'
+        in html
+    )
+
+
 def test_rejected_and_long_listed_options_are_not_scored(client, personas):
     appraisal = personas.appraisal
     appraisal.options.filter(key="option-2").update(

@@ -2,8 +2,11 @@
 // without htmx) the grid is a plain form that saves every changed cell at once.
 //
 // - Arrow keys move between score boxes (up/down: criteria, left/right: options; left and
-//   right only leave a box when the caret is already at its start or end).
-// - Enter in a score box saves that cell at once instead of submitting the whole form.
+//   right only leave a box when the caret, or the selection, already reaches its start or
+//   end: a box tabbed into has its text selected, and one press moves on, as in a
+//   spreadsheet).
+// - Enter in a score box saves that cell at once (one request) instead of submitting the
+//   whole form.
 // - "Save my score" after a conflict saves that cell again with the version now shown.
 // - A cell the user typed on in while its save was on the way is not replaced under their
 //   fingers: it takes the new version and saves again, so no keystroke is lost.
@@ -49,10 +52,9 @@ if (grid) {
     const input = event.target;
     if (!input.classList || !input.classList.contains("app-scoring__score")) return;
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const atStart = input.selectionStart === 0 && input.selectionEnd === 0;
-    const atEnd =
-      input.selectionStart === input.value.length &&
-      input.selectionEnd === input.value.length;
+    // Where the caret would go on a plain left or right press: to the selection's edge.
+    const atStart = input.selectionStart === 0;
+    const atEnd = input.selectionEnd === input.value.length;
     let moved = false;
     switch (event.key) {
       case "ArrowUp":
@@ -94,6 +96,26 @@ if (grid) {
     sent.set(cell.id, { score: score.value, reason: reason.value });
   });
 
+  // Chromium fires "change" on a text box removed while it has the focus and a value typed
+  // since it was focused. After Enter the focus is still in the cell when its answer replaces
+  // it, so that change would queue a second save of the cell just saved (clearing its
+  // "Saved"), or save over a conflict just shown. A cell is swapped only when its boxes hold
+  // the values just sent, or to show a conflict (see beforeSwap): drop that change.
+  let swapping = null;
+  grid.addEventListener(
+    "change",
+    (event) => {
+      if (swapping && swapping.contains(event.target)) event.stopPropagation();
+    },
+    true,
+  );
+  document.body.addEventListener("htmx:afterSwap", () => {
+    swapping = null;
+  });
+  document.body.addEventListener("htmx:afterRequest", () => {
+    swapping = null;
+  });
+
   // If the user typed into the cell while its save was on the way, do not replace the boxes
   // they are typing in: take the new version from the answer and save what they typed, in
   // turn (requests queue on the form). A conflict is always shown.
@@ -103,11 +125,17 @@ if (grid) {
     const before = sent.get(cell.id);
     sent.delete(cell.id);
     const { score, reason } = fields(cell);
-    if (!before || (score.value === before.score && reason.value === before.reason)) return;
+    if (!before || (score.value === before.score && reason.value === before.reason)) {
+      if (event.detail.shouldSwap) swapping = cell;
+      return;
+    }
     const answer = document.createElement("template");
     answer.innerHTML = event.detail.serverResponse;
     const fresh = answer.content.querySelector(".app-scoring__body");
-    if (!fresh || fresh.hasAttribute("data-conflict")) return;
+    if (!fresh || fresh.hasAttribute("data-conflict")) {
+      if (event.detail.shouldSwap) swapping = cell;
+      return;
+    }
     for (const name of ["version", "loaded"]) {
       const selector = `input[name="${cell.id}-${name}"]`;
       cell.querySelector(selector).value = fresh.querySelector(selector).value;

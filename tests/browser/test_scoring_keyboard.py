@@ -135,3 +135,96 @@ def test_a_score_changed_behind_the_page_is_shown_not_overwritten(page, personas
         page.locator(f"#{box.get_attribute('id').removesuffix('-score')} .app-scoring__saved")
     ).to_be_visible()
     assert score(appraisal, "option-1", "criterion-1").score == 1
+
+
+def test_enter_saves_the_cell_once(page, personas):
+    appraisal = make_appraisal(
+        personas.lead, reference="enter-once", options=2, criteria=2, panels=1, scored=False
+    )
+    log_in(page, "alice")
+    page.goto(GRID.format("enter-once"))
+    saves = []
+    page.on("request", lambda request: request.method == "POST" and saves.append(request.url))
+    box = cell_input(page, appraisal, "option-1", "criterion-1")
+    tab_to(page, box)
+    page.keyboard.type("3")
+    page.keyboard.press("Enter")
+    saved = page.locator(f"#{box.get_attribute('id').removesuffix('-score')} .app-scoring__saved")
+    expect(saved).to_be_visible()
+    # A second save would be sent as soon as the first answer replaced the cell.
+    page.wait_for_timeout(750)
+    assert len(saves) == 1, saves
+    expect(saved).to_be_visible()  # not wiped by a second, empty answer
+    expect(box).to_be_focused()
+    assert score(appraisal, "option-1", "criterion-1").score == 3
+    assert Change.objects.filter(appraisal=appraisal, kind="score").count() == 1
+
+
+def test_enter_on_a_score_changed_behind_the_page_keeps_theirs(page, personas):
+    """The conflict answer replaces the cell under the caret; that must not save it again."""
+    appraisal = personas.appraisal
+    log_in(page, "alice")
+    page.goto(GRID.format(appraisal.reference))
+    theirs = score(appraisal, "option-1", "criterion-1")
+    actions.save_score(
+        panel=theirs.panel,
+        option=theirs.option,
+        criterion=theirs.criterion,
+        score=5,
+        reason="Ada's evidence",
+        expected_version=theirs.version,
+        user=personas.admin,
+    )
+    box = cell_input(page, appraisal, "option-1", "criterion-1")
+    tab_to(page, box)
+    page.keyboard.type("1")
+    page.keyboard.press("Enter")
+    message = page.get_by_text("This score was changed by ada at")
+    expect(message).to_be_visible()
+    page.wait_for_timeout(750)
+    expect(message).to_be_visible()
+    expect(box).to_have_value("1")
+    assert score(appraisal, "option-1", "criterion-1").score == 5
+
+
+def test_one_arrow_press_leaves_a_score_box_at_its_edge(page, personas):
+    appraisal = make_appraisal(
+        personas.lead, reference="arrows", options=3, criteria=2, panels=1, scored=True
+    )
+    log_in(page, "alice")
+    page.goto(GRID.format("arrows"))
+    o1 = cell_input(page, appraisal, "option-1", "criterion-1")
+    tab_to(page, o1)  # its one-character score is selected, as Tab leaves it
+    page.keyboard.press("ArrowRight")
+    expect(cell_input(page, appraisal, "option-2", "criterion-1")).to_be_focused()
+    page.keyboard.press("ArrowRight")  # arrived by arrow, score selected: on again at once
+    o3 = cell_input(page, appraisal, "option-3", "criterion-1")
+    expect(o3).to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    expect(cell_input(page, appraisal, "option-2", "criterion-1")).to_be_focused()
+
+    # The caret at the end of a one-character score: one press moves on.
+    o1.focus()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowRight")
+    expect(cell_input(page, appraisal, "option-2", "criterion-1")).to_be_focused()
+
+    # Inside a longer score the arrows move the caret, and leave only from the edge.
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2.5")
+    page.keyboard.press("ArrowLeft")  # caret between "2." and "5"
+    page.keyboard.press("ArrowRight")  # caret at the end
+    expect(cell_input(page, appraisal, "option-2", "criterion-1")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(o3).to_be_focused()
+
+    # Up and down still move between criteria.
+    page.keyboard.press("ArrowDown")
+    expect(cell_input(page, appraisal, "option-3", "criterion-2")).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(o3).to_be_focused()
+
+    # 2.5 was saved on leaving its box (and the test waits for it before the server stops).
+    o2 = cell_input(page, appraisal, "option-2", "criterion-1").get_attribute("id")
+    expect(page.locator(f"#{o2.removesuffix('-score')} .app-scoring__saved")).to_be_visible()
+    assert score(appraisal, "option-2", "criterion-1").score == 2.5
