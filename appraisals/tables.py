@@ -59,7 +59,7 @@ _TAGS = {
 
 class ChangeTable(CappedTable):
     at = tables.DateTimeColumn(format="j M Y, H:i", verbose_name="When")
-    user = tables.Column(verbose_name="Who", default="–", accessor="user__username")
+    user = tables.Column(verbose_name="Who", default="–")
     kind = tables.Column(verbose_name="What")
     subject = tables.Column(verbose_name="Which")
     field = tables.Column(verbose_name="Field", default="")
@@ -71,3 +71,6 @@ class ChangeTable(CappedTable):
         fields = ("at", "user", "kind", "subject", "field", "old", "new")
         orderable = False
         empty_text = "Nothing has been changed yet."
+
+    def render_user(self, value) -> str:
+        return value.get_full_name() or value.get_username()

@@ -50,6 +50,17 @@ def test_history_escapes_recorded_values(client, personas):
     assert "<b>1</b>" not in page and "&lt;b&gt;1&lt;/b&gt;" in page
 
 
+def test_history_names_people_by_name(client, personas):
+    personas.officer.first_name, personas.officer.last_name = "Alice", "Officer"
+    personas.officer.save()
+    Change.objects.create(appraisal=personas.appraisal, user=personas.officer, kind="score")
+    Change.objects.create(appraisal=personas.appraisal, user=personas.member, kind="score")
+    client.force_login(personas.officer)
+    page = client.get(_url(personas)).text
+    assert "Alice Officer" in page
+    assert ">bob<" in page  # no name given: the username
+
+
 def test_history_query_count_is_fixed(client, personas, django_assert_num_queries):
     client.force_login(personas.officer)
 

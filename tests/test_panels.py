@@ -57,6 +57,18 @@ def test_members_see_panels_without_the_form(client, personas):
     assert "Add a panel" not in response.text
 
 
+def test_members_are_offered_scoring_only_in_their_own_panels(client, personas):
+    staff, councillors = personas.appraisal.panels.order_by("order", "pk")[:2]
+    councillors.members.add(personas.member)
+    client.force_login(personas.member)
+    page = client.get(_url(personas, "panels")).text
+    assert _url(personas, "scoring", councillors.key) in page
+    assert _url(personas, "scoring", staff.key) not in page  # it would only say 403
+    client.force_login(personas.officer)
+    page = client.get(_url(personas, "panels")).text
+    assert _url(personas, "scoring", staff.key) in page
+
+
 def test_panels_page_query_count_is_fixed(client, personas, django_assert_num_queries):
     client.force_login(personas.officer)
     # session, user, appraisal, memberships, partners, panels, their members, the people

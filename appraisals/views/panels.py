@@ -47,8 +47,15 @@ def panels(request: HttpRequest, reference: str) -> HttpResponse:
         )
         messages.success(request, f"Panel “{panel.name}” added.")
         return redirect(_panels_url(appraisal))
+    # A scoring link only where the person may score: editors in every panel, others in the
+    # panels they sit on (members are prefetched, so this asks nothing more of the database).
     rows = [
-        (panel, url_if("appraisals:scoring", reference, panel.key))
+        (
+            panel,
+            url_if("appraisals:scoring", reference, panel.key)
+            if editable or any(m.pk == request.user.pk for m in panel.members.all())
+            else None,
+        )
         for panel in appraisal.panels.prefetch_related("members")
     ]
     return render(
