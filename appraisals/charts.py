@@ -383,7 +383,7 @@ def acceptability_chart(evaluation: Any) -> Chart:
                     stroke_width=1,
                 )
             )
-            label = format_percent(share).replace(" %", "%")
+            label = format_percent(share)
             if w >= 8 * len(label) + 6:
                 body.append(
                     _text(

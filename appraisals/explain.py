@@ -2,7 +2,7 @@
 
 Each sentence is built only from an `engine.AppraisalResult`, so the words always agree with
 the figures beside them. Values are shown with one decimal; weights and shares as whole
-percentages, with one decimal below 10 % where that decimal carries information.
+percentages, with one decimal below 10% where that decimal carries information.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def explain(result: AppraisalResult) -> tuple[str, ...]:
 
 
 def _round(x: float, places: int) -> Decimal:
-    # Half up, as people round: 12.5 % reads as 13 %, not the banker's 12 %.
+    # Half up, as people round: 12.5% reads as 13%, not the banker's 12%.
     return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
@@ -45,23 +45,24 @@ def format_value(x: float) -> str:
 
 
 def format_percent(fraction: float) -> str:
-    """A weight or share as a percentage: 25 %, 9 %, 2.5 %, less than 0.1 %, more than 99.9 %.
+    """A weight or share as a percentage: 25%, 9%, 2.5%, less than 0.1%, more than 99.9%.
 
-    Whole percent from 10 % up; one decimal below 10 % unless it is a whole number. A figure
-    that is not exactly 0 or 1 never reads as 0 % or 100 %.
+    Whole percent from 10% up; one decimal below 10% unless it is a whole number. A figure
+    that is not exactly 0 or 1 never reads as 0% or 100%. No space before the sign, as the
+    GOV.UK style guide and the rest of the app write it.
     """
     pct = 100.0 * fraction
     if 0 < pct < 0.05:
-        return "less than 0.1 %"
+        return "less than 0.1%"
     if 99.95 <= pct < 100:
-        return "more than 99.9 %"
+        return "more than 99.9%"
     whole = _round(pct, 0)
     if pct < 10 or (whole == 100 and pct < 100):
         one = _round(pct, 1)
         text = str(one.normalize()) if one == one.to_integral_value() else str(one)
     else:
         text = str(whole)
-    return f"{text} %"
+    return f"{text}%"
 
 
 def format_score(x: float) -> str:

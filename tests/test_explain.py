@@ -15,7 +15,7 @@ from appraisals.explain import (
 from tests.test_engine import PQR_WEIGHTS, TWO_PANELS, build, document, pqr
 
 SIMULATIONS = (
-    "of 10,000 simulations in which each weight varies by up to 25 % and each score within "
+    "of 10,000 simulations in which each weight varies by up to 25% and each score within "
     "the range the panels gave."
 )
 
@@ -23,19 +23,19 @@ SIMULATIONS = (
 @pytest.mark.parametrize(
     ("fraction", "text"),
     [
-        (0.25, "25 %"),
-        (0.09, "9 %"),
-        (0.025, "2.5 %"),
-        (0.0904, "9 %"),  # 9.0 at one decimal: a whole number
-        (0.099, "9.9 %"),
-        (0.125, "13 %"),  # half up, as people round
-        (0.375, "38 %"),
-        (7 / 12, "58 %"),
-        (0.0, "0 %"),
-        (1.0, "100 %"),
-        (0.0004, "less than 0.1 %"),
-        (0.996, "99.6 %"),  # never 100 % unless it is
-        (0.9996, "more than 99.9 %"),
+        (0.25, "25%"),
+        (0.09, "9%"),
+        (0.025, "2.5%"),
+        (0.0904, "9%"),  # 9.0 at one decimal: a whole number
+        (0.099, "9.9%"),
+        (0.125, "13%"),  # half up, as people round
+        (0.375, "38%"),
+        (7 / 12, "58%"),
+        (0.0, "0%"),
+        (1.0, "100%"),
+        (0.0004, "less than 0.1%"),
+        (0.996, "99.6%"),  # never 100% unless it is
+        (0.9996, "more than 99.9%"),
     ],
 )
 def test_format_percent(fraction: float, text: str) -> None:
@@ -56,15 +56,15 @@ def test_leader_switching_close_call_and_acceptability() -> None:
     # cost 0.375 / 7/12, quality 0.125 / 0.34375, risk 1/7 / none; seven single-score flips.
     assert explain(compute(pqr())) == (
         "R leads with 66.0, ahead of Q with 64.0.",
-        "It would lose the lead to Q only if the weight on Cost fell from 50 % to 38 %.",
-        "It would lose the lead to P only if the weight on Cost rose from 50 % to 58 %.",
-        "It would lose the lead to P only if the weight on Quality fell from 30 % to 13 %.",
-        "It would lose the lead to Q only if the weight on Quality rose from 30 % to 34 %.",
-        "It would lose the lead to Q only if the weight on Risk fell from 20 % to 14 %.",
+        "It would lose the lead to Q only if the weight on Cost fell from 50% to 38%.",
+        "It would lose the lead to P only if the weight on Cost rose from 50% to 58%.",
+        "It would lose the lead to P only if the weight on Quality fell from 30% to 13%.",
+        "It would lose the lead to Q only if the weight on Quality rose from 30% to 34%.",
+        "It would lose the lead to Q only if the weight on Risk fell from 20% to 14%.",
         "This is a close call: R leads Q by only 2.0 points, within the 5-point margin, and "
         "moving a single panel score by one step would change the leader: Staff's score for P "
         "on Cost from 8 to 9 would put P first; 6 other single changes would too.",
-        f"R ranks first in 84 % {SIMULATIONS}",
+        f"R ranks first in 84% {SIMULATIONS}",
     )
 
 
@@ -75,7 +75,7 @@ def test_the_interchange_example_reads_like_a_committee_paper() -> None:
     )
     assert sentences[2] == (
         "It would lose the lead to In-house transformation only if the weight on Financial "
-        "considerations fell from 75 % to 33 %."
+        "considerations fell from 75% to 33%."
     )
     assert sentences[-1] == (
         "The panels disagree by 40.0 points on Politically viable for Shared service with "
@@ -97,7 +97,7 @@ def test_a_single_ranked_option() -> None:
     result = compute(build(PQR_WEIGHTS, {"s": {"p": (8, 4, 5)}}))
     assert explain(result) == (
         "P is the only option that can be ranked, with 62.0.",
-        f"P ranks first in 100 % {SIMULATIONS}",
+        f"P ranks first in 100% {SIMULATIONS}",
     )
 
 
@@ -106,8 +106,8 @@ def test_a_shared_first_place_names_the_option_that_would_lose() -> None:
     sentences = explain(result)
     assert sentences[:3] == (
         "A and B share first place with 50.0.",
-        "A would lose the lead to B if the weight on X fell at all below 50 %.",
-        "A would lose the lead to B if the weight on Y rose at all above 50 %.",
+        "A would lose the lead to B if the weight on X fell at all below 50%.",
+        "A would lose the lead to B if the weight on Y rose at all above 50%.",
     )
     assert sentences[3].startswith("This is a close call: A and B are level, and moving")
 
@@ -164,7 +164,7 @@ def test_panel_disagreement() -> None:
 def test_an_option_first_more_often_in_the_simulations_is_named() -> None:
     # Scale 0-5, equal weights, y the same for both (3 -> 60). On x, a gets 2, 2, 2 -> 40;
     # b gets 0, 0, 5 -> mean 33.3. So a leads, 50 to 46.7. But the simulations draw b's x
-    # anywhere from 0 to 100, and b beats a whenever it draws above about 40: ~60 % of them.
+    # anywhere from 0 to 100, and b beats a whenever it draws above about 40: ~60% of them.
     panels = {
         "s1": {"a": (2, 3), "b": (0, 3)},
         "s2": {"a": (2, 3), "b": (0, 3)},

@@ -113,10 +113,10 @@ class _Appendices(_BuilderBase):
         method = (doc.get("weighting") or {}).get("method") or "direct"
         how = {
             "direct": "entered directly: each criterion was given a weight, and the weights "
-            "were scaled to add up to 100 %",
+            "were scaled to add up to 100%",
             "swing": "set by swing weighting: the criterion whose swing from worst to best "
             "matters most was given 100 points and each other criterion points against it; "
-            "the points were scaled to add up to 100 %",
+            "the points were scaled to add up to 100%",
             "pairwise": "derived from pairwise comparisons on Saaty's 1 to 9 scale (the "
             "principal eigenvector of the comparison matrix)",
         }[method]
@@ -166,7 +166,7 @@ class _Appendices(_BuilderBase):
         s.para(
             "Switching values: each criterion's weight moved up or down, the other weights "
             "keeping their proportions, until the leading option changes. A dash means no "
-            "weight from 0 % to 100 % changes the leader that way."
+            "weight from 0% to 100% changes the leader that way."
         )
         rows = []
         for sw in r.switching:

@@ -20,7 +20,7 @@ TEMPLATE = "reports/committee_report.html"
 STYLESHEETS = ("reports/report.css",)
 DRAFT_STYLESHEET = "reports/draft.css"
 # Bump when the report's content or layout changes in a way the template files do not show.
-RENDERER_VERSION = "3"  # 3: short-list wording, delivery models said once
+RENDERER_VERSION = "4"  # 4: percentages without a space; 3: short-list wording, models said once
 
 
 @functools.cache
