@@ -1,4 +1,5 @@
-// Direct weights: show each criterion's share of the total as the numbers are typed.
+// Direct and swing weights: show each criterion's share of the total as the numbers (or
+// the swing points, whose proportions are the weights) are typed.
 // The server renders the same shares when the page loads and after saving.
 const table = document.querySelector("[data-live-weights]");
 
