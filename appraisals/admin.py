@@ -12,23 +12,20 @@ from . import models
 from .access import visible_appraisals
 
 
+def _superuser(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
 class SuperuserAdmin(admin.ModelAdmin):
     """Councils, accounts and the shared catalogue: superusers only."""
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return _superuser(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return _superuser(request)
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
 class AppraisalDataAdmin(admin.ModelAdmin):

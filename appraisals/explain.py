@@ -44,6 +44,14 @@ def format_value(x: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
+def format_signed(x: float | None) -> str:
+    """A difference in points with its sign: +3.2, -1.5, 0.0; "" when there is none."""
+    if x is None:
+        return ""
+    text = format_value(x)
+    return text if text.startswith("-") or text == "0.0" else f"+{text}"
+
+
 def format_percent(fraction: float) -> str:
     """A weight or share as a percentage: 25%, 9%, 2.5%, less than 0.1%, more than 99.9%.
 

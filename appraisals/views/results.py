@@ -15,7 +15,7 @@ from django.shortcuts import render
 from .. import charts
 from ..access import can_edit, get_appraisal_for
 from ..engine import OptionResult
-from ..explain import format_percent, format_value
+from ..explain import format_percent, format_signed, format_value
 from ..finance import FinanceResult
 from ..results import Evaluation, evaluate
 from .allow import allow
@@ -37,13 +37,6 @@ class PanelCell:
     complete: bool
 
 
-def _signed(x: float | None) -> str:
-    if x is None:
-        return ""
-    text = format_value(x)
-    return text if text.startswith("-") or text == "0.0" else f"+{text}"
-
-
 def ranking_rows(evaluation: Evaluation) -> list[RankRow]:
     """Ranked options by rank, then shortlisted ones still provisional, then the baseline."""
     result = evaluation.result
@@ -55,7 +48,7 @@ def ranking_rows(evaluation: Evaluation) -> list[RankRow]:
             o,
             evaluation.option_name(o.key),
             "" if o.value is None else format_value(o.value),
-            "" if o.baseline else _signed(o.vs_baseline),
+            "" if o.baseline else format_signed(o.vs_baseline),
         )
         for o in ranked + waiting + baseline
     ]

@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from .. import actions
 from ..access import can_answer, can_edit, get_appraisal_for
-from ..explain import format_value
+from ..explain import format_signed, format_value
 from ..forms import ScopeForm
 from ..models import Appraisal, Criterion, FinancialCase, Option, Panel, Question, Risk, Score
 from ..results import evaluate
@@ -198,17 +198,10 @@ def _standing(appraisal: Appraisal) -> Standing | None:
         leader=evaluation.option_name(leader.key) if leader else "",
         value=format_value(leader.value) if leader and leader.value is not None else "",
         baseline=evaluation.option_name(result.baseline) if result.baseline else "",
-        vs_baseline=_signed(leader.vs_baseline if leader else None),
+        vs_baseline=format_signed(leader.vs_baseline if leader else None),
         provisional=sum(1 for o in result.options if o.candidate and not o.complete),
         close_call=bool(cc and (cc.within_margin or cc.flips)),
     )
-
-
-def _signed(points: float | None) -> str:
-    if points is None:
-        return ""
-    text = format_value(points)
-    return text if text.startswith("-") or text == "0.0" else f"+{text}"
 
 
 def _members_view(request: HttpRequest, appraisal: Appraisal) -> HttpResponse:
