@@ -19,7 +19,9 @@ REPORT_STATUSES = tuple(Appraisal.ReportStatus.values)
 REPORT_PURPOSES = tuple(Appraisal.ReportPurpose.values)
 RECIPROCAL_TOLERANCE = 1e-6  # m[j][i] = 1 / m[i][j] within this (interchange.md)
 SHARE_TOLERANCE = 1e-6  # partner shares sum to 1 within this
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+# Matched with fullmatch: "$" would also match before a trailing newline, and "hello\n" would
+# pass as a key, then break every URL reversed from it.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +103,7 @@ class _Checker:
             "bool": isinstance(value, bool),
             "list": isinstance(value, list),
             "object": isinstance(value, dict),
-            "key": isinstance(value, str) and bool(_SLUG.match(value)),
+            "key": isinstance(value, str) and bool(_SLUG.fullmatch(value)),
         }[kind]
         if not ok:
             self.add(path, f"must be {_TYPE_WORDS[kind]}, not {_show(value)}")

@@ -68,9 +68,10 @@ NARRATIVE_KEYS = tuple(s.key for s in NARRATIVE_SECTIONS)
 _TITLES = {s.key: s.title for s in NARRATIVE_SECTIONS}
 NOT_WRITTEN = "[Not yet written.]"
 
-_BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
-_DECIMAL = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
-_ALPHA = re.compile(r"^\s*\(?([a-z])\)\s+(.*)$")
+# Whole lines, matched with fullmatch (never "^…$", whose "$" also matches before a newline).
+_BULLET = re.compile(r"\s*[-*•]\s+(.*)")
+_DECIMAL = re.compile(r"\s*\d{1,3}[.)]\s+(.*)")
+_ALPHA = re.compile(r"\s*\(?([a-z])\)\s+(.*)")
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def parse_narrative(text: str, *, one_per_line: bool = False) -> list[tuple[Part
 
 def _list_item(line: str) -> tuple[str, str] | None:
     for pattern, style in ((_BULLET, "bullet"), (_DECIMAL, "decimal"), (_ALPHA, "alpha")):
-        match = pattern.match(line)
+        match = pattern.fullmatch(line)
         if match:
             return style, match.groups()[-1].strip()
     return None
