@@ -127,8 +127,15 @@ def test_csv_cells_that_would_run_as_formulas_are_quoted(start):
     assert csv_safe(f"{start}cmd|' /C calc'!A0") == f"'{start}cmd|' /C calc'!A0"
 
 
+@pytest.mark.parametrize("before", [" ", "  ", "\n", "\r\n", " \n ", "\u00a0", "\u3000"])
+def test_csv_cells_with_spaces_or_line_breaks_before_the_formula_are_quoted(before):
+    formula = f'{before}=HYPERLINK("http://evil.example","click")'
+    assert csv_safe(formula) == "'" + formula
+
+
 def test_csv_leaves_ordinary_text_and_numbers_alone():
     assert csv_safe("Fine reason") == "Fine reason"
+    assert csv_safe("  Fine = good") == "  Fine = good"
     assert csv_safe(-3) == -3
 
 

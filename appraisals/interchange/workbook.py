@@ -396,8 +396,13 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading single quote (OWASP)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    """Text a spreadsheet would run as a formula gets a leading single quote (OWASP).
+
+    Spreadsheets skip leading spaces and line breaks before they look for the "=", so
+    " =HYPERLINK(…)" and "\n=cmd…" are formulas too: the test is on the text without them."""
+    if isinstance(value, str) and (
+        value.startswith(_FORMULA_STARTS) or value.lstrip().startswith(_FORMULA_STARTS)
+    ):
         return "'" + value
     return value
 
