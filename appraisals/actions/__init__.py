@@ -3,7 +3,6 @@
 Each records what it changed in the audit trail (`Change`) inside the same transaction, so a
 refused or failed write leaves neither data nor history behind.
 
-- `history`: the audit trail (`record_change`, `update_fields`), `Conflict`, shared helpers
 - `scope`: creating an appraisal and changing its scope
 - `options`: adding and editing options, the baseline
 - `criteria`: criteria from the library or added, edited; their weights
@@ -15,11 +14,16 @@ refused or failed write leaves neither data nor history behind.
 - `report`: the committee report's text, its fingerprint, issuing it
 - `removal`: removing an option, a criterion or a panel, and what goes with it (`Losses`)
 
+The audit trail itself (`record_change`, `update_fields`, `Conflict`) is `appraisals.history`,
+a module below actions, interchange, reports and results, so that each of them imports it
+and none imports another to reach it.
+
 Kinds recorded in the audit trail: appraisal, option, criterion, weight, panel, risk,
 finance, question, score, report. Everything is imported here: callers use
 `from appraisals import actions` and `actions.save_risk(...)`.
 """
 
+from ..history import Conflict, record_change, unique_key, update_fields
 from .criteria import (
     add_criteria_from_library,
     add_criterion,
@@ -32,7 +36,6 @@ from .finances import (
     save_financial_case,
     set_finance_settings,
 )
-from .history import Conflict, record_change, unique_key, update_fields
 from .options import add_option, edit_option, set_baseline
 from .panels import add_panel, edit_panel
 from .questions import answer_question, ask_question

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from ..history import _matrix_text, _text, record_change, unique_key, update_fields
 from ..models import Appraisal, Criterion, LibraryCriterion
-from .history import _matrix_text, _text, record_change, unique_key, update_fields
 
 
 def _extend_matrix(appraisal: Appraisal, user, added: int) -> None:

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from ..history import _text, record_change, update_fields
 from ..models import Appraisal, Authority, FinancialCase, Option
-from .history import _text, record_change, update_fields
 
 
 def _flows_text(values: Sequence[float]) -> str:

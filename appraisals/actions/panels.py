@@ -9,8 +9,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from ..history import _names, _set_related, record_change, unique_key, update_fields
 from ..models import Appraisal, Panel
-from .history import _names, _set_related, record_change, unique_key, update_fields
 
 
 @transaction.atomic

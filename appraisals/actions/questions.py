@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from ..history import record_change
 from ..models import Appraisal, Question
-from .history import record_change
 
 
 @transaction.atomic

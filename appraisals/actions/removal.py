@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from ..history import _matrix_text, _text, record_change
 from ..models import (
     Appraisal,
     Criterion,
@@ -25,7 +26,6 @@ from ..models import (
     Risk,
     Score,
 )
-from .history import _matrix_text, _text, record_change
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Committee reports: the narrative and header block, and issuing. Kind recorded: report.
 
-(reports and results import this package, so they are imported inside the functions.)
+(reports and results are imported inside the functions: they bring in WeasyPrint, which a
+process that never renders a report should not pay for at start-up.)
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from ..history import Conflict, record_change, update_fields
 from ..models import Appraisal
-from .history import Conflict, record_change, update_fields
 
 REPORT_HEADER_FIELDS = (
     "committee_name",

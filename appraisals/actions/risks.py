@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from ..history import record_change, update_fields
 from ..models import Appraisal, Risk
-from .history import record_change, update_fields
 
 RISK_FIELDS = (
     "option",

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.text import slugify
 
+from ..history import _set_related, record_change, unique_key, update_fields
 from ..models import Appraisal, Authority, Service
-from .history import _set_related, record_change, unique_key, update_fields
 
 # Path segments under /appraisals/ that are pages, not appraisals.
 RESERVED_REFERENCES = ("new", "import")

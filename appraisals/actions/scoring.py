@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..history import Conflict, _text, record_change
 from ..models import Criterion, Option, Panel, Score
-from .history import Conflict, _text, record_change
 
 
 def _score_subject(panel: Panel, option: Option, criterion: Criterion) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ..actions import record_change
+from ..history import record_change
 from ..models import (
     Appraisal,
     Authority,

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..models import Appraisal, Change
+from .models import Appraisal, Change
 
 
 class Conflict(Exception):
