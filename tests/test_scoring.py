@@ -229,7 +229,9 @@ def test_score_outside_the_scale_is_refused_inline_with_status_200(client, perso
     [
         ("three", "", "Score must be a number from 0 to 5"),
         ("-1", "", "Score must be between 0 and 5"),
-        ("nan", "", "Score must be between 0 and 5"),
+        ("nan", "", "Score must be a number from 0 to 5"),
+        ("inf", "", "Score must be a number from 0 to 5"),
+        ("3" * 25, "", "Score must be a number from 0 to 5"),  # not "at most 20 characters"
         ("", "A reason alone", "Enter a score to go with the reason"),
     ],
 )
@@ -238,6 +240,21 @@ def test_invalid_cells_explain_what_to_type(client, personas, score, reason, mes
     data = cell_data(personas.appraisal, "option-1", "criterion-1", score=score, reason=reason)
     response = client.post(cell_url("option-1", "criterion-1"), data, headers=HTMX)
     assert message in response.content.decode()
+    assert not Change.objects.exists()
+
+
+def test_a_reason_too_long_is_marked_on_the_reason_box(client, personas):
+    appraisal = personas.appraisal
+    client.force_login(personas.officer)
+    data = cell_data(appraisal, "option-1", "criterion-1", score="3", reason="x" * 5001)
+    response = client.post(cell_url("option-1", "criterion-1"), data, headers=HTMX)
+    html = response.content.decode()
+    assert "Reason must be 5,000 characters or fewer" in html
+    assert "Ensure this value" not in html
+    p = prefix(appraisal, "option-1", "criterion-1")
+    assert "govuk-textarea--error" in html and "govuk-input--error" not in html
+    reason_box = html[html.index(f'id="{p}-reason"') :].split(">", 1)[0]
+    assert f'aria-describedby="{p}-error' in reason_box
     assert not Change.objects.exists()
 
 

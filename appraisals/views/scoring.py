@@ -37,10 +37,20 @@ def _digest(score: str, reason: str) -> str:
 
 
 class ScoreForm(forms.Form):
-    """One cell as typed: a score within the scale (blank removes it) and its reason."""
+    """One cell as typed: a score within the scale (blank removes it) and its reason.
 
-    score = forms.CharField(required=False, max_length=20)
-    reason = forms.CharField(required=False, max_length=MAX_REASON)
+    The messages are ours, in the GOV.UK pattern: the grid shows each in its cell and the
+    error summary puts the cell's name before it ("Option 1 on Cost: Score must be ...").
+    A score is never told about characters: whatever is not a number on the scale is
+    refused as that.
+    """
+
+    score = forms.CharField(required=False)
+    reason = forms.CharField(
+        required=False,
+        max_length=MAX_REASON,
+        error_messages={"max_length": f"Reason must be {MAX_REASON:,} characters or fewer"},
+    )
     version = forms.IntegerField(required=False, min_value=0)
     loaded = forms.CharField(required=False, max_length=16)
 
@@ -54,10 +64,13 @@ class ScoreForm(forms.Form):
             return None
         low, high = (_number(x) for x in self.scale)
         try:
-            value = float(text)
+            # Too long to be a score on any scale: say what is wanted, not how many characters.
+            value = float(text) if len(text) <= 20 else math.nan
         except ValueError:
-            raise forms.ValidationError(f"Score must be a number from {low} to {high}") from None
-        if not math.isfinite(value) or not self.scale[0] <= value <= self.scale[1]:
+            value = math.nan
+        if not math.isfinite(value):
+            raise forms.ValidationError(f"Score must be a number from {low} to {high}")
+        if not self.scale[0] <= value <= self.scale[1]:
             raise forms.ValidationError(f"Score must be between {low} and {high}")
         return value
 
@@ -82,6 +95,7 @@ class Cell:
     score: str = ""
     reason: str = ""
     error: str = ""
+    reason_error: bool = False  # the error is about the reason box, not the score
     conflict: bool = False
     saved: bool = False
 
@@ -222,6 +236,7 @@ def _read(cell: Cell, data, *, panel: Panel) -> dict | None:
         return form.cleaned_data
     cell.score = data.get(f"{cell.prefix}-score", "").strip()
     cell.reason = data.get(f"{cell.prefix}-reason", "").replace("\r\n", "\n").strip()
+    cell.reason_error = "score" not in form.errors and "reason" in form.errors
     cell.error = form.errors.get("score", form.errors.get("reason", [""]))[0]
     return None
 
@@ -265,6 +280,7 @@ def _context(request: HttpRequest, grid: Grid, **extra) -> dict:
             for criterion, cells in grid.rows
         ],
         "totals": grid.totals(result),
+        "guidance": [c for c in grid.criteria if c.guidance or c.description],
         "scale_min": _number(grid.appraisal.scale_min),
         "scale_max": _number(grid.appraisal.scale_max),
         **extra,

@@ -5,6 +5,11 @@
 //   right only leave a box when the caret, or the selection, already reaches its start or
 //   end: a box tabbed into has its text selected, and one press moves on, as in a
 //   spreadsheet).
+// - Tab goes score, reason, next score, along the row and then down: nothing else in the
+//   grid is in the Tab order (the guidance summaries have tabindex="-1" in the template).
+// - Alt+G in a score or reason box shows or hides that criterion's guidance and reads it out,
+//   leaving the focus (and whatever is typed next) in the box.
+// - Reason boxes grow to show their text (CSS field-sizing where the browser has it).
 // - Enter in a score box saves that cell at once (one request) instead of submitting the
 //   whole form.
 // - "Save my score" after a conflict saves that cell again with the version now shown.
@@ -47,9 +52,45 @@ function save(cell) {
   cell.dispatchEvent(new CustomEvent("cell-save", { bubbles: true }));
 }
 
+function toggleGuidance(input) {
+  const details = document.getElementById(input.dataset.guidance || "");
+  if (!details) return;
+  details.open = !details.open;
+  const status = document.getElementById("scoring-status");
+  if (!status) return;
+  const text = details.querySelector("[data-guidance-text]").textContent.trim();
+  const name = details.dataset.criterion;
+  status.textContent = details.open ? `Guidance for ${name}: ${text}` : `Guidance for ${name} hidden`;
+}
+
+// Browsers without field-sizing (Firefox, Safari 2025): set the height from the content.
+const growByScript = !(window.CSS && CSS.supports("field-sizing", "content"));
+function grow(box) {
+  if (!growByScript) return;
+  box.style.height = "auto";
+  box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`;
+}
+
 if (grid) {
+  grid.querySelectorAll(".app-scoring__reason").forEach(grow);
+  grid.addEventListener("input", (event) => {
+    if (event.target.classList.contains("app-scoring__reason")) grow(event.target);
+  });
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const cell = event.detail.target;
+    if (cell && cell.querySelectorAll) cell.querySelectorAll(".app-scoring__reason").forEach(grow);
+  });
+
   grid.addEventListener("keydown", (event) => {
     const input = event.target;
+    // event.code, not event.key: on a Mac Alt+G types "©".
+    if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === "KeyG") {
+      if (input.dataset && input.dataset.guidance) {
+        event.preventDefault();
+        toggleGuidance(input);
+      }
+      return;
+    }
     if (!input.classList || !input.classList.contains("app-scoring__score")) return;
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     // Where the caret would go on a plain left or right press: to the selection's edge.
