@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 
-from appraisals.actions.history import record_change, unique_key
+from appraisals.history import record_change, unique_key
 from appraisals.models import (
     Appraisal,
     CriteriaSet,
