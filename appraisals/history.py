@@ -23,6 +23,11 @@ class Conflict(Exception):
         self.current = current
 
 
+def person_name(user) -> str:
+    """A person as pages name them: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""

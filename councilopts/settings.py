@@ -178,6 +178,11 @@ DJANGO_TABLES2_TEMPLATE = "appraisals/table.html"
 # Largest page a list will serve, whatever ?per_page asks for.
 MAX_PAGE_SIZE = 100
 
+# The scoring grid without JavaScript posts four fields a cell (score, reason, version, what
+# was loaded): a 12 x 40 grid sends 1,922, past Django's default of 1,000. 10,000 holds 2,499
+# cells and still bounds the parsing a request can ask for.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,10 +3,13 @@ JavaScript, validation as typed, totals from the engine, and no lost updates."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
 from appraisals import actions
+from appraisals.interchange import export_document, import_document
 from appraisals.models import Change, Option, Score
 from appraisals.results import evaluate
 from tests.factories import make_appraisal, make_user
@@ -421,6 +424,68 @@ def test_save_score_checks_the_scale_and_the_appraisal(personas):
     assert not Change.objects.exists()
 
 
+def _replace_by_import(appraisal, **score) -> None:
+    """`import_appraisal --replace` of the appraisal as it stands, by nobody signed in (the
+    command line), with panel-1's score of option-1 on criterion-1 changed as given."""
+    document = export_document(appraisal)
+    for entry in document["scores"]:
+        if (entry["panel"], entry["option"], entry["criterion"]) == (
+            "panel-1",
+            "option-1",
+            "criterion-1",
+        ):
+            entry.update(score)
+    import_document(document=document, replace=True)
+
+
+def test_a_cell_loaded_before_an_import_replace_is_refused(client, personas):
+    appraisal = personas.appraisal
+    client.force_login(personas.officer)
+    loaded = stored(appraisal, "option-1", "criterion-1")
+    data = cell_data(appraisal, "option-1", "criterion-1", score="1", version=loaded.version)
+    _replace_by_import(appraisal, score=4, reason="From the workbook")
+    history = Change.objects.count()
+    response = client.post(cell_url("option-1", "criterion-1"), data, headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    # The imported score has no author: the message says when and to what, naming nobody.
+    assert "This score was changed at " in html
+    assert "to <strong>4</strong> since you opened the page" in html
+    current = stored(appraisal, "option-1", "criterion-1")
+    assert (current.score, current.reason) == (4, "From the workbook")
+    assert Change.objects.count() == history
+
+
+def _changed_by_a_leaver(personas) -> Score:
+    """Someone changes option-1's score on criterion-1, then their account is removed."""
+    loaded = stored(personas.appraisal, "option-1", "criterion-1")
+    leaver = make_user("leaver", personas.lead, "officer")
+    actions.save_score(
+        panel=loaded.panel,
+        option=loaded.option,
+        criterion=loaded.criterion,
+        score=5,
+        reason="Before leaving",
+        expected_version=loaded.version,
+        user=leaver,
+    )
+    leaver.delete()
+    return loaded
+
+
+def test_a_cell_whose_author_was_removed_still_shows_the_conflict(client, personas):
+    appraisal = personas.appraisal
+    client.force_login(personas.officer)
+    loaded = _changed_by_a_leaver(personas)
+    data = cell_data(appraisal, "option-1", "criterion-1", score="1", version=loaded.version)
+    response = client.post(cell_url("option-1", "criterion-1"), data, headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This score was changed at " in html
+    assert "to <strong>5</strong> since you opened the page" in html
+    assert stored(appraisal, "option-1", "criterion-1").score == 5
+
+
 # --------------------------------------------------------------------------------------------
 # The whole grid without JavaScript
 
@@ -519,6 +584,36 @@ def test_grid_form_conflict_keeps_the_users_value_and_saves_the_rest(client, per
     }
     assert client.post(grid_url(), again).status_code == 302
     assert stored(appraisal, "option-1", "criterion-1").score == 3
+
+
+def test_grid_form_conflict_with_a_score_nobody_is_recorded_for(client, personas):
+    appraisal = personas.appraisal
+    client.force_login(personas.officer)
+    data = grid_data(client, grid_url())
+    data[f"{prefix(appraisal, 'option-1', 'criterion-1')}-score"] = "3"
+    _changed_by_a_leaver(personas)
+    history = Change.objects.count()
+    response = client.post(grid_url(), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1 score changed since you opened the page and was not saved." in html
+    assert "This score was changed at " in html
+    assert stored(appraisal, "option-1", "criterion-1").score == 5
+    assert Change.objects.count() == history
+
+
+def test_grid_form_of_12_options_by_40_criteria_saves(client, personas):
+    """1,922 fields, posted as a browser posts a form; Django refuses more than 1,000 unless
+    told otherwise (DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
+    appraisal = make_appraisal(personas.lead, reference="big", options=11, criteria=40, panels=1)
+    client.force_login(personas.officer)
+    url = grid_url(reference="big")
+    data = grid_data(client, url)
+    assert len(data) == 12 * 40 * 4
+    data[f"{prefix(appraisal, 'option-11', 'criterion-40')}-score"] = "1"
+    response = client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    assert stored(appraisal, "option-11", "criterion-40").score == 1
 
 
 # --------------------------------------------------------------------------------------------

@@ -161,8 +161,17 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
     fields = _appraisal_fields(doc)
     fields["lead_authority"] = authorities[doc["lead_authority"]]
     members: dict[str, list[int]] = {}
+    versions: dict[tuple[str, str, str], int] = {}
     if existing is not None:
         appraisal = existing
+        # A score page opened before the replace carries the versions it loaded: every cell
+        # moves past them, so a save from that page is refused, never applied silently.
+        versions = {
+            (panel, option, criterion): version
+            for panel, option, criterion, version in Score.objects.filter(
+                panel__appraisal=appraisal
+            ).values_list("panel__key", "option__key", "criterion__key", "version")
+        }
         for key, member_id in Panel.members.through.objects.filter(
             panel__appraisal=appraisal
         ).values_list("panel__key", "user_id"):
@@ -231,6 +240,7 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
             criterion=criterion_by_key[s["criterion"]],
             score=float(s["score"]),
             reason=s.get("reason", ""),
+            version=versions.get((s["panel"], s["option"], s["criterion"]), 0) + 1,
             updated_by=user if user is not None and user.is_authenticated else None,
         )
         for s in doc.get("scores", [])

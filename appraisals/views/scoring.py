@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from .. import engine
 from ..access import can_score, get_appraisal_for, get_panel_for
 from ..actions import Conflict, save_score
+from ..history import person_name
 from ..models import Appraisal, Criterion, Option, Panel, Score
 from .allow import allow
 
@@ -118,6 +119,13 @@ class Cell:
     @property
     def label(self) -> str:
         return f"{self.option.name} on {self.criterion.name}"
+
+    @property
+    def changed_by(self) -> str:
+        """Who last changed the stored score, or "" when nobody is recorded: imported and demo
+        scores have no author, nor do those of a user since removed."""
+        user = self.stored.updated_by if self.stored else None
+        return person_name(user) if user else ""
 
     def show_stored(self) -> None:
         self.score = _number(self.stored.score) if self.stored else ""
