@@ -4,12 +4,24 @@
 size), runs the method (`engine`), the financial case (`finance`) and the explanations
 (`explain`), and rates the risks on the lead authority's matrix. Views and the report read
 the frozen `Evaluation`; they never query or compute results themselves.
+
+Evaluations are cached (Django's cache: each process's memory, see settings.CACHES) under a
+fingerprint of everything they are computed from: the document, the
+rows' ids and the lead authority's risk matrix that `RiskView` reads, the samples and seed,
+and the source of the method itself. An edit changes the fingerprint, so nothing is ever
+invalidated: a page after an edit computes afresh, and every page after it reads the cache.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from django.core.cache import cache
 
 from . import engine, explain, finance
 from .interchange import export_with_appraisal
@@ -110,9 +122,47 @@ def _evaluate_document(
 def evaluate(
     appraisal: Appraisal, *, samples: int = engine.DEFAULT_SAMPLES, seed: int = 1
 ) -> Evaluation:
-    """The appraisal's results, finance, explanations and rated risks (ten queries)."""
+    """The appraisal's results, finance, explanations and rated risks (ten queries, for the
+    document; computed only when its fingerprint is new to this process)."""
     doc, loaded = export_with_appraisal(appraisal)
-    return _evaluate_document(doc, loaded, samples=samples, seed=seed)
+    key = evaluation_key(doc, loaded, samples=samples, seed=seed)
+    evaluation = cache.get(key)
+    if evaluation is None:
+        evaluation = _evaluate_document(doc, loaded, samples=samples, seed=seed)
+        cache.set(key, evaluation)
+    return evaluation
+
+
+def evaluation_key(doc: dict[str, Any], appraisal: Appraisal, *, samples: int, seed: int) -> str:
+    """The cache key of the evaluation of `doc`: a SHA-256 of all it is computed from."""
+    blob = json.dumps(
+        {
+            "document": doc,
+            "risk_ids": [r.pk for r in appraisal.risks.all()],  # prefetched by the export
+            "risk_cutoffs": appraisal.lead_authority.risk_cutoffs,
+            "samples": samples,
+            "seed": seed,
+            "method": _method_fingerprint(),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return "evaluation:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _method_fingerprint() -> str:
+    """Changes when the code that computes an evaluation does, so that a deployment never
+    serves an evaluation cached by the code it replaced."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(
+        [*(here / "engine").glob("*.py"), *(here / n for n in ("finance.py", "explain.py"))]
+    ) + [Path(__file__).resolve()]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def results_document(

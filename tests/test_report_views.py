@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import time
 
 import pytest
 from django.urls import reverse
@@ -258,18 +257,6 @@ def test_a_changed_appraisal_renders_a_new_draft(officer, appraisal):
     officer.post(url("report-render"))
     assert DraftReport.objects.count() == 2
     assert set(DraftReport.objects.values_list("state", flat=True)) == {"ready"}
-
-
-def test_cached_draft_download_takes_under_20_ms(officer, appraisal):
-    officer.post(url("report-render"))
-    officer.get(url("report-draft"))  # warm
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        response = officer.get(url("report-draft"))
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    assert min(timings) < 0.020, timings
 
 
 def test_draft_download_answers_304_to_its_etag(officer, appraisal):

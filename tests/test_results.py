@@ -9,7 +9,7 @@ import pytest
 
 from appraisals import engine
 from appraisals.interchange import export_document, import_document
-from appraisals.models import Appraisal, Risk
+from appraisals.models import Appraisal, Risk, Score
 from appraisals.results import WHOLE_APPRAISAL, evaluate, results_document
 from tests.factories import delivery_model, make_appraisal
 
@@ -146,3 +146,37 @@ def test_results_document_carries_finance_per_option(harborough):
 def test_a_seed_reproduces_the_results(personas):
     first = results_document(personas.appraisal, samples=500, seed=3)
     assert results_document(personas.appraisal, samples=500, seed=3) == first
+
+
+def test_an_evaluation_is_computed_once_per_content(personas, monkeypatch):
+    """The second page computes nothing; an edit, or other samples, is computed afresh."""
+    calls = []
+    compute = engine.compute
+    monkeypatch.setattr(engine, "compute", lambda *a, **k: calls.append(1) or compute(*a, **k))
+    appraisal = personas.appraisal
+    first = evaluate(appraisal, samples=100)
+    assert evaluate(appraisal, samples=100) == first and len(calls) == 1
+    evaluate(appraisal, samples=200)
+    assert len(calls) == 2
+    score = Score.objects.filter(panel__appraisal=appraisal).first()
+    score.score = 0 if score.score else 1
+    score.save()
+    changed = evaluate(appraisal, samples=100)
+    assert len(calls) == 3 and changed.document != first.document
+
+
+def test_a_cached_evaluation_cannot_be_changed_by_its_reader(personas):
+    evaluation = evaluate(personas.appraisal, samples=0)
+    evaluation.document["title"] = "Changed by a careless view"
+    assert evaluate(personas.appraisal, samples=0).document["title"] != evaluation.document["title"]
+
+
+def test_new_risk_rows_with_the_same_content_get_their_own_ids(personas):
+    """An import --replace makes new rows with the same content: links use the new ids."""
+    appraisal = personas.appraisal
+    fields = dict(risk="r", likelihood=3, impact=3, residual_likelihood=2, residual_impact=2)
+    old = Risk.objects.create(appraisal=appraisal, **fields)
+    assert evaluate(appraisal, samples=0).risks[0].pk == old.pk
+    old.delete()
+    new = Risk.objects.create(appraisal=appraisal, **fields)
+    assert evaluate(appraisal, samples=0).risks[0].pk == new.pk

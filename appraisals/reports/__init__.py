@@ -22,7 +22,6 @@ The package, by what each module holds:
 - `checks`: before issuing (`report_problems`, `issue_problems`, `unwritten_sections`, ...)
 """
 
-from ..report_pdf import write_pdf  # callers and tests write `reports.write_pdf(html)`
 from .build import build_report, preview_section
 from .cache import content_hash, document_hash
 from .checks import (
@@ -50,6 +49,7 @@ from .rendering import (
     TEMPLATE,
     render_committee_report,
     render_html,
+    write_pdf,
 )
 from .sections import SAID_IN_BODY
 from .structure import (

@@ -12,7 +12,6 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from ..models import Appraisal
-from ..report_pdf import write_pdf
 from ..results import Evaluation, evaluate
 from .build import build_report
 
@@ -54,6 +53,15 @@ def render_html(
     else:
         context["stylesheets"] = [settings.STATIC_URL + n for n in names]
     return render_to_string(TEMPLATE, context)
+
+
+def write_pdf(html: str) -> bytes:
+    """The HTML as PDF/UA-1 bytes (`report_pdf.write_pdf`). WeasyPrint is imported here, on
+    the first render, not when the project loads: it takes about a second to import, which
+    every web process, `manage.py` command and test run would otherwise pay at start-up."""
+    from ..report_pdf import write_pdf as weasyprint_write_pdf
+
+    return weasyprint_write_pdf(html)
 
 
 def render_committee_report(
