@@ -124,11 +124,19 @@ def _clip(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def _svg(chart_id: str, title: str, description: str, height: float, body: Iterable[str]) -> str:
+def _svg(
+    chart_id: str,
+    title: str,
+    description: str,
+    height: float,
+    body: Iterable[str],
+    *,
+    width: int = WIDTH,
+) -> str:
     height = round(height)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="app-chart__svg"'
-        f' width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}"'
+        f' width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
         f' aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">'
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
@@ -489,6 +497,10 @@ def value_for_money_chart(evaluation: Any) -> Chart:
             chart_id, title, "No option has both a complete score and a financial case yet."
         )
     left, right, top, bottom = 90, WIDTH - 30, 20, 340
+    # Every option on one basis: the lead council's figures (its share of a partnership's).
+    document = getattr(evaluation, "document", None) or {}
+    lead = document.get("lead_authority") or "the lead council"
+    npv_label = f"Central NPV to {lead}" if len(lead) <= 36 else "Central NPV to the lead council"
     npvs = [f.npv_central for _, f in points]
     ticks = nice_ticks(min(0.0, *npvs), max(0.0, *npvs))
     y_low, y_high = ticks[0], ticks[-1]
@@ -534,7 +546,7 @@ def value_for_money_chart(evaluation: Any) -> Chart:
         _text(
             16,
             (top + bottom) / 2,
-            "Central NPV",
+            npv_label,
             size=12,
             text_anchor="middle",
             transform=f"rotate(-90 16 {(top + bottom) / 2:.1f})",
@@ -573,7 +585,8 @@ def value_for_money_chart(evaluation: Any) -> Chart:
     best_npv = max(points, key=lambda p: p[1].npv_central)
     description = (
         f"Each numbered point is an option, placed by its weighted value (across, 0 to 100) and "
-        f"its central net present value (up). {_name(result, best_value)} has the highest "
+        f"its central net present value to {lead} (up), for a partnership {lead}'s share. "
+        f"{_name(result, best_value)} has the highest "
         f"weighted value; {_name(result, best_npv[0])} the highest central NPV, "
         f"{money(best_npv[1].npv_central)}."
     )
@@ -603,38 +616,52 @@ def value_for_money_chart(evaluation: Any) -> Chart:
 # Risk heat map
 
 
+# The heat maps print two side by side, each 49% of the 172 mm text width (84 mm): drawn
+# on a narrower canvas than the other charts, so that their smallest text (12 units) prints
+# at 8.2 pt, and every word of the legend falls inside it.
+HEAT_MAP_WIDTH = 350
+HEAT_MAP_TEXT = 12
+
+
+def _risk_refs(risks: Sequence[Any]) -> list[str]:
+    """Each risk's ID as the register tables print it (R1, R2 ... in the register's order)."""
+    return [getattr(r, "ref", "") or f"R{n}" for n, r in enumerate(risks, start=1)]
+
+
 def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
-    """The 5 × 5 likelihood × impact matrix, each cell banded and holding its risks' labels."""
+    """The 5 × 5 likelihood × impact matrix, each cell banded and holding its risks' IDs."""
     when = "after controls" if residual else "before controls"
     chart_id = f"chart-risk-{'after' if residual else 'before'}"
     title = f"Risk heat map {when}"
     cutoffs = tuple(getattr(evaluation, "risk_cutoffs", (4, 9, 16)))
     risks = list(evaluation.risks)
+    refs = _risk_refs(risks)
     placed: dict[tuple[int, int], list[str]] = {}
-    for n, risk in enumerate(risks, start=1):
+    for ref, risk in zip(refs, risks, strict=True):
         at = (
             (risk.residual_likelihood, risk.residual_impact)
             if residual
             else (risk.likelihood, risk.impact)
         )
-        placed.setdefault(at, []).append(f"R{n}")
+        placed.setdefault(at, []).append(ref)
 
-    left, top, cell = 110, 16, 86
+    size = HEAT_MAP_TEXT
+    left, top, cell_w, cell_h = 46, 6, 60, 50
     body = []
     for likelihood in range(5, 0, -1):
-        y = top + (5 - likelihood) * cell
+        y = top + (5 - likelihood) * cell_h
         body.append(
             _text(
-                left - 10,
-                y + cell / 2,
+                left - 8,
+                y + cell_h / 2,
                 str(likelihood),
-                size=13,
+                size=size,
                 text_anchor="end",
                 dominant_baseline="middle",
             )
         )
         for impact in range(1, 6):
-            x = left + (impact - 1) * cell
+            x = left + (impact - 1) * cell_w
             band = risk_band(likelihood * impact, cutoffs)
             fill, short = BANDS[band]
             ink = ink_on(fill)
@@ -643,74 +670,77 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
                     "rect",
                     x=x,
                     y=y,
-                    width=cell,
-                    height=cell,
+                    width=cell_w,
+                    height=cell_h,
                     fill=fill,
                     stroke=WHITE,
                     stroke_width=2,
                 )
             )
-            body.append(_text(x + 6, y + 15, short, size=11, fill=ink))
+            body.append(_text(x + 4, y + 13, short, size=size, fill=ink))
             labels = placed.get((likelihood, impact), [])
             for i, line in enumerate(_label_rows(labels)):
                 body.append(
                     _text(
-                        x + cell / 2,
-                        y + 38 + 16 * i,
+                        x + cell_w / 2,
+                        y + 28 + 14 * i,
                         line,
-                        size=13,
+                        size=size,
                         fill=ink,
                         text_anchor="middle",
-                        font_weight="bold",
+                        font_weight=None if line.startswith("+") else "bold",
                     )
                 )
+    grid_bottom = top + 5 * cell_h
     for impact in range(1, 6):
         body.append(
             _text(
-                left + (impact - 0.5) * cell,
-                top + 5 * cell + 18,
+                left + (impact - 0.5) * cell_w,
+                grid_bottom + 15,
                 str(impact),
-                size=13,
+                size=size,
                 text_anchor="middle",
             )
         )
     body.append(
-        _text(left + 2.5 * cell, top + 5 * cell + 40, "Impact", size=13, text_anchor="middle")
+        _text(left + 2.5 * cell_w, grid_bottom + 31, "Impact", size=size, text_anchor="middle")
     )
-    mid = top + 2.5 * cell
+    mid = top + 2.5 * cell_h
     body.append(
         _text(
-            40,
+            12,
             mid,
             "Likelihood",
-            size=13,
+            size=size,
             text_anchor="middle",
-            transform=f"rotate(-90 40 {mid:.1f})",
+            dominant_baseline="middle",
+            transform=f"rotate(-90 12 {mid:.1f})",
         )
     )
-    # Legend, right of the grid.
-    lx = left + 5 * cell + 24
-    body.append(_text(lx, top + 10, "Band", size=13, font_weight="bold"))
-    for i, (band, (fill, short)) in enumerate(BANDS.items()):
-        ly = top + 24 + i * 26
-        body.append(_el("rect", x=lx, y=ly, width=28, height=20, fill=fill, stroke=GRID))
+    # Legend, one row under the grid: each band's swatch (with its letter) and its name.
+    ly = grid_bottom + 42
+    lx = 4.0
+    for band, (fill, short) in BANDS.items():
+        body.append(_el("rect", x=lx, y=ly, width=26, height=18, fill=fill, stroke=GRID))
         body.append(
             _text(
-                lx + 14,
-                ly + 11,
+                lx + 13,
+                ly + 10,
                 short,
-                size=11,
+                size=size,
                 fill=ink_on(fill),
                 text_anchor="middle",
                 dominant_baseline="middle",
             )
         )
-        body.append(_text(lx + 36, ly + 11, band.capitalize(), size=12, dominant_baseline="middle"))
-    height = top + 5 * cell + 56
+        name = band.capitalize()
+        body.append(_text(lx + 30, ly + 10, name, size=size, dominant_baseline="middle"))
+        lx += 30 + text_width(name, size) + 12
+    height = ly + 24
 
     counts = {band: 0 for band in BANDS}
     rows = []
-    for n, risk in enumerate(risks, start=1):
+    for ref, risk in zip(refs, risks, strict=True):
         rating = risk.after if residual else risk.before
         lk, im = (
             (risk.residual_likelihood, risk.residual_impact)
@@ -720,7 +750,7 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
         counts[rating.band] += 1
         rows.append(
             (
-                f"R{n}",
+                ref,
                 risk.risk,
                 risk.option_name,
                 str(lk),
@@ -742,7 +772,7 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
     return Chart(
         title,
         description,
-        _svg(chart_id, title, description, height, body),
+        _svg(chart_id, title, description, height, body, width=HEAT_MAP_WIDTH),
         headers,
         tuple(rows),
         (False, False, False, True, True, True, False),
@@ -750,9 +780,15 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
 
 
 def _label_rows(labels: Sequence[str]) -> list[str]:
-    """Risk labels in a cell: three a line, at most three lines (then "+n more")."""
-    lines = [" ".join(labels[i : i + 3]) for i in range(0, len(labels), 3)]
-    if len(lines) > 3:
-        shown = 6
-        lines = lines[:2] + [f"+{len(labels) - shown} more"]
+    """Risk IDs in a heat map cell: two a line, at most two lines (then "+n more")."""
+    lines = [" ".join(labels[i : i + 2]) for i in range(0, len(labels), 2)]
+    if len(lines) > 2:
+        lines = lines[:1] + [f"+{len(labels) - 2} more"]
     return lines
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """A generous estimate of the width of `text` set in Arial (Liberation Sans) at `size`:
+    0.6 em a character, 0.65 em bold (Arial's widest letters and figures are 0.56 and 0.61
+    em), so that what is placed by it is never cut."""
+    return len(text) * size * (0.65 if bold else 0.6)

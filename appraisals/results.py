@@ -45,6 +45,7 @@ class RiskView:
     owner: str
     before: engine.RiskRating  # likelihood × impact, banded on the lead authority's matrix
     after: engine.RiskRating  # the same after controls
+    ref: str = ""  # "R1", "R2" ... in the register's order: the tables and heat maps use it
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,10 @@ def _evaluate_document(
             owner=r.owner,
             before=engine.risk_rating(r.likelihood, r.impact, cutoffs),
             after=engine.risk_rating(r.residual_likelihood, r.residual_impact, cutoffs),
+            ref=f"R{n}",
         )
-        for r in appraisal.risks.all()  # prefetched by the export, in the document's order
+        # prefetched by the export, in the document's order
+        for n, r in enumerate(appraisal.risks.all(), start=1)
     )
     return Evaluation(
         document=doc,

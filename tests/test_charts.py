@@ -353,11 +353,11 @@ def test_heat_map_uses_the_councils_bands():
     fills = {
         (r.get("x"), r.get("y")): r.get("fill")
         for r in parse(chart).iter(f"{SVG}rect")
-        if r.get("width") == "86"
+        if r.get("width") == str(60)  # the grid's cells
     }
     assert set(fills.values()) == {fill for fill, _ in charts.BANDS.values()}
     # likelihood 1 × impact 5 = 5 is "high" on these bands (above medium's 4).
-    assert fills[("454", "360")] == charts.BANDS["high"][0]
+    assert fills[("286", "206")] == charts.BANDS["high"][0]
 
 
 def test_heat_map_without_risks():

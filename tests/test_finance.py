@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from appraisals.finance import (
     FinanceIn,
     PartnerShare,
+    apportion,
     evaluate,
     evaluate_all,
     net_flows,
     npv,
+    payback_words,
     payback_years,
 )
 
@@ -85,7 +89,12 @@ def test_the_shared_service_example() -> None:
     assert result.one_off_costs == 350000
     assert result.net_total == 3850000
     assert result.partner_shares["Darlington Borough Council"] == PartnerShare(
-        0.5, pytest.approx(central / 2), 1925000
+        0.5,
+        pytest.approx(central / 2),
+        1925000,
+        pytest.approx(low / 2),
+        pytest.approx(high / 2),
+        175000,
     )
 
 
@@ -156,3 +165,98 @@ def test_from_document_and_evaluate_all() -> None:
     assert results["shared-service"].npv_central == pytest.approx(-110 + 150 / 1.05)
     assert results["shared-service"].partner_shares["A"].net_total == pytest.approx(0.25 * 40)
     assert FinanceIn.from_document({}) == {}
+
+
+# Basis of comparison (interchange.md): figures to the lead council, the whole apart.
+
+LEAD = "Harborough District Council"
+NHS = "Leicestershire Partnership NHS Trust"
+COUNTY = "Leicestershire County Council"
+
+
+def three_partners(**kwargs) -> FinanceIn:
+    return FinanceIn(
+        costs=(300000, 0, 0),
+        savings_low=(0, 300000, 600000),
+        savings_central=(0, 450000, 900000),
+        savings_high=(0, 600000, 1200000),
+        partner_shares={LEAD: 0.2, NHS: 0.5, COUNTY: 0.3},
+        discount_rate=0.0,
+        lead=LEAD,
+        **kwargs,
+    )
+
+
+def test_a_partnership_is_compared_on_the_lead_councils_share() -> None:
+    # Whole central net at 0 %: -300000, 450000, 900000 → NPV 1,050,000; the lead's 20 %
+    # is 210,000. An in-house option worth 250,000 to the lead council alone beats it,
+    # though the whole arrangement's NPV is four times as large.
+    shared = evaluate(three_partners())
+    alone = evaluate(FinanceIn((0,), (250000,), (250000,), (250000,), lead=LEAD))
+    assert shared.lead_share == 0.2
+    assert shared.npv_central == pytest.approx(210000)
+    assert shared.npv_low == pytest.approx(0.2 * 600000)
+    assert shared.npv_high == pytest.approx(0.2 * 1500000)
+    assert shared.one_off_costs == pytest.approx(60000)
+    assert shared.savings_full_low == pytest.approx(120000)
+    assert shared.savings_full_high == pytest.approx(240000)
+    assert alone.npv_central > shared.npv_central
+    assert alone.whole is None and alone.lead_share == 1
+    # The whole arrangement, apart, and every partner's share of it.
+    assert shared.whole is not None
+    assert shared.whole.npv_central == pytest.approx(1050000)
+    assert shared.whole.one_off_costs == pytest.approx(300000)
+    assert shared.partner_shares[NHS].npv_central == pytest.approx(525000)
+    assert shared.partner_shares[COUNTY].npv_low == pytest.approx(180000)
+    assert sum(p.npv_central for p in shared.partner_shares.values()) == pytest.approx(
+        shared.whole.npv_central
+    )
+    # A share scales costs and savings alike: payback and the savings margin do not change.
+    whole = evaluate(replace(three_partners(), lead=None))
+    assert shared.payback_years == whole.payback_years
+    assert shared.savings_fall_to_zero == pytest.approx(whole.savings_fall_to_zero)
+
+
+def test_target_share_counts_only_the_lead_councils_savings() -> None:
+    # Year 2: 900,000 whole, 180,000 to the lead: 18 % of a 1M target, not 90 %.
+    result = evaluate(three_partners(), target=1_000_000, target_year=2)
+    assert result.target_share == pytest.approx(0.18)
+
+
+def test_from_document_finds_the_lead_councils_share() -> None:
+    doc = {
+        "lead_authority": LEAD,
+        "finance": {
+            "options": {
+                "trust": {
+                    "costs": [0, 0],
+                    "savings": {"central": [0, 100]},
+                    "partner_shares": {NHS: 0.75, LEAD: 0.25},
+                },
+                "alone": {"savings": {"central": [0, 100]}},
+            }
+        },
+    }
+    cases = FinanceIn.from_document(doc)
+    assert cases["trust"].lead_share == 0.25
+    assert cases["alone"].lead_share == 1
+    assert evaluate(cases["trust"]).npv_central == pytest.approx(25 / 1.035)
+
+
+def test_payback_in_words() -> None:
+    assert payback_words(0.5, 5) == "pays back during year 1"
+    assert payback_words(1.1, 5) == "pays back during year 2"
+    assert payback_words(2.0, 5) == "pays back during year 2"
+    assert payback_words(0.0, 5) == "pays back in year 0, this year"
+    assert payback_words(None, 5) == "does not pay back within the 5 years of the financial case"
+
+
+def test_apportion_adds_up_to_the_total_shown_and_keeps_the_lead_as_rounded_elsewhere() -> None:
+    # Darlington and Stockton 50:50 of £3,086,439.0: each share is £1,543,219.50.
+    shown = apportion(3086439.0, {"D": 1543219.5, "S": 1543219.5}, "D")
+    assert shown == {"D": round(1543219.5), "S": 3086439 - round(1543219.5)}
+    # Thirds of 100 and rounding the first up beyond what is left.
+    assert sum(apportion(100.0, {"a": 100 / 3, "b": 100 / 3, "c": 100 / 3}).values()) == 100
+    assert apportion(10.5, {"a": 1.5, "b": 9.0}, "a") == {"a": 2, "b": 8}
+    shares = {"a": 0.2 * 1050000.4, "b": 0.5 * 1050000.4, "c": 0.3 * 1050000.4}
+    assert sum(apportion(1050000.4, shares, "a").values()) == round(1050000.4)

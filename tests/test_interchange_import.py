@@ -92,6 +92,8 @@ def test_import_records_one_change(personas, catalogue):
 
 def test_bad_document_writes_nothing_and_lists_every_problem(personas, catalogue):
     doc = make_document(lead_authority="Brand New Council", services=["Parking"])
+    shares = doc["finance"]["options"]["shared"]["partner_shares"]
+    shares["Brand New Council"] = shares.pop("Lead District Council")
     doc["scores"][12]["score"] = 7
     doc["options"][2]["baseline"] = True
     before = counts()

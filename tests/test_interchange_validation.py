@@ -485,6 +485,19 @@ def test_partner_shares_sum_to_one(catalogue):
     ]
 
 
+def test_partner_shares_must_include_the_lead_council(catalogue):
+    def leave_out_the_lead(d):
+        d["finance"]["options"]["shared"]["partner_shares"] = {
+            "Partner Borough Council": 0.5,
+            "Riverside NHS Trust": 0.5,
+        }
+
+    assert problems(mutated(leave_out_the_lead)) == [
+        "finance.options.shared.partner_shares: must include the lead council, "
+        '"Lead District Council", with its share'
+    ]
+
+
 def test_partner_share_is_a_fraction(catalogue):
     doc = mutated(
         lambda d: d["finance"]["options"]["shared"]["partner_shares"].update(

@@ -23,9 +23,14 @@ def results_to_dict(
         f = finance.get(key)
         if f is None:
             return None
+        # `npv` is the option's own costs and savings (the whole arrangement's); the
+        # figures every comparison uses are the lead council's share of them.
+        whole = f.whole or f
         return {
-            "npv": {"low": f.npv_low, "central": f.npv_central, "high": f.npv_high},
+            "npv": {"low": whole.npv_low, "central": whole.npv_central, "high": whole.npv_high},
             "payback_years": f.payback_years,
+            "lead_share": f.lead_share,
+            "npv_to_lead": {"low": f.npv_low, "central": f.npv_central, "high": f.npv_high},
         }
 
     ra = result.rank_acceptability

@@ -462,6 +462,14 @@ def _check_finance(c: _Checker, doc: Mapping[str, Any], options: dict) -> None:
                 total += share
         if shares and good and abs(total - 1) > SHARE_TOLERANCE:
             c.add(f"{path}.partner_shares", f"shares must add up to 1, not {total:.6g}")
+        # The figures to the lead council are its share (interchange.md, basis of
+        # comparison): shares that leave it out say nothing of what it gains.
+        lead = doc.get("lead_authority")
+        if shares and isinstance(lead, str) and lead.strip() and lead not in shares:
+            c.add(
+                f"{path}.partner_shares",
+                f"must include the lead council, {_show(lead)}, with its share",
+            )
 
 
 def _check_flows(c: _Checker, values: list, path: str, arrays: dict[str, int]) -> None:

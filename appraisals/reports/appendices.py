@@ -7,8 +7,9 @@ from typing import Any
 
 from ..explain import format_percent, format_score, format_value
 from .base import _BuilderBase
-from .formatting import _columns, _columns_of, _ordinal, _slug, _the_panel
+from .formatting import _columns, _columns_of, _ordinal, _the_panel
 from .narrative import Part
+from .sections import RATING_AFTER, RATING_BEFORE, _rating_cell
 from .structure import Cell, Column, Row, Section, Subheading, Table
 
 
@@ -313,29 +314,23 @@ class _Appendices(_BuilderBase):
                 "The risk register",
                 _columns(
                     [
-                        ("Risk", "w-28"),
-                        ("Option", "w-18"),
+                        ("ID", "w-6"),
+                        ("Risk", "w-26"),
+                        ("Option", "w-16"),
                         ("Owner", "w-14"),
-                        ("Before controls", "w-20"),
-                        ("After controls", "w-20"),
+                        (RATING_BEFORE, "w-19"),
+                        (RATING_AFTER, "w-19"),
                     ]
                 ),
                 tuple(
                     Row(
-                        rv.risk,
+                        rv.ref,
                         (
+                            Cell(rv.risk),
                             Cell(rv.option_name),
                             Cell(rv.owner or "–"),
-                            Cell(
-                                f"{rv.likelihood} × {rv.impact} = {rv.before.score} "
-                                f"({rv.before.band})",
-                                f"band-{_slug(rv.before.band)}",
-                            ),
-                            Cell(
-                                f"{rv.residual_likelihood} × {rv.residual_impact} = "
-                                f"{rv.after.score} ({rv.after.band})",
-                                f"band-{_slug(rv.after.band)}",
-                            ),
+                            _rating_cell(rv.likelihood, rv.impact, rv.before),
+                            _rating_cell(rv.residual_likelihood, rv.residual_impact, rv.after),
                         ),
                     )
                     for rv in self.e.risks

@@ -27,3 +27,9 @@ class _BuilderBase:
         self.rejected = [o for o in self.doc["options"] if o.get("status") == "rejected"]
         self.longlisted = [o for o in self.doc["options"] if o.get("status") == "longlisted"]
         self.number = 0
+        self.tables = 0  # numbered tables so far
+
+    def table_caption(self, text: str) -> str:
+        """The next table's caption, numbered: tables run 1, 2, 3 without gaps."""
+        self.tables += 1
+        return f"Table {self.tables}: {text}"

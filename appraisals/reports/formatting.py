@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -32,8 +33,11 @@ def _signed(x: float | None) -> str:
     return text if text.startswith("-") or text == "0.0" else f"+{text}"
 
 
-def _years(x: float | None) -> str:
-    return "Never" if x is None else f"{x:.1f} years"
+def _payback_cell(x: float | None) -> str:
+    """Payback in a table cell, in the financial case's years (`finance.payback_words`)."""
+    if x is None:
+        return "Never"
+    return "Year 0" if x == 0 else f"During year {math.ceil(x)}"
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:

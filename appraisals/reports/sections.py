@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .. import charts
+from .. import charts, finance
 from ..explain import format_percent, format_score, format_value, join_names
 from ..templatetags.councilopts import pounds
 from .base import _BuilderBase
@@ -13,12 +13,12 @@ from .formatting import (
     _columns,
     _figure,
     _model_label,
+    _payback_cell,
     _plural,
     _signed,
     _slug,
     _the_panel,
     _value,
-    _years,
 )
 from .narrative import _TITLES, NOT_WRITTEN, Part
 from .structure import Cell, Column, Row, Section, Table, WarningText
@@ -184,6 +184,7 @@ class _Sections(_BuilderBase):
     def ranking_table(self) -> Table:
         r = self.r
         order = list(r.ranking) + [o for o in r.options if o.rank is None]
+        baseline = next((o for o in r.options if o.baseline), None)
         rows = []
         for o in order:
             if self.options.get(o.key, {}).get("status") != "shortlisted":
@@ -203,14 +204,14 @@ class _Sections(_BuilderBase):
                     (
                         Cell("–" if o.rank is None else str(o.rank), "num"),
                         Cell(_value(o.value), "num"),
-                        Cell("–" if o.baseline else _signed(o.vs_baseline), "num"),
+                        Cell("–" if o.baseline else _shown_difference(o, baseline), "num"),
                         Cell(note),
                     ),
                     "leader" if o.key == r.leader else "",
                 )
             )
         return Table(
-            "Table 1: Options ranked by weighted value (out of 100)",
+            self.table_caption("Options ranked by weighted value (out of 100)"),
             _columns(
                 [
                     ("Option", "w-36"),
@@ -248,7 +249,7 @@ class _Sections(_BuilderBase):
         columns += [Column(p.name, f"w-{width} num") for p in panels]
         columns.append(Column("All panels", f"w-{width} num"))
         return Table(
-            "Table 2: Each panel's weighted values (rank in brackets)",
+            self.table_caption("Each panel's weighted values (rank in brackets)"),
             tuple(columns),
             tuple(rows),
             "keep",
@@ -274,29 +275,34 @@ class _Sections(_BuilderBase):
             if not s.blocks:
                 s.para("No financial case has been recorded for the options.")
             return s
+        lead = self.doc["lead_authority"]
         years = max(len(f.net) for f in money.values())
         bias = float(fin.get("optimism_bias") or 0)
+        shared = {key: f for key, f in money.items() if f.whole is not None}
+        basis = f"All the figures in Table {self.tables + 1} are to {lead}"
+        if shared:
+            basis += (
+                ": for an option shared with partners, they are its share of the costs and "
+                "savings, so that every option is compared on the same basis"
+            )
         s.para(
-            f"Net present values are over {_plural(years, 'year')} at a discount rate of "
+            basis + ". Net present values (NPVs) are over "
+            f"{_plural(years, 'year')} at a discount rate of "
             f"{format_percent(float(fin.get('discount_rate') or 0))} (HM Treasury Green Book)"
             + (f", with an optimism-bias uplift of {format_percent(bias)} on costs" if bias else "")
             + ". Low, central and high use the low, central and high savings estimates; "
-            "payback uses the central estimate."
+            "payback uses the central estimate. Year 0 is this year."
         )
-        cases = (fin.get("options") or {}) if isinstance(fin, Mapping) else {}
         rows = []
         target = bool(self.doc.get("savings_target"))
         for key, f in money.items():
-            savings = (cases.get(key) or {}).get("savings") or {}
-            low = (savings.get("low") or savings.get("central") or [0])[-1]
-            high = (savings.get("high") or savings.get("central") or [0])[-1]
             cells = [
                 Cell(pounds(f.one_off_costs), "num"),
-                Cell(f"{pounds(low)} to {pounds(high)}", "num"),
+                Cell(f"{pounds(f.savings_full_low)} to {pounds(f.savings_full_high)}", "num"),
                 Cell(pounds(f.npv_low), "num"),
                 Cell(pounds(f.npv_central), "num"),
                 Cell(pounds(f.npv_high), "num"),
-                Cell(_years(f.payback_years), "num"),
+                Cell(_payback_cell(f.payback_years), "num"),
             ]
             if target:
                 cells.append(
@@ -316,7 +322,7 @@ class _Sections(_BuilderBase):
             columns.append(("Share of savings target", "w-10 num"))
         s.add(
             Table(
-                "Table 3: The financial case for each option",
+                self.table_caption(f"The financial case for each option, to {lead}"),
                 _columns(columns),
                 tuple(rows),
                 "compact keep",
@@ -325,24 +331,76 @@ class _Sections(_BuilderBase):
         s.add(_figure(charts.value_for_money_chart(self.e)))
         for key, f in money.items():
             name = self.e.option_name(key)
+            said = f"{name} {finance.payback_words(f.payback_years, len(f.net))}"
             if f.savings_fall_to_zero is not None and f.savings_fall_to_zero > 0:
-                s.para(
-                    f"The central savings for {name} could fall by "
+                said += (
+                    f"; its central savings could fall by "
                     f"{format_percent(f.savings_fall_to_zero)} before its net present value "
-                    "fell to zero."
+                    "fell to zero"
                 )
-            elif f.npv_central < 0:
-                s.para(f"{name} does not pay for itself over the period on central savings.")
-            if f.partner_shares:
-                shares = [
-                    f"{partner} {format_percent(share.share)} ({pounds(share.npv_central)})"
-                    for partner, share in f.partner_shares.items()
-                ]
-                s.para(
-                    f"The savings of {name} are shared between the partners: "
-                    f"{join_names(shares)} of the central net present value."
-                )
+            elif f.npv_central < 0 and f.payback_years is not None:
+                said += "; it does not pay for itself over the period on central savings"
+            s.para(said + ".")
+        for key, f in shared.items():
+            s.para(
+                f"{self.e.option_name(key)} is shared: Table {self.tables + 1} gives the "
+                "figures for the whole arrangement and each partner's share of them."
+            )
+            s.add(self.partnership_table(key, f, lead))
         return s
+
+    def partnership_table(self, key: str, f: finance.FinanceResult, lead: str) -> Table:
+        """A partnership's whole figures and each partner's share, rounded so that the
+        shares add up to the whole shown and the lead council's agree with the comparison
+        table."""
+        whole = f.whole
+        assert whole is not None
+        shares = f.partner_shares
+        columns = {
+            "one_off_costs": whole.one_off_costs,
+            "npv_low": whole.npv_low,
+            "npv_central": whole.npv_central,
+            "npv_high": whole.npv_high,
+        }
+        shown = {
+            field: finance.apportion(
+                total, {name: getattr(p, field) for name, p in shares.items()}, lead
+            )
+            for field, total in columns.items()
+        }
+        rows = [
+            Row(
+                name,
+                (Cell(format_percent(p.share), "num"),)
+                + tuple(Cell(pounds(shown[field][name]), "num") for field in columns),
+            )
+            for name, p in shares.items()
+        ]
+        rows.append(
+            Row(
+                "Whole arrangement",
+                (Cell("100%", "num"),)
+                + tuple(Cell(pounds(total), "num") for total in columns.values()),
+                "total",
+            )
+        )
+        return Table(
+            self.table_caption(
+                f"{self.e.option_name(key)}: the whole arrangement and each partner's share"
+            ),
+            _columns(
+                [
+                    ("Partner", "w-28"),
+                    ("Share", "w-10 num"),
+                    ("One-off costs", "w-14 num"),
+                    ("NPV low", "w-16 num"),
+                    ("NPV central", "w-16 num"),
+                    ("NPV high", "w-16 num"),
+                ]
+            ),
+            tuple(rows),
+            "compact keep",
+        )
 
     def risk(self) -> Section:
         s = self.section("risk")
@@ -355,33 +413,34 @@ class _Sections(_BuilderBase):
         s.para(
             f"{_plural(len(risks), 'risk')} {'is' if len(risks) == 1 else 'are'} recorded. "
             "Likelihood and impact are each rated 1 (lowest) to 5 (highest); the rating is "
-            "their product, banded low, medium, high or very high. Appendix D gives the full "
-            "register with owners."
+            "their product, banded low, medium, high or very high, before and after the "
+            "control measures. The heat maps place each risk by its ID. Appendix D gives the "
+            "full register with the option each risk applies to and its owner."
         )
         rows = tuple(
             Row(
-                rv.risk,
+                rv.ref,
                 (
+                    Cell(rv.risk),
                     Cell(rv.consequences or "–"),
-                    Cell(str(rv.likelihood), "num"),
-                    Cell(str(rv.impact), "num"),
-                    Cell(rv.controls or "None recorded"),
-                    Cell(f"{rv.after.score} ({rv.after.band})", f"band-{_slug(rv.after.band)}"),
+                    _rating_cell(rv.likelihood, rv.impact, rv.before),
+                    Cell(rv.controls or "–"),
+                    _rating_cell(rv.residual_likelihood, rv.residual_impact, rv.after),
                 ),
             )
             for rv in risks
         )
         s.add(
             Table(
-                "Table 4: Risks, their control measures and rating after controls",
+                self.table_caption("Risks, their ratings and control measures"),
                 _columns(
                     [
-                        ("Risk", "w-21"),
-                        ("Consequences", "w-21"),
-                        ("Likelihood", "w-11 num"),
-                        ("Impact", "w-8 num"),
-                        ("Control measures", "w-24"),
-                        ("Rating after controls", "w-15"),
+                        ("ID", "w-6"),
+                        ("Risk", "w-20"),
+                        ("Consequences", "w-19"),
+                        (RATING_BEFORE, "w-15"),
+                        ("Control measures", "w-25"),
+                        (RATING_AFTER, "w-15"),
                     ]
                 ),
                 rows,
@@ -444,3 +503,22 @@ class _Sections(_BuilderBase):
             author = (self.doc.get("report") or {}).get("author")
             s.para(author or NOT_WRITTEN)
         return s
+
+
+def _shown_difference(option: Any, baseline: Any) -> str:
+    """The option's lead over the baseline as the difference of the two values shown, so the
+    table's columns agree (76.0 and 43.0 give +33.0, whatever the digits beyond)."""
+    if baseline is None or option.value is None or baseline.value is None:
+        return "–"
+    return _signed(float(_value(option.value)) - float(_value(baseline.value)))
+
+
+RATING_BEFORE = "Before controls: likelihood × impact = rating"
+RATING_AFTER = "After controls: likelihood × impact = rating"
+
+
+def _rating_cell(likelihood: int, impact: int, rating: Any) -> Cell:
+    """ "3 × 4 = 12, high", shaded by its band: the register's rating with what makes it."""
+    return Cell(
+        f"{likelihood} × {impact} = {rating.score}, {rating.band}", f"band-{_slug(rating.band)}"
+    )

@@ -45,6 +45,7 @@ def evaluate_case(appraisal: Appraisal, case: FinancialCase | None) -> finance.F
         partner_shares={s.authority.name: s.share for s in case.partner_shares.all()},
         discount_rate=appraisal.discount_rate,
         optimism_bias=appraisal.optimism_bias,
+        lead=appraisal.lead_authority.name,
     )
     return finance.evaluate(
         inp, target=appraisal.savings_target, target_year=appraisal.savings_target_year
