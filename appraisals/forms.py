@@ -293,7 +293,36 @@ OPTION_ERROR_NAMES = {
 
 
 class OptionAddForm(forms.Form):
+    """A delivery model added to the options in one step: its stage and whether it is the
+    baseline are set here, not on later pages."""
+
     name = forms.CharField(max_length=200, help_text="For example, “Shared service with Stockton”.")
+    status = forms.ChoiceField(
+        label="Stage",
+        choices=[
+            (Option.Status.SHORTLISTED, "Short-listed: scored and ranked"),
+            (Option.Status.LONGLISTED, "Long-listed: not decided yet"),
+            (Option.Status.REJECTED, "Rejected"),
+        ],
+        initial=Option.Status.SHORTLISTED,
+        widget=forms.RadioSelect,
+    )
+    # Always shown rather than revealed by the Rejected radio: GOV.UK Frontend's reveal puts
+    # aria-expanded on a radio, which ARIA does not allow (axe: aria-allowed-attr).
+    rejection_reason = forms.CharField(
+        label="Why was it rejected?",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only if you reject it: the committee report lists rejected options with "
+        "the reason.",
+    )
+    baseline = forms.BooleanField(
+        label="This is the baseline",
+        required=False,
+        help_text="The option the others are compared with, usually doing nothing. It is "
+        "scored but not ranked.",
+    )
     partners = forms.ModelMultipleChoiceField(
         queryset=Authority.objects.none(),
         required=False,
@@ -308,6 +337,17 @@ class OptionAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = Authority.objects.order_by("name")
         name_errors(self, OPTION_ERROR_NAMES)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        rejected = data.get("status") == Option.Status.REJECTED
+        if rejected and not data.get("rejection_reason", "").strip():
+            self.add_error("rejection_reason", "Enter the reason the option was rejected")
+        if rejected and data.get("baseline"):
+            self.add_error("baseline", "A rejected option cannot be the baseline")
+        if not rejected:
+            data["rejection_reason"] = ""
+        return data
 
 
 class OptionEditForm(forms.ModelForm):

@@ -24,11 +24,11 @@ def test_options_page_shows_the_catalogue_with_traits(client, personas):
     page = client.get(_url(personas, "options")).text
     assert "Shared service" in page
     assert "Pooled expertise" in page
-    assert "Add to long list" in page
+    assert "?model=shared-service" in page  # its Add button
     client.force_login(personas.member)
     page = client.get(_url(personas, "options")).text
     assert "Pooled expertise" in page
-    assert "Add to long list" not in page
+    assert "?model=shared-service" not in page
 
 
 def test_officer_adds_a_long_listed_option_with_partners(client, personas):
@@ -36,7 +36,11 @@ def test_officer_adds_a_long_listed_option_with_partners(client, personas):
     client.force_login(personas.officer)
     response = client.post(
         _url(personas, "option-add") + "?model=shared-service",
-        {"name": "Shared service with Partner", "partners": [personas.partner.pk]},
+        {
+            "name": "Shared service with Partner",
+            "partners": [personas.partner.pk],
+            "status": "longlisted",
+        },
     )
     assert response.status_code == 302
     option = personas.appraisal.options.get(key="shared-service-with-partner")
@@ -44,6 +48,68 @@ def test_officer_adds_a_long_listed_option_with_partners(client, personas):
     assert option.delivery_model.key == "shared-service"
     assert list(option.partners.all()) == [personas.partner]
     assert Change.objects.filter(kind="option", subject=option.name, field="added").exists()
+
+
+def test_an_option_is_added_rejected_with_its_reason_in_one_step(client, personas):
+    client.force_login(personas.officer)
+    add = _url(personas, "option-add") + "?model=in-house"
+    response = client.post(add, {"name": "Keep in house", "status": "rejected"})
+    assert 'href="#id_rejection_reason"' in response.text
+    response = client.post(
+        add,
+        {"name": "Keep in house", "status": "rejected", "rejection_reason": "Too costly"},
+    )
+    assert response.status_code == 302
+    option = personas.appraisal.options.get(name="Keep in house")
+    assert (option.status, option.rejection_reason, option.baseline) == (
+        "rejected",
+        "Too costly",
+        False,
+    )
+
+
+def test_a_rejected_option_is_never_made_the_baseline(client, personas):
+    client.force_login(personas.officer)
+    add = _url(personas, "option-add") + "?model=in-house"
+    data = {"name": "X", "status": "rejected", "rejection_reason": "No", "baseline": "on"}
+    response = client.post(add, data)
+    assert "A rejected option cannot be the baseline" in response.text
+    assert not personas.appraisal.options.filter(name="X").exists()
+    _edit(client, personas, "option-2", status="rejected", rejection_reason="Too slow")
+    page = client.get(_url(personas, "options")).text
+    assert _url(personas, "option-baseline", "option-2") not in page
+    assert _url(personas, "option-baseline", "option-1") in page
+    client.post(_url(personas, "option-baseline", "option-2"))
+    option = personas.appraisal.options.get(key="option-2")
+    assert (option.baseline, option.status) == (False, "rejected")
+
+
+def test_the_first_do_nothing_option_is_the_baseline_when_there_is_none(client, personas):
+    delivery_model("do-nothing", "Do nothing")
+    client.force_login(personas.officer)
+    add = _url(personas, "option-add") + "?model=do-nothing"
+    form = client.get(add).context["form"]
+    assert form["baseline"].value() is False  # the appraisal has a baseline already
+    personas.appraisal.options.filter(baseline=True).delete()
+    form = client.get(add).context["form"]
+    assert form["baseline"].value() is True
+    assert (
+        client.get(_url(personas, "option-add") + "?model=in-house")
+        .context["form"]["baseline"]
+        .value()
+        is False
+    )
+    client.post(add, {"name": "Carry on", "status": "shortlisted", "baseline": "on"})
+    assert personas.appraisal.options.get(baseline=True).name == "Carry on"
+
+
+def test_adding_a_baseline_replaces_the_one_before(client, personas):
+    client.force_login(personas.officer)
+    add = _url(personas, "option-add") + "?model=in-house"
+    client.post(add, {"name": "New base", "status": "shortlisted", "baseline": "on"})
+    assert list(
+        personas.appraisal.options.filter(baseline=True).values_list("name", flat=True)
+    ) == ["New base"]
 
 
 def test_adding_needs_a_catalogue_model_and_a_name(client, personas):

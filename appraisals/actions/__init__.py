@@ -36,7 +36,7 @@ from .finances import (
     save_financial_case,
     set_finance_settings,
 )
-from .options import add_option, edit_option, set_baseline
+from .options import DO_NOTHING, add_option, becomes_baseline, edit_option, set_baseline
 from .panels import add_panel, edit_panel
 from .questions import answer_question, ask_question
 from .removal import (
@@ -71,7 +71,9 @@ __all__ = [
     "ReportIncomplete",
     "add_criteria_from_library",
     "add_criterion",
+    "DO_NOTHING",
     "add_option",
+    "becomes_baseline",
     "add_panel",
     "answer_question",
     "ask_question",

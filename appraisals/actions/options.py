@@ -12,6 +12,14 @@ from django.db import transaction
 from ..history import _set_related, record_change, unique_key, update_fields
 from ..models import Appraisal, Authority, DeliveryModel, Option
 
+DO_NOTHING = "do-nothing"  # the catalogue's key for carrying on as now
+
+
+def becomes_baseline(appraisal: Appraisal, delivery_model: DeliveryModel) -> bool:
+    """Whether a new option from `delivery_model` is the baseline unless the officer says
+    otherwise: the first do-nothing option of an appraisal that has no baseline yet."""
+    return delivery_model.key == DO_NOTHING and not appraisal.options.filter(baseline=True).exists()
+
 
 @transaction.atomic
 def add_option(
@@ -23,7 +31,13 @@ def add_option(
     partners: Iterable[Authority] = (),
     description: str = "",
     status: str = Option.Status.LONGLISTED,
+    rejection_reason: str = "",
+    baseline: bool = False,
 ) -> Option:
+    """Add an option at its stage (a rejected one with its reason); `baseline` makes it the
+    one the others are compared with, in place of any baseline before it."""
+    if status == Option.Status.REJECTED and baseline:
+        raise ValueError("A rejected option cannot be the baseline")
     keys = appraisal.options.values_list("key", flat=True)
     last = appraisal.options.order_by("-order").values_list("order", flat=True).first()
     option = appraisal.options.create(
@@ -32,6 +46,7 @@ def add_option(
         delivery_model=delivery_model,
         description=description,
         status=status,
+        rejection_reason=rejection_reason if status == Option.Status.REJECTED else "",
         order=(last or 0) + 1,
     )
     option.partners.set(partners)
@@ -43,6 +58,8 @@ def add_option(
         field="added",
         new=f"{delivery_model.name}, {option.get_status_display().lower()}",
     )
+    if baseline:
+        set_baseline(appraisal=appraisal, user=user, option=option)
     return option
 
 

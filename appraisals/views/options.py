@@ -19,6 +19,18 @@ def _option(appraisal: Appraisal, key: str) -> Option:
         raise Http404("No such option") from None
 
 
+_ADDED_AS = {
+    "baseline": "as the baseline",
+    Option.Status.SHORTLISTED: "to the short list",
+    Option.Status.LONGLISTED: "to the long list",
+    Option.Status.REJECTED: "as a rejected option, with its reason",
+}
+
+
+def _stage(option: Option) -> str:
+    return "baseline" if option.baseline else option.status
+
+
 def _options_url(appraisal: Appraisal) -> str:
     return reverse("appraisals:options", args=[appraisal.reference])
 
@@ -45,22 +57,34 @@ def option_add(request: HttpRequest, reference: str) -> HttpResponse:
     model = DeliveryModel.objects.filter(key=request.GET.get("model", "")).first()
     if model is None:
         raise Http404("Choose a delivery model from the catalogue")
-    form = OptionAddForm(request.POST or None, initial={"name": model.name})
+    initial = {"name": model.name, "baseline": actions.becomes_baseline(appraisal, model)}
+    form = OptionAddForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         option = actions.add_option(
             appraisal=appraisal,
             user=request.user,
             delivery_model=model,
-            name=form.cleaned_data["name"],
-            partners=form.cleaned_data["partners"],
-            description=form.cleaned_data["description"],
+            name=data["name"],
+            partners=data["partners"],
+            description=data["description"],
+            status=data["status"],
+            rejection_reason=data["rejection_reason"].strip(),
+            baseline=data["baseline"],
         )
-        messages.success(request, f"“{option.name}” added to the long list.")
+        messages.success(request, f"“{option.name}” added {_ADDED_AS[_stage(option)]}.")
         return redirect(_options_url(appraisal))
+    baseline = appraisal.options.filter(baseline=True).first()
     return render(
         request,
         "appraisals/option_add.html",
-        {"appraisal": appraisal, "model": model, "form": form, "section": "tasks"},
+        {
+            "appraisal": appraisal,
+            "model": model,
+            "form": form,
+            "baseline": baseline,
+            "section": "tasks",
+        },
     )
 
 
@@ -95,6 +119,9 @@ def option_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
 def option_baseline(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     option = _option(appraisal, key)
+    if option.status == Option.Status.REJECTED:
+        messages.error(request, f"“{option.name}” is rejected, so it cannot be the baseline.")
+        return redirect(_options_url(appraisal))
     actions.set_baseline(appraisal=appraisal, user=request.user, option=option)
     messages.success(request, f"“{option.name}” is now the baseline the others are compared with.")
     return redirect(_options_url(appraisal))

@@ -40,19 +40,17 @@ def test_officer_builds_an_appraisal(page, personas):
 
     # Options from the catalogue, with the model's traits one click away
     page.get_by_role("link", name="Options", exact=True).click()
+    page.get_by_text("Details of Shared service").click()
     page.get_by_text("Advantages and disadvantages of Shared service").click()
     expect(page.get_by_text("Pooled expertise and resilience")).to_be_visible()
-    page.get_by_role("button", name=re.compile(r"Add to long list\W+Do nothing")).click()
-    page.get_by_role("button", name="Add to long list").click()
-    page.get_by_role("button", name=re.compile(r"Add to long list\W+Shared service")).click()
+    page.get_by_role("button", name=re.compile(r"Add\W+Do nothing")).click()
+    expect(page.get_by_label("This is the baseline")).to_be_checked()  # the first do-nothing
+    page.get_by_role("button", name="Add option").click()
+    page.get_by_role("button", name=re.compile(r"Add\W+Shared service")).click()
     page.get_by_label("Name").fill("Shared service with Partner")
     page.get_by_label("Partner Borough Council").check()
-    page.get_by_role("button", name="Add to long list").click()
-    page.get_by_role("button", name=re.compile(r"Mark as baseline\W+Do nothing")).click()
-    page.get_by_role("link", name=re.compile(r"Change\W+Shared service with Partner")).click()
-    page.get_by_label("Short-listed").check()
-    page.get_by_role("button", name="Save option").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved")
+    page.get_by_role("button", name="Add option").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("to the short list")
 
     # Criteria from the library, then weights by direct entry
     page.get_by_role("link", name=appraisal.title).first.click()
