@@ -13,12 +13,12 @@ from fractions import Fraction
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
 from .actions import RESERVED_REFERENCES, RISK_FIELDS
+from .limits import MAX_TEXT, MAX_UPLOAD_BYTES, MAX_YEARS
 from .models import Appraisal, Authority, Criterion, Option, Risk, Service
 
-MAX_TEXT = 5000
 LIKELIHOOD_WORDS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
 IMPACT_WORDS = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Critical"}
 # Saaty's scale as the pairwise grid offers it: "9" (row extremely more important) … "1/9".
@@ -53,6 +53,11 @@ def govuk_errors(field: forms.Field, thing: str, *, unit: str = "") -> forms.Fie
     ("£" or "%") is shown with its limits."""
     capital = thing[:1].upper() + thing[1:]
     choose = isinstance(field, forms.ChoiceField)  # radios, selects and checkboxes
+    if type(field) is forms.CharField and field.max_length is None:
+        # A TextField's form field has no length of its own: hold it to MAX_TEXT
+        # (appraisals/limits.py), as the import does.
+        field.max_length = MAX_TEXT
+        field.validators.append(MaxLengthValidator(MAX_TEXT))
     messages = {
         "required": f"{'Select' if choose else 'Enter'} {thing}",
         "invalid_choice": f"Select {thing}".replace("%", "%%"),
@@ -666,7 +671,6 @@ class FinanceSettingsForm(forms.Form):
         name_errors(self, names, unit="%")
 
 
-MAX_YEARS = 30
 FLOW_FIELDS = ("costs", "savings_low", "savings_central", "savings_high")
 FLOW_LABELS = {
     "costs": "Costs",
@@ -807,9 +811,6 @@ class AnswerForm(forms.Form):
     )
 
 
-MAX_UPLOAD = 5 * 1024 * 1024
-
-
 class ImportForm(forms.Form):
     document = forms.FileField(
         label="Appraisal file",
@@ -819,7 +820,7 @@ class ImportForm(forms.Form):
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
-        if upload.size > MAX_UPLOAD:
+        if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("The file must be smaller than 5 MB")
         name = upload.name.lower()
         if not name.endswith((".json", ".xlsx")):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django import forms
 
+from .limits import MAX_NARRATIVE, MAX_OFFICERS_CONSULTED
 from .models import Appraisal
 from .reports import NARRATIVE_SECTIONS
 
-NARRATIVE_MAX = 20_000  # characters a section: several pages of a council paper
+NARRATIVE_MAX = MAX_NARRATIVE  # characters a section: several pages of a council paper
 SCHEDULE_12A_PARAGRAPHS = [(str(n), f"Paragraph {n}") for n in range(1, 8)]
 
 
@@ -45,7 +46,7 @@ class ReportForm(forms.Form):
     officers_consulted = forms.CharField(
         label="Officers consulted",
         required=False,
-        max_length=2000,
+        max_length=MAX_OFFICERS_CONSULTED,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     wards_affected = forms.CharField(label="Wards affected", max_length=300, required=False)

@@ -188,7 +188,7 @@ def test_fill_helper_errors_name_the_field(client, personas):
     page = client.post(_url(personas, "finance-fill", "option-2"), data).text
     assert '<a href="#id_one_off_cost">Enter the one-off cost</a>' in page
     assert '<a href="#id_steady_saving">Enter the saving a year as a number</a>' in page
-    assert '<a href="#id_horizon">The number of years must be 30 or less</a>' in page
+    assert '<a href="#id_horizon">The number of years must be 60 or less</a>' in page
     assert '<a href="#id_range_percent">The range of savings must be 100% or less</a>' in page
 
 

@@ -104,7 +104,10 @@ def test_invalid_json_is_reported_with_the_file_name(tmp_path, catalogue):
     path = tmp_path / "broken.json"
     path.write_text('{"format": ', encoding="utf-8")
     _, err, failed = run_failing(str(path))
-    assert err.startswith(f"{path}: not valid JSON: Expecting value: line 1")
+    assert err.splitlines() == [
+        f"{path}: line 1, column 12: not valid JSON: Expecting value",
+        f"{path}: refused; nothing was written",
+    ]
     assert str(failed) == "1 failed, 0 imported"
 
 

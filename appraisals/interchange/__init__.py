@@ -45,12 +45,14 @@ option, criterion); lists of names with no order of their own (``partners``, ``s
 For a document in canonical form, ``export_document(import_document(document=doc)) == doc``.
 (Key order within an object does not matter; list order does.)
 
-Modules: `export` (document from the database), `validation` (the rules), `importing`
-(document into the database), `workbook` (XLSX and CSV). Import from the package.
+Modules: `reading` (a file's bytes into a document, bounded), `export` (document from the
+database), `validation` (the rules), `importing` (document into the database), `workbook`
+(XLSX and CSV). Import from the package. The limits are in `appraisals/limits.py`.
 """
 
 from .export import FORMAT, SAVINGS_SERIES, export_document, export_with_appraisal
 from .importing import ImportReport, guess_kind, import_document
+from .reading import read_file, read_json
 from .validation import AppraisalExists, InvalidDocument, Problem, validate_document
 from .workbook import csv_safe, document_to_xlsx, scores_csv, xlsx_to_document
 
@@ -67,6 +69,8 @@ __all__ = [
     "export_with_appraisal",
     "guess_kind",
     "import_document",
+    "read_file",
+    "read_json",
     "scores_csv",
     "validate_document",
     "xlsx_to_document",

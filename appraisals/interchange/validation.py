@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import limits
 from ..models import Appraisal, DeliveryModel, Option
 from .export import FORMAT, SAVINGS_SERIES, _number
 
@@ -47,14 +48,29 @@ class AppraisalExists(InvalidDocument):
     """An appraisal with the document's reference exists and replacing it was not asked for."""
 
 
+def printable(text: str) -> str:
+    """Text safe to print in a message: control characters (a NUL, a line break) and lone
+    surrogates, which no terminal or database can take, written as escapes ("\\u0000")."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
+
+
 def _show(x: Any) -> str:
     """A value as it reads in a message: numbers without a needless .0, text quoted."""
     if isinstance(x, bool):
         return "true" if x else "false"
+    if isinstance(x, int) and abs(x) > limits.MAX_NUMBER:
+        if x.bit_length() < 10_000:
+            return f"a number of {len(str(abs(x))):,} digits"
+        # str() of an int refuses more than 4,300 digits: count them from the bits instead.
+        return f"a number of about {int(x.bit_length() * math.log10(2)):,} digits"
+    if isinstance(x, float) and not math.isfinite(x):
+        return "a number too large to hold" if math.isinf(x) else "not a number (NaN)"
     if isinstance(x, float):
         return f"{_number(x)}" if x.is_integer() else f"{x:g}"
     if isinstance(x, str):
-        return f'"{x}"' if len(x) <= 60 else f'"{x[:57]}…"'
+        return printable(f'"{x}"' if len(x) <= 60 else f'"{x[:57]}…"')
     if x is None:
         return "null"
     if isinstance(x, list):
@@ -64,8 +80,29 @@ def _show(x: Any) -> str:
     return str(x)
 
 
+def _is_numeric(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _in_range(x: int | float) -> bool:
+    # Checked on the int itself: math.isfinite(10**400) raises OverflowError.
+    if isinstance(x, int):
+        return abs(x) <= limits.MAX_NUMBER
+    return math.isfinite(x) and abs(x) <= limits.MAX_NUMBER
+
+
 def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    return _is_numeric(x) and _in_range(x)
+
+
+_NUMBER_RANGE = f"from -{limits.MAX_NUMBER:,} to {limits.MAX_NUMBER:,}"
+
+
+def _not_a_number(x: Any) -> str:
+    """What is wrong with `x` as a number, for a value that is not `_is_number`."""
+    if _is_numeric(x):
+        return f"must be a number {_NUMBER_RANGE}, not {_show(x)}"
+    return f"must be a number, not {_show(x)}"
 
 
 def _is_whole(x: Any) -> bool:
@@ -86,15 +123,65 @@ def _max_length(model: type, name: str) -> int | None:
     return model._meta.get_field(name).max_length
 
 
+def _too_long(text: str, most: int) -> str:
+    return f"is {len(text):,} characters long; the most allowed is {most:,}"
+
+
+_MOST_ITEMS = {
+    "criteria": limits.MAX_CRITERIA,
+    "options": limits.MAX_OPTIONS,
+    "panels": limits.MAX_PANELS,
+    "scores": limits.MAX_SCORES,
+    "risks": limits.MAX_RISKS,
+}
+
+
+def _key_in_path(key: Any) -> str:
+    """A dictionary key as part of a path: long keys shortened, so messages stay short."""
+    text = str(key)
+    return text if len(text) <= 60 else f"{text[:57]}…"
+
+
+def _check_every_value(c: _Checker, doc: Any) -> None:
+    """Every string (keys too) free of NUL characters, which PostgreSQL cannot store, and of
+    lone surrogates ("\\ud800"), which no UTF-8 can; nothing nested deeper than
+    MAX_JSON_DEPTH. A loop over a stack, not recursion, so any depth is safe to walk."""
+    stack: list[tuple[str, Any, int]] = [("", doc, 0)]
+    while stack:
+        path, value, depth = stack.pop()
+        if isinstance(value, str):
+            _check_text(c, path, value, "")
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth >= limits.MAX_JSON_DEPTH:
+            c.add(path, f"is nested more than {limits.MAX_JSON_DEPTH} deep")
+            continue
+        if isinstance(value, list):
+            children = [(f"{path}[{i}]", item) for i, item in enumerate(value)]
+        else:
+            children = []
+            for key, item in value.items():
+                here = f"{path}.{_key_in_path(key)}" if path else _key_in_path(key)
+                if isinstance(key, str):
+                    _check_text(c, here, key, "its key ")
+                children.append((here, item))
+        stack.extend((here, item, depth + 1) for here, item in reversed(children))
+
+
+def _check_text(c: _Checker, path: str, text: str, what: str) -> None:
+    if "\x00" in text:
+        c.add(path, f"{what}must not contain a NUL character")
+    if not text.isprintable() and any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        c.add(path, f"{what}must not contain half a character (a lone surrogate, \\ud800–\\udfff)")
+
+
 class _Checker:
     """Collects every problem of a document, each with its path."""
 
     def __init__(self, delivery_models: set[str]) -> None:
         self.problems: list[Problem] = []
         self.delivery_models = delivery_models
-
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
 
     def type_ok(self, value: Any, kind: str, path: str) -> bool:
         ok = {
@@ -105,12 +192,21 @@ class _Checker:
             "object": isinstance(value, dict),
             "key": isinstance(value, str) and bool(_SLUG.fullmatch(value)),
         }[kind]
-        if not ok:
+        if not ok and kind == "number":
+            self.add(path, _not_a_number(value))
+        elif not ok:
             self.add(path, f"must be {_TYPE_WORDS[kind]}, not {_show(value)}")
-        elif kind == "text" and "\x00" in value:
-            self.add(path, "must not contain a NUL character")
-            ok = False
         return ok
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(printable(path), printable(message)))
+
+    def count_ok(self, values: list, most: int, what: str, path: str) -> bool:
+        """False (with a problem) if a list holds more than `most` items."""
+        if len(values) <= most:
+            return True
+        self.add(path, f"has {len(values):,} {what}; the most allowed is {most:,}")
+        return False
 
     def field(
         self,
@@ -134,8 +230,10 @@ class _Checker:
             return None
         if not self.type_ok(value, kind, where):
             return None
+        if kind == "text" and max_length is None:
+            max_length = limits.MAX_TEXT
         if max_length is not None and len(value) > max_length:
-            self.add(where, f"is {len(value)} characters long; the most allowed is {max_length}")
+            self.add(where, _too_long(value, max_length))
             return None
         return value
 
@@ -143,6 +241,8 @@ class _Checker:
         """A list of authority or service names: text, each named once."""
         where = f"{path}.{key}" if path else key
         values = self.field(obj, key, "list", path) or []
+        if not self.count_ok(values, limits.MAX_NAMES, "names", where):
+            return []
         seen: dict[str, int] = {}
         result = []
         for i, name in enumerate(values):
@@ -151,8 +251,8 @@ class _Checker:
                 continue
             if not name.strip():
                 self.add(here, "must not be empty")
-            elif len(name) > 200:
-                self.add(here, f"is {len(name)} characters long; the most allowed is 200")
+            elif len(name) > limits.MAX_NAME:
+                self.add(here, _too_long(name, limits.MAX_NAME))
             elif name in seen:
                 self.add(here, f"{_show(name)} is named already at {where}[{seen[name]}]")
             else:
@@ -163,6 +263,8 @@ class _Checker:
     def items(self, doc: Mapping[str, Any], key: str, *, required: bool) -> list[tuple[str, dict]]:
         """(path, item) for each item of a list of objects."""
         values = self.field(doc, key, "list", "", required=required) or []
+        if not self.count_ok(values, _MOST_ITEMS[key], key, key):
+            return []
         result = []
         for i, item in enumerate(values):
             if self.type_ok(item, "object", f"{key}[{i}]"):
@@ -173,8 +275,8 @@ class _Checker:
         """A list of items with unique keys and names: {key: (path, item)}."""
         result: dict[str, tuple[str, dict]] = {}
         for path, item in self.items(doc, key, required=required):
-            k = self.field(item, "key", "key", path, required=True, max_length=50)
-            self.field(item, "name", "text", path, required=True, max_length=200)
+            k = self.field(item, "key", "key", path, required=True, max_length=limits.MAX_KEY)
+            self.field(item, "name", "text", path, required=True, max_length=limits.MAX_NAME)
             if k is None:
                 continue
             if k in result:
@@ -198,6 +300,10 @@ def validate_document(doc: Any, *, delivery_models: Iterable[str] | None = None)
     c = _Checker(set(delivery_models))
     if not isinstance(doc, dict):
         return [Problem("", f"a document must be a JSON object, not {_show(doc)}")]
+    _check_every_value(c, doc)
+    if c.problems:
+        # The rules below assume text that can be stored and structures they can walk.
+        return c.problems
     if doc.get("format") != FORMAT:
         if "format" not in doc:
             c.add("format", f'is missing (it must be "{FORMAT}")')
@@ -232,8 +338,13 @@ def _check_scope(c: _Checker, doc: Mapping[str, Any]) -> None:
     c.field(doc, "archived", "bool", "")
     c.field(doc, "illustrative", "bool", "")
     c.field(doc, "summary", "text", "")
-    for i, objective in enumerate(c.field(doc, "objectives", "list", "") or []):
-        c.type_ok(objective, "text", f"objectives[{i}]")
+    objectives = c.field(doc, "objectives", "list", "") or []
+    if c.count_ok(objectives, limits.MAX_NAMES, "objectives", "objectives"):
+        texts = [o for i, o in enumerate(objectives) if c.type_ok(o, "text", f"objectives[{i}]")]
+        # Stored one a line in one field, which the scope form holds to MAX_TEXT.
+        joined = "\n".join(o.strip() for o in texts if o.strip())
+        if len(joined) > limits.MAX_TEXT:
+            c.add("objectives", f"together {_too_long(joined, limits.MAX_TEXT)}")
     target = c.field(doc, "savings_target", "object", "", nullable=True)
     if target is not None:
         amount = c.field(target, "amount", "number", "savings_target", required=True)
@@ -295,7 +406,9 @@ def _check_weighting(c: _Checker, doc: Mapping[str, Any], criteria: dict) -> str
         c.add("criteria", "at least one criterion's weight must be above 0")
     if method == "pairwise":
         criteria_list = doc.get("criteria")
-        _check_matrix(c, weighting, len(criteria_list) if isinstance(criteria_list, list) else 0)
+        n = len(criteria_list) if isinstance(criteria_list, list) else 0
+        if n <= limits.MAX_CRITERIA:  # beyond, the criteria are refused already
+            _check_matrix(c, weighting, n)
     return method
 
 
@@ -429,8 +542,10 @@ def _check_finance(c: _Checker, doc: Mapping[str, Any], options: dict) -> None:
     if bias is not None and bias < 0:
         c.add("finance.optimism_bias", f"must not be negative ({_show(bias)})")
     cases = c.field(section, "options", "object", "finance") or {}
+    if not c.count_ok(list(cases), limits.MAX_OPTIONS, "financial cases", "finance.options"):
+        return
     for key, case in cases.items():
-        path = f"finance.options.{key}"
+        path = f"finance.options.{_key_in_path(key)}"
         if key not in options:
             c.add(path, f"no option has the key {_show(key)}")
         if not c.type_ok(case, "object", path):
@@ -441,7 +556,7 @@ def _check_finance(c: _Checker, doc: Mapping[str, Any], options: dict) -> None:
             _check_flows(c, costs, f"{path}.costs", arrays)
         savings = c.field(case, "savings", "object", path) or {}
         for series, values in savings.items():
-            where = f"{path}.savings.{series}"
+            where = f"{path}.savings.{_key_in_path(series)}"
             if series not in SAVINGS_SERIES:
                 c.add(where, f"is not a savings series (use {', '.join(SAVINGS_SERIES)})")
             elif c.type_ok(values, "list", where):
@@ -450,11 +565,13 @@ def _check_finance(c: _Checker, doc: Mapping[str, Any], options: dict) -> None:
             lengths = ", ".join(f"{name} {n}" for name, n in arrays.items())
             c.add(path, f"all arrays must have the same number of years, not {lengths}")
         shares = c.field(case, "partner_shares", "object", path) or {}
+        if not c.count_ok(list(shares), limits.MAX_NAMES, "shares", f"{path}.partner_shares"):
+            continue
         total, good = 0.0, True
         for name, share in shares.items():
-            where = f"{path}.partner_shares.{name}"
-            if not isinstance(name, str) or not name.strip() or len(name) > 200:
-                c.add(where, "must name an authority (1 to 200 characters)")
+            where = f"{path}.partner_shares.{_key_in_path(name)}"
+            if not isinstance(name, str) or not name.strip() or len(name) > limits.MAX_NAME:
+                c.add(where, f"must name an authority (1 to {limits.MAX_NAME} characters)")
             if not _is_number(share) or not 0 <= share <= 1:
                 c.add(where, f"must be a fraction from 0 to 1, not {_show(share)}")
                 good = False
@@ -473,9 +590,12 @@ def _check_finance(c: _Checker, doc: Mapping[str, Any], options: dict) -> None:
 
 
 def _check_flows(c: _Checker, values: list, path: str, arrays: dict[str, int]) -> None:
+    if len(values) > limits.MAX_YEARS:
+        c.add(path, f"has {len(values):,} years; the most allowed is {limits.MAX_YEARS}")
+        return
     for i, x in enumerate(values):
         if not _is_number(x):
-            c.add(f"{path}[{i}]", f"must be a number, not {_show(x)}")
+            c.add(f"{path}[{i}]", _not_a_number(x))
     if values:  # an empty array counts as absent
         arrays[path.rsplit(".", 1)[-1]] = len(values)
 
@@ -493,7 +613,9 @@ def _check_report(c: _Checker, doc: Mapping[str, Any]) -> None:
     ):
         max_length = _max_length(Appraisal, model_field)
         texts[key] = c.field(report, key, "text", "report", max_length=max_length)
-    c.field(report, "officers_consulted", "text", "report")
+    c.field(
+        report, "officers_consulted", "text", "report", max_length=limits.MAX_OFFICERS_CONSULTED
+    )
     c.field(report, "key_decision", "bool", "report")
     status = c.field(report, "status", "text", "report")
     if status is not None and status not in REPORT_STATUSES:
@@ -506,5 +628,13 @@ def _check_report(c: _Checker, doc: Mapping[str, Any]) -> None:
             "report.purpose", f"must be one of {', '.join(REPORT_PURPOSES)}, not {_show(purpose)}"
         )
     narrative = c.field(report, "narrative", "object", "report") or {}
+    if not c.count_ok(
+        list(narrative), limits.MAX_NARRATIVE_SECTIONS, "sections", "report.narrative"
+    ):
+        return
     for key, text in narrative.items():
-        c.type_ok(text, "text", f"report.narrative.{key}")
+        path = f"report.narrative.{_key_in_path(key)}"
+        if len(key) > limits.MAX_KEY:
+            c.add(path, f"its key {_too_long(key, limits.MAX_KEY)}")
+        if c.type_ok(text, "text", path) and len(text) > limits.MAX_NARRATIVE:
+            c.add(path, _too_long(text, limits.MAX_NARRATIVE))

@@ -8,7 +8,9 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .. import limits
 from .export import SAVINGS_SERIES, _number
+from .reading import check_workbook
 from .validation import InvalidDocument, Problem
 
 # The workbook carries the document's content, one sheet per list; the "Score matrix" and the
@@ -313,7 +315,31 @@ def _rows(wb: Any, title: str, required: bool = True) -> list[dict[str, Any]] | 
         if required:
             raise InvalidDocument([Problem(f"sheet {title}", "is missing from the workbook")])
         return None
-    rows = list(wb[title].iter_rows(values_only=True))
+    rows = []
+    # Counted as they stream: a sheet need not declare its size (<dimension>), and one that
+    # does may not tell the truth. Columns past the limit are never read.
+    for row in wb[title].iter_rows(values_only=True, max_col=limits.MAX_SHEET_COLUMNS + 1):
+        rows.append(row[: limits.MAX_SHEET_COLUMNS])
+        if len(row) > limits.MAX_SHEET_COLUMNS and row[-1] not in (None, ""):
+            raise InvalidDocument(
+                [
+                    Problem(
+                        f"sheet {title}",
+                        f"has more than {limits.MAX_SHEET_COLUMNS} columns; "
+                        f"the most allowed is {limits.MAX_SHEET_COLUMNS}",
+                    )
+                ]
+            )
+        if len(rows) > limits.MAX_SHEET_ROWS:
+            raise InvalidDocument(
+                [
+                    Problem(
+                        f"sheet {title}",
+                        f"has more than {limits.MAX_SHEET_ROWS:,} rows; "
+                        f"the most allowed is {limits.MAX_SHEET_ROWS:,}",
+                    )
+                ]
+            )
     if not rows:
         return []
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
@@ -328,14 +354,37 @@ def xlsx_to_document(data: bytes) -> dict[str, Any]:
     """A document from a workbook written by `document_to_xlsx` (or filled in by hand).
 
     The result is not validated: pass it to `import_document`, which is. Raises
-    `InvalidDocument` if the bytes are not a workbook or a required sheet is missing.
+    `InvalidDocument` if the bytes are not a workbook, are too large (checked from the zip
+    directory before anything is parsed: `reading.check_workbook`), a sheet is too large, or
+    a required sheet is missing.
     """
     from openpyxl import load_workbook
 
+    check_workbook(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several kinds for a bad file
         raise InvalidDocument([Problem("", f"not an Excel workbook (.xlsx): {error}")]) from None
+    try:
+        return _read_workbook(wb)
+    except InvalidDocument:
+        raise
+    except Exception as error:
+        # The cells are parsed as they are read: a damaged sheet (a number of 5,000 digits,
+        # broken XML) fails here, and is a refusal like any other, not a traceback.
+        raise InvalidDocument(
+            [Problem("", f"the workbook could not be read: {_short(error)}")]
+        ) from None
+    finally:
+        wb.close()
+
+
+def _short(error: Exception) -> str:
+    text = str(error) or type(error).__name__
+    return text if len(text) <= 200 else f"{text[:197]}…"
+
+
+def _read_workbook(wb: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {}
     fields = {row.get("field"): row.get("value") for row in _rows(wb, "Appraisal") or []}
     for name, path, kind in _APPRAISAL_FIELDS:
@@ -388,7 +437,6 @@ def xlsx_to_document(data: bytes) -> dict[str, Any]:
         )
         case["partner_shares"][str(row.get("authority"))] = _read_value(row.get("share"), "number")
     doc.setdefault("finance", {})["options"] = cases
-    wb.close()
     return doc
 
 

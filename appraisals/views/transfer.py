@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -47,49 +48,41 @@ def export_scores_csv(request: HttpRequest, reference: str) -> HttpResponse:
     return _download(body, "text/csv; charset=utf-8", f"{appraisal.reference}-scores.csv")
 
 
-class _Unreadable(Exception):
-    pass
-
-
-def _read(upload) -> dict:
-    """The document in an uploaded JSON or XLSX file."""
-    data = upload.read()
-    if upload.name.lower().endswith(".xlsx"):
-        try:
-            return interchange.xlsx_to_document(data)
-        except interchange.InvalidDocument:
-            raise
-        except Exception as error:  # a damaged or foreign workbook
-            raise _Unreadable("The workbook could not be read: is it an XLSX file?") from error
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise _Unreadable(f"The file is not valid JSON ({error}).") from error
-    if not isinstance(document, dict):
-        raise _Unreadable("The file must hold one JSON object, the appraisal document.")
-    return document
+# A bad file can have a problem for every cell; the page lists the first of them.
+MAX_PROBLEMS_SHOWN = 100
 
 
 def _import(request: HttpRequest, appraisal: Appraisal | None) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["document"]
         try:
-            document = _read(form.cleaned_data["document"])
-            if appraisal is not None:
-                document["reference"] = appraisal.reference  # replace this one, whatever it says
-            _check_lead(request, document)
-            report = interchange.import_document(
-                document=document, user=request.user, replace=appraisal is not None
-            )
-        except _Unreadable as error:
-            problems = [str(error)]
+            # Validation, the write and the page to go to, in one transaction: nothing after
+            # it can fail, so no error page is ever shown for an import that was committed.
+            with transaction.atomic():
+                document = interchange.read_file(upload.name, upload.read())
+                if not isinstance(document, dict):
+                    raise interchange.InvalidDocument(
+                        [interchange.Problem("", "the file must hold one JSON object")]
+                    )
+                if appraisal is not None:
+                    document["reference"] = appraisal.reference  # replace this one
+                _check_lead(request, document)
+                report = interchange.import_document(
+                    document=document, user=request.user, replace=appraisal is not None
+                )
+                url = report.appraisal.get_absolute_url()
+                title = report.appraisal.title
         except interchange.InvalidDocument as error:
-            problems = [str(p) for p in error.problems]
+            problems = [str(p) for p in error.problems[:MAX_PROBLEMS_SHOWN]]
+            if len(error.problems) > MAX_PROBLEMS_SHOWN:
+                more = len(error.problems) - MAX_PROBLEMS_SHOWN
+                problems.append(f"and {more:,} more problems")
         else:
             verb = "replaced" if report.replaced else "imported"
-            messages.success(request, f"Appraisal “{report.appraisal.title}” {verb}.")
-            return redirect(report.appraisal)
+            messages.success(request, f"Appraisal “{title}” {verb}.")
+            return redirect(url)
     return render(
         request,
         "appraisals/import.html",

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from appraisals import limits
 from appraisals.interchange import (
     AppraisalExists,
     InvalidDocument,
     import_document,
-    xlsx_to_document,
+    read_file,
 )
+from appraisals.interchange.reading import check_size
 
 
 class Command(BaseCommand):
@@ -36,8 +37,14 @@ class Command(BaseCommand):
         for name in files:
             try:
                 documents = _read(Path(name))
-            except (OSError, ValueError, InvalidDocument) as error:
-                self.stderr.write(f"{name}: {error}")
+            except OSError as error:
+                self.stderr.write(f"{name}: {error.strerror or error}")
+                failed += 1
+                continue
+            except InvalidDocument as error:
+                for problem in error.problems:
+                    self.stderr.write(f"{name}: {problem}")
+                self.stderr.write(f"{name}: refused; nothing was written")
                 failed += 1
                 continue
             for label, document in documents:
@@ -71,13 +78,14 @@ class Command(BaseCommand):
 
 
 def _read(path: Path) -> list[tuple[str, Any]]:
-    """(label, document) for each document in the file: label is "" or "[i]" in a list."""
-    if path.suffix.lower() == ".xlsx":
-        return [("", xlsx_to_document(path.read_bytes()))]
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not valid JSON: {error}") from None
+    """(label, document) for each document in the file: label is "" or "[i]" in a list.
+
+    Held to the web import's limits (appraisals/limits.py), except that a JSON file may be
+    as large as a backup from `export_appraisal --all`, which holds every appraisal. The size
+    is checked before the file is read."""
+    most = limits.MAX_UPLOAD_BYTES if path.suffix.lower() == ".xlsx" else limits.MAX_BACKUP_BYTES
+    check_size(path.stat().st_size, most)
+    data = read_file(path.name, path.read_bytes(), max_bytes=most)
     if isinstance(data, list):
         return [(f"[{i}]", document) for i, document in enumerate(data)]
     return [("", data)]
