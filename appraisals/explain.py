@@ -1,31 +1,71 @@
 """Plain-English explanations of an appraisal's results, for screens and reports. No Django.
 
 Each sentence is built only from an `engine.AppraisalResult`, so the words always agree with
-the figures beside them. Values are shown with one decimal; weights and shares as whole
-percentages, with one decimal below 10% where that decimal carries information.
+the figures beside them. Every figure carries its unit: weighted values "out of 100",
+differences in "points", scores in the panels' own scale ("out of 5"), weights and shares as
+percentages (whole from 10% up, one decimal below where it carries information). Findings
+that say the same thing of several criteria are said once, naming them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .engine import AppraisalResult, CloseCall, OptionResult, Switching
+from .engine import AppraisalResult, CloseCall, OptionResult
 
 MAX_NAMED_MISSING = 3  # beyond this, say how many criteria lack scores rather than list them
+# A lead this secure is "robust": first in at least this share of the simulations, and no
+# single weight changes the leader unless it moves by at least this much (10 percentage points).
+ROBUST_SHARE, ROBUST_SHIFT = 0.9, 0.10
+FAIRLY_ROBUST_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class Explained:
+    """The explanations by kind, each a tuple of paragraphs (often one sentence each)."""
+
+    leader: tuple[str, ...]
+    switching: tuple[str, ...]
+    close_call: tuple[str, ...]
+    acceptability: tuple[str, ...]
+    incomplete: tuple[str, ...]
+    disagreement: tuple[str, ...]
+    consistency: tuple[str, ...]
+    robustness: str  # how secure the lead is, in one sentence ("" when nothing is ranked)
+    would_change: str  # the smallest change that would change the leader, in one sentence
+
+    def all(self) -> tuple[str, ...]:
+        """Every paragraph, in reading order."""
+        return (
+            *self.leader,
+            *self.switching,
+            *self.close_call,
+            *self.acceptability,
+            *self.incomplete,
+            *self.disagreement,
+            *self.consistency,
+        )
 
 
 def explain(result: AppraisalResult) -> tuple[str, ...]:
-    """Sentences in reading order: leader, switching values, close call, rank acceptability,
+    """Paragraphs in reading order: leader, switching values, close call, rank acceptability,
     incomplete options, panel disagreement, and pairwise consistency when it is flagged."""
-    return (
-        *_leader(result),
-        *_switching(result),
-        *_close_call(result),
-        *_acceptability(result),
-        *_incomplete(result),
-        *_disagreement(result),
-        *_consistency(result),
+    return explain_parts(result).all()
+
+
+def explain_parts(result: AppraisalResult) -> Explained:
+    return Explained(
+        leader=tuple(_leader(result)),
+        switching=tuple(_switching(result)),
+        close_call=tuple(_close_call(result)),
+        acceptability=tuple(_acceptability(result)),
+        incomplete=tuple(_incomplete(result)),
+        disagreement=tuple(_disagreement(result)),
+        consistency=tuple(_consistency(result)),
+        robustness=_robustness(result),
+        would_change=_would_change(result),
     )
 
 
@@ -78,12 +118,28 @@ def format_score(x: float) -> str:
     return f"{x:g}"
 
 
-def join_names(names: Sequence[str]) -> str:
-    """A, B and C."""
+def join_names(names: Sequence[str], conjunction: str = "and") -> str:
+    """A, B and C (or A, B or C)."""
     names = list(names)
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+def out_of_100(x: float) -> str:
+    """A weighted value with its unit: 73.9 out of 100."""
+    return f"{format_value(x)} out of 100"
+
+
+def points(x: float) -> str:
+    """A difference of weighted values: 10.6 points."""
+    return f"{format_value(x)} points"
+
+
+def on_scale(result: AppraisalResult) -> str:
+    """The panels' own scale after a score: "out of 5", or "on the scale of 1 to 5"."""
+    low, high = format_score(result.scale_min), format_score(result.scale_max)
+    return f"out of {high}" if result.scale_min == 0 else f"on the scale of {low} to {high}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -95,55 +151,80 @@ def _leader(result: AppraisalResult) -> list[str]:
     if result.leader is None:
         if any(o.candidate for o in result.options):
             return [
-                "No option can be ranked yet: no shortlisted option has a score on every criterion."
+                "No option can be ranked yet: no short-listed option has a score on every "
+                "criterion."
             ]
-        return ["There is no shortlisted option to rank."]
+        return ["There is no short-listed option to rank."]
     top = [o for o in result.ranking if o.rank == 1]
-    value = format_value(top[0].value or 0.0)
+    value = top[0].value or 0.0
     if len(top) > 1:
-        return [f"{join_names([names[o.key] for o in top])} share first place with {value}."]
+        return [
+            f"{join_names([names[o.key] for o in top])} share first place with "
+            f"{out_of_100(value)} each."
+        ]
     if len(result.ranking) == 1:
-        return [f"{names[result.leader]} is the only option that can be ranked, with {value}."]
+        return [
+            f"{names[result.leader]} is the only option that can be ranked, with "
+            f"{out_of_100(value)}."
+        ]
     second = result.ranking[1]
+    gap = value - (second.value or 0.0)
     return [
-        f"{names[result.leader]} leads with {value}, ahead of {names[second.key]} "
-        f"with {format_value(second.value or 0.0)}."
+        f"{names[result.leader]} leads with {out_of_100(value)}, {points(gap)} ahead of "
+        f"{names[second.key]} ({out_of_100(second.value or 0.0)})."
     ]
+
+
+def _switch_points(result: AppraisalResult) -> list[tuple[tuple[str, str, str, str], str]]:
+    """Each way a single weight could change the leader, as (the finding, the criterion):
+    the finding is (fell/rose, new leader, weight now, weight then), the same for every
+    criterion it is true of, so that equal findings can be said once."""
+    found = []
+    for s in result.switching:
+        criterion = result.criterion_names[s.criterion]
+        now = format_percent(s.weight)
+        for point, moved in ((s.lower, "fell"), (s.upper, "rose")):
+            if point is not None:
+                then = format_percent(point.weight)
+                found.append(((moved, point.new_leader, now, then), criterion))
+    return found
+
+
+def _grouped(found: list[tuple[tuple[str, str, str, str], str]]) -> dict:
+    groups: dict[tuple[str, str, str, str], list[str]] = {}
+    for finding, criterion in found:
+        groups.setdefault(finding, []).append(criterion)
+    return groups
+
+
+def _the_weight_on(criteria: Sequence[str]) -> str:
+    if len(criteria) == 1:
+        return f"the weight on {criteria[0]}"
+    if len(criteria) == 2:
+        return f"the weight on either {criteria[0]} or {criteria[1]}"
+    return f"the weight on any one of {join_names(criteria, 'or')}"
 
 
 def _switching(result: AppraisalResult) -> list[str]:
     if result.leader is None or len(result.ranking) < 2:
         return []
-    sentences = [
-        sentence
-        for switching in result.switching
-        for sentence in _switching_sentences(result, switching)
-    ]
-    if not sentences:
+    names = result.option_names
+    groups = _grouped(_switch_points(result))
+    if not groups:
         return [
             "No change to the weight of a single criterion, with the others kept in proportion, "
             "would change the leader."
         ]
-    return sentences
-
-
-def _switching_sentences(result: AppraisalResult, s: Switching) -> list[str]:
-    names = result.option_names
-    criterion = result.criterion_names[s.criterion]
-    now = format_percent(s.weight)
-    # "It" follows the sentence naming the leader; a shared first place needs the name.
-    shared = sum(1 for o in result.ranking if o.rank == 1) > 1
-    subject = names[result.leader or ""] if shared else "It"
+    leader = names[result.leader]
     sentences = []
-    for point, moved, beyond in ((s.lower, "fell", "below"), (s.upper, "rose", "above")):
-        if point is None:
-            continue
-        then = format_percent(point.weight)
+    for (moved, new_leader, now, then), criteria in groups.items():
+        beyond = "below" if moved == "fell" else "above"
+        weight = _the_weight_on(criteria)
         if then == now:  # level now, or too close to tell apart at this precision
-            condition = f"if the weight on {criterion} {moved} at all {beyond} {now}"
+            condition = f"if {weight} {moved} at all {beyond} {now}"
         else:
-            condition = f"only if the weight on {criterion} {moved} from {now} to {then}"
-        sentences.append(f"{subject} would lose the lead to {names[point.new_leader]} {condition}.")
+            condition = f"only if {weight} {moved} from {now} to {then}"
+        sentences.append(f"{leader} would lose the lead to {names[new_leader]} {condition}.")
     return sentences
 
 
@@ -152,37 +233,39 @@ def _close_call(result: AppraisalResult) -> list[str]:
     if cc is None:
         return []
     names = result.option_names
-    parts = []
+    said = []
     if cc.within_margin:
         if cc.gap < 0.05:
-            parts.append(f"{names[cc.leader]} and {names[cc.runner_up]} are level")
+            said.append(f"{names[cc.leader]} and {names[cc.runner_up]} are level.")
         else:
-            parts.append(
-                f"{names[cc.leader]} leads {names[cc.runner_up]} by only "
-                f"{format_value(cc.gap)} points, within the {format_score(cc.margin)}-point margin"
+            said.append(
+                f"{names[cc.leader]} leads {names[cc.runner_up]} by only {points(cc.gap)} out "
+                f"of 100, less than the {format_score(cc.margin)} points that make a clear lead."
             )
     if cc.flips:
         flip = cc.flips[0]
-        example = (
-            f"{result.panel_names[flip.panel]}'s score for {names[flip.option]} on "
-            f"{result.criterion_names[flip.criterion]} from {format_score(flip.from_score)} to "
-            f"{format_score(flip.to_score)} would put {names[flip.new_leader]} first"
-        )
         others = len(cc.flips) - 1
         more = ""
         if others == 1:
-            more = "; one other single change would too"
+            more = " One other single change would too."
         elif others > 1:
-            more = f"; {others} other single changes would too"
-        parts.append(
-            f"moving a single panel score by one step would change the leader: {example}{more}"
+            more = f" So would any one of {others} other single changes."
+        said.append(
+            "Moving a single panel score by one step would change the leader: "
+            f"{result.panel_names[flip.panel]}'s score for {names[flip.option]} on "
+            f"{result.criterion_names[flip.criterion]} from {format_score(flip.from_score)} to "
+            f"{format_score(flip.to_score)} {on_scale(result)} would put "
+            f"{names[flip.new_leader]} first.{more}"
         )
-    return [f"This is a close call: {', and '.join(parts)}."]
+    if not said:
+        return []
+    return [" ".join(["This is a close call.", *said])]
 
 
 def _acceptability(result: AppraisalResult) -> list[str]:
     ra = result.rank_acceptability
-    if ra is None or result.leader is None:
+    # With one option ranked it is first in every simulation: nothing worth saying.
+    if ra is None or result.leader is None or len(result.ranking) < 2:
         return []
     names = result.option_names
     first = {key: shares[0] for key, shares in ra.options.items()}
@@ -230,23 +313,38 @@ def _missing(option: OptionResult, names: dict[str, str]) -> str:
     return join_names([names[k] for k in option.missing])
 
 
+def in_scale(result: AppraisalResult, points_of_100: float) -> str:
+    """Points out of 100 as steps of the panels' scale: 40 points on 0 to 5 is 2."""
+    return format_score(round(points_of_100 * (result.scale_max - result.scale_min) / 100, 2))
+
+
+def panel_scores(result: AppraisalResult, scores: dict[str, float]) -> str:
+    """Each panel's score as given: "Staff gave 2, Unison 4 and Councillors 3, out of 5"."""
+    given = [
+        f"{result.panel_names[p]}{' gave' if n == 0 else ''} {format_score(s)}"
+        for n, (p, s) in enumerate(scores.items())
+    ]
+    return f"{join_names(given)}, {on_scale(result)}"
+
+
 def _disagreement(result: AppraisalResult) -> list[str]:
     if not result.disagreements:
         return []
     widest = max(result.disagreements, key=lambda d: d.spread)  # first of equals
-    scores = ", ".join(
-        f"{result.panel_names[p]} {format_score(s)}" for p, s in widest.scores.items()
-    )
     where = (
         f"on {result.criterion_names[widest.criterion]} for "
-        f"{result.option_names[widest.option]} ({scores})"
+        f"{result.option_names[widest.option]}: {panel_scores(result, widest.scores)} "
+        f"(a gap of {points(widest.spread)} out of 100)"
     )
     count = len(result.disagreements)
     if count == 1:
-        return [f"The panels disagree by {format_value(widest.spread)} points {where}."]
+        return [f"The panels disagree {where}."]
+    threshold = result.disagreement_threshold
     return [
-        f"The panels disagree by {format_value(result.disagreement_threshold)} points or more "
-        f"on {count} scores; the widest gap, {format_value(widest.spread)} points, is {where}."
+        f"The panels' scores differ by {in_scale(result, threshold)} or more "
+        f"{on_scale(result)} ({format_score(threshold)} points or more out of 100) on "
+        f"{count} scores. "
+        f"The widest gap is {where}."
     ]
 
 
@@ -256,14 +354,121 @@ def _consistency(result: AppraisalResult) -> list[str]:
         return []
     sentence = (
         f"The pairwise judgements are not consistent enough: the consistency ratio is "
-        f"{c.ratio:.2f}, above 0.10"
+        f"{c.ratio:.2f}, above the 0.10 usually accepted"
     )
     if c.worst is not None:
         row, col = (result.criterion_names[k] for k in c.worst)
         sentence += f"; the judgement that fits the others least is {row} over {col}"
         if c.worst_judgement is not None and c.worst_implied is not None:
             sentence += (
-                f", given as {format_score(round(c.worst_judgement, 2))} where the other "
-                f"judgements imply about {c.worst_implied:.1f}"
+                f", given as {format_score(round(c.worst_judgement, 2))} times as important "
+                f"where the other judgements imply about {c.worst_implied:.1f} times"
             )
     return [sentence + "."]
+
+
+# --------------------------------------------------------------------------------------------
+# How secure the lead is, and what would change it: one sentence each, for summaries
+
+
+def _smallest_switch(result: AppraisalResult) -> tuple[tuple[str, str, str, str], list[str]]:
+    """The single-weight change nearest to the weights as they are, with every criterion
+    for which the same change (in words) would do it; ((), []) when there is none."""
+    best: tuple[float, tuple[str, str, str, str]] | None = None
+    for s in result.switching:
+        for point, moved in ((s.lower, "fell"), (s.upper, "rose")):
+            if point is None:
+                continue
+            shift = abs(point.weight - s.weight)
+            finding = (moved, point.new_leader, format_percent(s.weight))
+            finding += (format_percent(point.weight),)
+            if best is None or shift < best[0] - 1e-12:
+                best = (shift, finding)
+    if best is None:
+        return (), []  # type: ignore[return-value]
+    groups = _grouped(_switch_points(result))
+    return best[1], groups.get(best[1], [])
+
+
+def _shift(result: AppraisalResult) -> float | None:
+    shifts = [
+        abs(point.weight - s.weight)
+        for s in result.switching
+        for point in (s.lower, s.upper)
+        if point is not None
+    ]
+    return min(shifts) if shifts else None
+
+
+def _is_close_call(result: AppraisalResult) -> bool:
+    cc = result.close_call
+    return bool(cc and (cc.within_margin or cc.flips))
+
+
+def _robustness(result: AppraisalResult) -> str:
+    if result.leader is None:
+        return ""
+    names = result.option_names
+    leader = names[result.leader]
+    if len(result.ranking) < 2:
+        return f"{leader} is the only option that can be ranked, so there is nothing to compare."
+    cc = result.close_call
+    if cc is not None and _is_close_call(result):
+        if cc.flips:
+            return (
+                "This is a close call: moving a single panel score by one step would put "
+                f"{names[cc.flips[0].new_leader]} first."
+            )
+        return (
+            f"This is a close call: {leader} leads {names[cc.runner_up]} by only "
+            f"{points(cc.gap)} out of 100."
+        )
+    ra = result.rank_acceptability
+    share = None if ra is None else ra.options[result.leader][0]
+    shift = _shift(result)
+    simulations = (
+        ""
+        if ra is None or share is None
+        else f"{leader} ranks first in {format_percent(share)} of {ra.samples:,} simulations "
+        "that vary the weights and scores"
+    )
+    if shift is None:
+        weights = "no change to a single criterion's weight would change the leader"
+    else:
+        (moved, _, now, then), criteria = _smallest_switch(result)
+        change = "a rise" if moved == "rose" else "a fall"
+        weights = (
+            f"only {change} in {_the_weight_on(criteria)} from {now} to {then} would change "
+            "the leader"
+        )
+    robust = (share is None or share >= ROBUST_SHARE) and (shift is None or shift >= ROBUST_SHIFT)
+    if robust:
+        verdict = "The lead is robust"
+    elif share is None or share >= FAIRLY_ROBUST_SHARE:
+        verdict = "The lead is fairly robust"
+    else:
+        verdict = "The lead is uncertain"
+    said = ", and ".join(x for x in (simulations, weights) if x)
+    return f"{verdict}: {said}."
+
+
+def _would_change(result: AppraisalResult) -> str:
+    """What would change the leader, in one sentence."""
+    if result.leader is None or len(result.ranking) < 2:
+        return ""
+    names = result.option_names
+    cc = result.close_call
+    if cc is not None and cc.flips:
+        count = len(cc.flips)
+        which = "a single panel score" if count == 1 else f"any one of {count} panel scores"
+        return f"Moving {which} by one step would put {names[cc.flips[0].new_leader]} first."
+    if _shift(result) is None:
+        return (
+            "No change to the weight of a single criterion, with the others kept in "
+            "proportion, would change the leader."
+        )
+    (moved, new_leader, now, then), criteria = _smallest_switch(result)
+    return (
+        f"The smallest change that would alter the result: {names[new_leader]} would lead "
+        f"if {_the_weight_on(criteria)} {moved} from {now} to {then}."
+    )

@@ -53,7 +53,8 @@ class Evaluation:
     document: dict[str, Any]
     result: engine.AppraisalResult
     finance: dict[str, finance.FinanceResult]  # by option key; options with a financial case
-    explanations: tuple[str, ...]
+    explanations: tuple[str, ...]  # every paragraph of `explained`, in reading order
+    explained: explain.Explained  # the same by kind, with the lead's robustness
     risks: tuple[RiskView, ...]
     risk_cutoffs: tuple[int, int, int]
     option_names: dict[str, str]
@@ -84,6 +85,7 @@ def _evaluate_document(
         target=appraisal.savings_target,
         target_year=appraisal.savings_target_year,
     )
+    explained = explain.explain_parts(result)
     option_names = {o["key"]: o["name"] for o in doc["options"]}
     option_by_pk = {o.pk: o.key for o in appraisal.options.all()}  # prefetched by the export
     cutoffs = appraisal.lead_authority.risk_cutoffs
@@ -113,7 +115,8 @@ def _evaluate_document(
         document=doc,
         result=result,
         finance=money,
-        explanations=tuple(explain.explain(result)),
+        explanations=explained.all(),
+        explained=explained,
         risks=risks,
         risk_cutoffs=cutoffs,
         option_names=option_names,

@@ -7,6 +7,7 @@ import pytest
 from appraisals.engine import AppraisalIn, compute
 from appraisals.explain import (
     explain,
+    explain_parts,
     format_percent,
     format_score,
     format_value,
@@ -55,15 +56,16 @@ def test_leader_switching_close_call_and_acceptability() -> None:
     # The figures are worked by hand in test_engine: r 66, q 64, p 62; switching values
     # cost 0.375 / 7/12, quality 0.125 / 0.34375, risk 1/7 / none; seven single-score flips.
     assert explain(compute(pqr())) == (
-        "R leads with 66.0, ahead of Q with 64.0.",
-        "It would lose the lead to Q only if the weight on Cost fell from 50% to 38%.",
-        "It would lose the lead to P only if the weight on Cost rose from 50% to 58%.",
-        "It would lose the lead to P only if the weight on Quality fell from 30% to 13%.",
-        "It would lose the lead to Q only if the weight on Quality rose from 30% to 34%.",
-        "It would lose the lead to Q only if the weight on Risk fell from 20% to 14%.",
-        "This is a close call: R leads Q by only 2.0 points, within the 5-point margin, and "
-        "moving a single panel score by one step would change the leader: Staff's score for P "
-        "on Cost from 8 to 9 would put P first; 6 other single changes would too.",
+        "R leads with 66.0 out of 100, 2.0 points ahead of Q (64.0 out of 100).",
+        "R would lose the lead to Q only if the weight on Cost fell from 50% to 38%.",
+        "R would lose the lead to P only if the weight on Cost rose from 50% to 58%.",
+        "R would lose the lead to P only if the weight on Quality fell from 30% to 13%.",
+        "R would lose the lead to Q only if the weight on Quality rose from 30% to 34%.",
+        "R would lose the lead to Q only if the weight on Risk fell from 20% to 14%.",
+        "This is a close call. R leads Q by only 2.0 points out of 100, less than the 5 points "
+        "that make a clear lead. Moving a single panel score by one step would change the "
+        "leader: Staff's score for P on Cost from 8 to 9 out of 10 would put P first. So would "
+        "any one of 6 other single changes.",
         f"R ranks first in 84% {SIMULATIONS}",
     )
 
@@ -71,45 +73,44 @@ def test_leader_switching_close_call_and_acceptability() -> None:
 def test_the_interchange_example_reads_like_a_committee_paper() -> None:
     sentences = explain(compute(AppraisalIn.from_document(document())))
     assert sentences[0] == (
-        "Shared service with Stockton leads with 75.0, ahead of In-house transformation with 62.5."
+        "Shared service with Stockton leads with 75.0 out of 100, 12.5 points ahead of "
+        "In-house transformation (62.5 out of 100)."
     )
     assert sentences[2] == (
-        "It would lose the lead to In-house transformation only if the weight on Financial "
-        "considerations fell from 75% to 33%."
+        "Shared service with Stockton would lose the lead to In-house transformation only if "
+        "the weight on Financial considerations fell from 75% to 33%."
     )
     assert sentences[-1] == (
-        "The panels disagree by 40.0 points on Politically viable for Shared service with "
-        "Stockton (Staff 4, Councillors 2)."
+        "The panels disagree on Politically viable for Shared service with Stockton: Staff "
+        "gave 4 and Councillors 2, out of 5 (a gap of 40.0 points out of 100)."
     )
 
 
 def test_no_option_can_be_ranked() -> None:
     result = compute(build(PQR_WEIGHTS, {"s": {"p": (8, None, 5)}}))
     assert explain(result) == (
-        "No option can be ranked yet: no shortlisted option has a score on every criterion.",
+        "No option can be ranked yet: no short-listed option has a score on every criterion.",
         "P is not ranked until every criterion is scored: it has no score on Quality.",
     )
     nothing = compute(build({"a": 1}, {"s": {"p": (8,)}}, status={"p": "rejected"}))
-    assert explain(nothing) == ("There is no shortlisted option to rank.",)
+    assert explain(nothing) == ("There is no short-listed option to rank.",)
 
 
 def test_a_single_ranked_option() -> None:
     result = compute(build(PQR_WEIGHTS, {"s": {"p": (8, 4, 5)}}))
-    assert explain(result) == (
-        "P is the only option that can be ranked, with 62.0.",
-        f"P ranks first in 100% {SIMULATIONS}",
-    )
+    # No simulation is reported: with one option ranked it is first in every one.
+    assert explain(result) == ("P is the only option that can be ranked, with 62.0 out of 100.",)
 
 
 def test_a_shared_first_place_names_the_option_that_would_lose() -> None:
     result = compute(build({"x": 1, "y": 1}, {"s": {"a": (6, 4), "b": (4, 6)}}))
     sentences = explain(result)
     assert sentences[:3] == (
-        "A and B share first place with 50.0.",
+        "A and B share first place with 50.0 out of 100 each.",
         "A would lose the lead to B if the weight on X fell at all below 50%.",
         "A would lose the lead to B if the weight on Y rose at all above 50%.",
     )
-    assert sentences[3].startswith("This is a close call: A and B are level, and moving")
+    assert sentences[3].startswith("This is a close call. A and B are level. Moving")
 
 
 def test_no_switching_value_says_so() -> None:
@@ -146,8 +147,9 @@ def test_many_missing_criteria_are_counted_not_listed() -> None:
 
 def test_panel_disagreement() -> None:
     result = compute(build({"x": 1, "y": 1}, TWO_PANELS, scale=(0, 5)))
-    assert (
-        explain(result)[-1] == "The panels disagree by 40.0 points on X for A (Staff 4, Members 2)."
+    assert explain(result)[-1] == (
+        "The panels disagree on X for A: Staff gave 4 and Members 2, out of 5 (a gap of 40.0 "
+        "points out of 100)."
     )
     # Several: the count, and the widest gap with each panel's score.
     panels = {
@@ -156,8 +158,9 @@ def test_panel_disagreement() -> None:
     }
     sentences = explain(compute(build({"x": 1, "y": 1}, panels, scale=(0, 5))))
     assert sentences[-1] == (
-        "The panels disagree by 40.0 points or more on 3 scores; the widest gap, 80.0 points, "
-        "is on X for A (Staff 5, Members 1)."
+        "The panels' scores differ by 2 or more out of 5 (40 points or more out of 100) on 3 "
+        "scores. The widest gap is on X for A: Staff gave 5 and Members 1, out of 5 (a gap of "
+        "80.0 points out of 100)."
     )
 
 
@@ -195,6 +198,48 @@ def test_an_inconsistent_pairwise_matrix_is_explained() -> None:
     )
     assert explain(compute(inp))[-1] == (
         "The pairwise judgements are not consistent enough: the consistency ratio is 0.48, "
-        "above 0.10; the judgement that fits the others least is C over A, given as 5 where "
-        "the other judgements imply about 1.4."
+        "above the 0.10 usually accepted; the judgement that fits the others least is C over "
+        "A, given as 5 times as important where the other judgements imply about 1.4 times."
     )
+
+
+def test_equal_switching_findings_are_one_sentence_naming_every_criterion() -> None:
+    # x, y and z are alike for a and b, so each would change the leader at the same weight.
+    result = compute(
+        build({"x": 1, "y": 1, "z": 1, "w": 1}, {"s": {"a": (5, 5, 5, 1), "b": (4, 4, 4, 5)}})
+    )
+    assert explain_parts(result).switching == (
+        "B would lose the lead to A only if the weight on any one of X, Y or Z rose from 25% "
+        "to 40%.",
+        "B would lose the lead to A only if the weight on W fell from 25% to 20%.",
+    )
+
+
+def test_how_secure_the_lead_is_in_one_sentence() -> None:
+    clear = explain_parts(compute(build(PQR_WEIGHTS, {"s": {"a": (9, 9, 9), "b": (5, 5, 5)}})))
+    assert clear.robustness == (
+        "The lead is robust: A ranks first in 100% of 10,000 simulations that vary the weights "
+        "and scores, and no change to a single criterion's weight would change the leader."
+    )
+    assert clear.would_change == (
+        "No change to the weight of a single criterion, with the others kept in proportion, "
+        "would change the leader."
+    )
+    close = explain_parts(compute(pqr()))
+    assert close.robustness == (
+        "This is a close call: moving a single panel score by one step would put P first."
+    )
+    assert close.would_change == "Moving any one of 7 panel scores by one step would put P first."
+    # A clear lead that one weight could still overturn: the nearest such change is named.
+    result = compute(
+        build({"x": 1, "y": 1, "z": 1, "w": 1}, {"s": {"a": (1, 1, 1, 5), "b": (5, 5, 5, 0)}})
+    )
+    said = explain_parts(result)
+    assert said.robustness.startswith("The lead is ")
+    assert "only a " in said.robustness and " would change the leader." in said.robustness
+    assert said.would_change.startswith("The smallest change that would alter the result: A ")
+
+
+def test_nothing_to_say_of_the_lead_when_nothing_is_ranked() -> None:
+    said = explain_parts(compute(build(PQR_WEIGHTS, {"s": {"p": (8, None, 5)}})))
+    assert said.robustness == "" and said.would_change == ""

@@ -65,7 +65,7 @@ def test_every_option_is_in_the_report_with_the_rejected_one_and_its_reason(rend
     text = flat(rendered["text"])
     for name in rendered["options"]:
         assert name in text, name
-    assert "Outsource everything: Procurement would take three years." in text
+    assert "Outsource everything was rejected: procurement would take three years." in text
 
 
 def test_header_block_names_council_committee_and_decision_facts(rendered):
@@ -391,8 +391,8 @@ def test_an_option_is_not_named_twice_by_its_delivery_model(db, personas):
     DeliveryModel.objects.filter(key="do-nothing").update(name="Do nothing (business as usual)")
     paras = options_section(appraisal)
     assert (
-        "Do nothing (business as usual): the baseline the other options are measured against."
-        in paras
+        "Do nothing (business as usual): kept as the baseline the other options are measured "
+        "against, not as a choice." in paras
     )
     assert any(
         p.startswith("Option 1 shared service (with Partner Borough Council).") for p in paras
@@ -404,8 +404,16 @@ def test_an_option_is_not_named_twice_by_its_delivery_model(db, personas):
 @pytest.mark.parametrize(
     ("options", "sentence"),
     [
-        (4, "4 options were short-listed, beside the baseline (Do nothing). All 5 were scored"),
-        (1, "1 option was short-listed, beside the baseline (Do nothing). Both were scored"),
+        (
+            4,
+            "The appraisal short-listed 4 options, beside the baseline, Do nothing. All 5 were "
+            "scored",
+        ),
+        (
+            1,
+            "The appraisal short-listed 1 option, beside the baseline, Do nothing. Both were "
+            "scored",
+        ),
     ],
 )
 def test_the_short_list_is_counted_beside_the_baseline_as_the_task_list_counts_it(

@@ -29,8 +29,8 @@ def harborough(db) -> Appraisal:
 def test_harborough_demo_has_a_leader_and_explanations(harborough):
     evaluation = evaluate(harborough, samples=500)
     assert evaluation.leader == "in-house"
-    assert evaluation.option_name(evaluation.leader) == "In house transformation"
-    assert evaluation.explanations[0].startswith("In house transformation leads with")
+    assert evaluation.option_name(evaluation.leader) == "In-house transformation"
+    assert evaluation.explanations[0].startswith("In-house transformation leads with")
     assert evaluation.result.rank_acceptability.samples == 500
     assert evaluation.document == export_document(harborough)
 

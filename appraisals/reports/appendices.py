@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..explain import format_percent, format_score, format_value
+from .. import charts
+from ..explain import format_percent, format_score, format_value, join_names
 from .base import _BuilderBase
-from .formatting import _columns, _columns_of, _ordinal, _the_panel
+from .formatting import _columns, _columns_of, _figure, _ordinal, _the_panel
 from .narrative import Part
 from .sections import RATING_AFTER, RATING_BEFORE, _rating_cell
 from .structure import Cell, Column, Row, Section, Subheading, Table
@@ -34,11 +35,20 @@ class _Appendices(_BuilderBase):
         s = self.appendix("A", "scores", "Scores by panel, with reasons")
         doc = self.doc
         criteria = doc["criteria"]
-        options = self.shortlisted
+        scored = {x["option"] for x in doc.get("scores") or []}
+        # Options rejected after scoring keep their scores here: section 7 refers to them.
+        dropped = [o for o in self.rejected + self.longlisted if o["key"] in scored]
+        options = self.shortlisted + dropped
         s.para(
-            f"Each panel scored each short-listed option on each criterion on the scale of "
-            f"{format_score(doc['scale']['min'])} to {format_score(doc['scale']['max'])}. "
-            "A dash means no score was given. The reasons follow each panel's scores, "
+            f"Each panel scored each short-listed option on each criterion, from "
+            f"{format_score(doc['scale']['min'])} to {format_score(doc['scale']['max'])}"
+            + (
+                f"; {join_names([o['name'] for o in dropped])} "
+                f"{'was' if len(dropped) == 1 else 'were'} scored before being rejected"
+                if dropped
+                else ""
+            )
+            + ". A dash means no score was given. The reasons follow each panel's scores, "
             "where the panel gave one."
         )
         by_panel: dict[str, dict[tuple[str, str], Mapping[str, Any]]] = {}
@@ -199,7 +209,8 @@ class _Appendices(_BuilderBase):
             )
         )
         ra = r.rank_acceptability
-        if ra is not None and ra.options:
+        # With one option ranked it is first in every simulation: nothing to show.
+        if ra is not None and ra.options and len(r.ranking) >= 2:
             ranks = min(5, max(len(v) for v in ra.options.values()))
             s.para(
                 f"Rank acceptability: the share of {ra.samples:,} simulations (seed {ra.seed}) "
@@ -223,6 +234,7 @@ class _Appendices(_BuilderBase):
                     "compact",
                 )
             )
+            s.add(_figure(charts.acceptability_chart(e)))
         cc = r.close_call
         if cc is not None and cc.flips:
             groups = _flip_groups(cc.flips)

@@ -27,6 +27,7 @@ class _BuilderBase:
         self.rejected = [o for o in self.doc["options"] if o.get("status") == "rejected"]
         self.longlisted = [o for o in self.doc["options"] if o.get("status") == "longlisted"]
         self.number = 0
+        self.section_numbers: dict[str, str] = {}  # section key -> its number, as built
         self.tables = 0  # numbered tables so far
 
     def table_caption(self, text: str) -> str:

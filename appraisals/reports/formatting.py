@@ -88,22 +88,31 @@ def _ordinal(n: int) -> str:
 
 def _model_label(option: str, model: str) -> str:
     """The delivery model as said in brackets after an option's name: "" when the name says it
-    already ("Shared service" after "Option 1 shared service"), only what it adds ("business
+    already ("Shared service" after "Option 1 shared service", "Shared chief executive /
+    management team" after "Shared CEO and management team"), only what it adds ("business
     as usual" after "Do nothing", for "Do nothing (business as usual)"), and never with
     brackets of its own, which would nest."""
     name, _, extra = model.partition(" (")
     extra = extra.removesuffix(")").strip()
-    said = _comparable(option)
-    if _comparable(model) in said:
+    said = _words(option)
+    if _words(model) <= said:
         return ""
-    if _comparable(name) in said:
-        return "" if _comparable(extra) in said else extra
+    if _words(name) <= said:
+        return "" if _words(extra) <= said else extra
     return f"{name}, {extra}" if extra else name
 
 
-def _comparable(text: str) -> str:
-    """Text reduced to its words, for "does this name say that already": case, hyphens,
-    brackets and plurals ignored ("In-house" matches "in house", "services" "service")."""
-    words = re.findall(r"[a-z0-9]+", text.casefold())
-    words = [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words]
-    return " " + " ".join(words) + " "  # padded, so that only whole words match
+# Abbreviations officers use in option names, read as the words the catalogue uses.
+_ABBREVIATIONS = {"ceo": ("chief", "executive"), "jv": ("joint", "venture")}
+_FILLERS = frozenset({"and", "a", "an", "the", "of", "with", "to"})
+
+
+def _words(text: str) -> frozenset[str]:
+    """The words of a name, for "does this name say that already": case, order, hyphens,
+    brackets, fillers and plurals ignored ("In-house" matches "in house", "services"
+    "service", "CEO" "chief executive")."""
+    words: list[str] = []
+    for word in re.findall(r"[a-z0-9]+", text.casefold()):
+        word = word[:-1] if len(word) > 3 and word.endswith("s") else word
+        words.extend(_ABBREVIATIONS.get(word, (word,)))
+    return frozenset(words) - _FILLERS

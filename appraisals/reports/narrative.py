@@ -20,7 +20,10 @@ class NarrativeSection:
 NARRATIVE_SECTIONS: tuple[NarrativeSection, ...] = (
     NarrativeSection("purpose", "Purpose of the report", "Why the report comes to committee."),
     NarrativeSection(
-        "summary", "Executive summary", "The appraisal and its result in a few paragraphs."
+        "summary",
+        "Executive summary",
+        "About 120 to 150 words. Until you write one, the report prints the summary drafted "
+        "from the appraisal, shown under this box; what you write replaces it.",
     ),
     NarrativeSection(
         "recommendations",

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from .. import charts, finance
-from ..explain import format_percent, format_score, format_value, join_names
+from ..explain import (
+    format_percent,
+    format_score,
+    format_value,
+    join_names,
+    on_scale,
+    out_of_100,
+)
 from ..templatetags.councilopts import pounds
 from .base import _BuilderBase
+from .executive_summary import draft_summary
 from .formatting import (
     _columns,
     _figure,
@@ -24,6 +33,8 @@ from .narrative import _TITLES, NOT_WRITTEN, Part
 from .structure import Cell, Column, Row, Section, Table, WarningText
 
 SAID_IN_BODY = 12  # reasons quoted in the consultation section; Appendix A has them all
+# The baseline's standing, in the same words wherever the report mentions it.
+BASELINE = "kept as the baseline the other options are measured against"
 
 
 class _Sections(_BuilderBase):
@@ -33,6 +44,7 @@ class _Sections(_BuilderBase):
 
     def section(self, key: str, title: str | None = None) -> Section:
         self.number += 1
+        self.section_numbers[key] = str(self.number)
         return Section(str(self.number), key, title or _TITLES[key])
 
     def sections(self) -> list[Section]:
@@ -75,12 +87,14 @@ class _Sections(_BuilderBase):
         return s
 
     def summary(self) -> Section:
+        """The officer's summary, or one drafted from the appraisal until they write it."""
         s = self.section("summary")
-        s.text(self.narrative.get("summary", ""), placeholder=False)
-        for sentence in self.e.explanations[:1]:
-            s.para(sentence)
-        if self.close_call_sentences():
-            s.add(WarningText(self.close_call_sentences()[0]))
+        if not s.text(self.narrative.get("summary", ""), placeholder=False):
+            for paragraph in draft_summary(self.e):
+                s.para(paragraph)
+        elif self.e.explained.close_call:
+            # The officer's words stand, but a close call is never left unsaid.
+            s.add(WarningText(self.e.explained.robustness))
         return s
 
     def recommendations(self) -> Section:
@@ -121,7 +135,7 @@ class _Sections(_BuilderBase):
     def options_considered(self) -> Section:
         s = self.section("options")
         s.text(self.narrative.get("options", ""), placeholder=False)
-        doc, r = self.doc, self.r
+        doc = self.doc
         criteria, panels = doc["criteria"], doc.get("panels") or []
         scale = doc["scale"]
         s.para(
@@ -129,36 +143,42 @@ class _Sections(_BuilderBase):
             f"{_plural(len(criteria), 'criterion', 'criteria')} by "
             f"{_plural(len(panels), 'panel')}"
             + (f" ({join_names([p['name'] for p in panels])})" if panels else "")
-            + f". Scores on the scale of {format_score(scale['min'])} to "
-            f"{format_score(scale['max'])} are turned into 0 to 100 and weighted, so an "
-            "option's weighted value is out of 100. Appendix A gives every score and its "
+            + f". Each score, from {format_score(scale['min'])} to "
+            f"{format_score(scale['max'])}, is turned into points out of 100 and weighted, so "
+            "an option's weighted value is out of 100. Appendix A gives every score and its "
             "reason; Appendix B the weights."
         )
         for o in self.shortlisted:
             s.para(self.option_line(o))
+        explained = self.e.explained
+        for sentence in explained.leader:
+            s.para(sentence)
         s.add(self.ranking_table())
         s.add(_figure(charts.contribution_chart(self.e)))
         if len(panels) > 1:
             s.add(self.panel_table())
-        close = set(self.close_call_sentences())
-        for sentence in self.e.explanations[1:]:
-            if sentence in close:
-                s.add(WarningText(sentence))
-            else:
-                s.para(sentence)
-        if r.rank_acceptability is not None and r.leader is not None:
-            s.add(_figure(charts.acceptability_chart(self.e)))
+        for sentence in explained.switching:
+            s.para(sentence)
+        for sentence in explained.close_call:
+            s.add(WarningText(sentence))
+        for sentence in (
+            *explained.acceptability,
+            *explained.incomplete,
+            *explained.disagreement,
+            *explained.consistency,
+        ):
+            s.para(sentence)
         return s
 
     def shortlist_sentence(self) -> str:
-        """Who was short-listed, the baseline apart (as the task list counts them): "4
-        options were short-listed, beside the baseline (Do nothing). All 5 were" ..."""
+        """Who was short-listed, the baseline apart (as the task list counts them): "The
+        appraisal short-listed 4 options, beside the baseline, Do nothing. All 5 were" ..."""
         baselines = [o["name"] for o in self.shortlisted if o.get("baseline")]
         n = len(self.shortlisted) - len(baselines)
-        text = f"{_plural(n, 'option')} {'was' if n == 1 else 'were'} short-listed"
+        text = f"The appraisal short-listed {_plural(n, 'option')}"
         if not baselines:
-            return text + " and"
-        text += f", beside the baseline ({join_names(baselines)})."
+            return text + ", which were" if n != 1 else text + ", which was"
+        text += f", beside the baseline, {join_names(baselines)}."
         total = len(self.shortlisted)
         return text + (
             " It was" if total == 1 else " Both were" if total == 2 else f" All {total} were"
@@ -172,14 +192,11 @@ class _Sections(_BuilderBase):
         said = [x for x in said if x]
         text = o["name"] + (f" ({', '.join(said)})" if said else "")
         if o.get("baseline"):
-            text += ": the baseline the other options are measured against"
+            text += f": {BASELINE}, not as a choice"
         text += "."
         if o.get("description"):
             text += f" {o['description']}"
         return text
-
-    def close_call_sentences(self) -> list[str]:
-        return [x for x in self.e.explanations if x.startswith("This is a close call")]
 
     def ranking_table(self) -> Table:
         r = self.r
@@ -256,14 +273,33 @@ class _Sections(_BuilderBase):
         )
 
     def rejected_options(self) -> Section:
+        """Every option not short-listed, with its reason and, where it was scored, its
+        weighted value; the baseline's standing; "none" only when no other was recorded."""
         s = self.section("rejected")
         s.text(self.narrative.get("rejected", ""), placeholder=False)
         for o in self.rejected:
-            s.para(f"{o['name']}: {o.get('rejection_reason') or 'no reason recorded'}")
+            reason = _after_colon((o.get("rejection_reason") or "").strip().rstrip("."))
+            text = f"{o['name']} was rejected: {reason or 'no reason was recorded'}."
+            scored = self.r.option(o["key"])
+            if scored.value is not None:
+                text += (
+                    f" Before it was rejected it was scored {out_of_100(scored.value)}; "
+                    "Appendix A gives its scores."
+                )
+            elif scored.contributions:
+                text += " It was partly scored before it was rejected; Appendix A gives its scores."
+            s.para(text)
         for o in self.longlisted:
-            s.para(f"{o['name']} was long-listed but not short-listed for scoring.")
-        if not s.blocks:
-            s.para("No other options were considered.")
+            s.para(f"{o['name']} was long-listed but not short-listed, so it was not scored.")
+        baselines = [o["name"] for o in self.shortlisted if o.get("baseline")]
+        if not self.rejected and not self.longlisted:
+            s.para(
+                "No option was rejected: every option recorded in the appraisal was "
+                "short-listed and is set out in section "
+                f"{self.section_numbers.get('options', '')}."
+            )
+        for name in baselines:
+            s.para(f"{name} is not put forward as a choice: it is {BASELINE}.")
         return s
 
     def financial(self) -> Section:
@@ -411,8 +447,8 @@ class _Sections(_BuilderBase):
                 s.para("No risks have been recorded.")
             return s
         s.para(
-            f"{_plural(len(risks), 'risk')} {'is' if len(risks) == 1 else 'are'} recorded. "
-            "Likelihood and impact are each rated 1 (lowest) to 5 (highest); the rating is "
+            f"The risk register records {_plural(len(risks), 'risk')}. Likelihood and impact "
+            "are each rated 1 (lowest) to 5 (highest); the rating is "
             "their product, banded low, medium, high or very high, before and after the "
             "control measures. The heat maps place each risk by its ID. Appendix D gives the "
             "full register with the option each risk applies to and its owner."
@@ -459,42 +495,88 @@ class _Sections(_BuilderBase):
             if not s.blocks:
                 s.para(NOT_WRITTEN)
             return s
-        cells = len(doc["criteria"]) * len(self.shortlisted)
-        scored: dict[str, int] = {}
-        shortlisted = {o["key"] for o in self.shortlisted}
-        for score in doc.get("scores") or []:
-            if score["option"] in shortlisted:
-                scored[score["panel"]] = scored.get(score["panel"], 0) + 1
-        results = {p.key: p for p in r.panels}
-        for p in panels:
-            pr = results.get(p["key"])
-            who = _the_panel(p["name"], capital=True)
-            line = f"{who} scored {scored.get(p['key'], 0)} of {cells} cells"
-            top = pr.ranking[0] if pr is not None and pr.ranking else None
-            if top is not None and top.value is not None:
-                line += (
-                    f" and ranked {self.e.option_name(top.option)} first, with "
-                    f"{format_value(top.value)}"
-                )
-            s.para(line + ".")
+        s.para(self.scored_sentence(panels))
+        s.para(self.panel_leaders_sentence(panels))
         if r.leader is not None:
             said = self.reasons_for(r.leader)
             if said:
                 shown = said[:SAID_IN_BODY]
                 more = len(said) - len(shown)
                 s.para(
-                    f"What the panels said about {self.leader_name()}, the leading option"
-                    + (f" ({more} more reasons are in Appendix A):" if more else ":"),
+                    f"What the panels said about {self.leader_name()}, the leading option "
+                    f"(scores {on_scale(r)})"
+                    + (f"; {more} more reasons are in Appendix A:" if more else ":"),
                     Part(items=tuple(shown), style="bullet"),
                 )
         return s
 
+    def scored_sentence(self, panels: list[Mapping[str, Any]]) -> str:
+        """How much of the grid each panel scored, the panels that scored alike together."""
+        doc = self.doc
+        cells = len(doc["criteria"]) * len(self.shortlisted)
+        grid = (
+            f"{_plural(len(self.shortlisted), 'option')} on "
+            f"{_plural(len(doc['criteria']), 'criterion', 'criteria')}"
+        )
+        shortlisted = {o["key"] for o in self.shortlisted}
+        scored: dict[str, int] = {}
+        for score in doc.get("scores") or []:
+            if score["option"] in shortlisted:
+                scored[score["panel"]] = scored.get(score["panel"], 0) + 1
+        full = [p["name"] for p in panels if scored.get(p["key"], 0) >= cells]
+        if len(full) == len(panels):
+            who = (
+                _the_panel(full[0], capital=True)
+                if len(full) == 1
+                else f"Each of the {len(full)} panels ({join_names(full)})"
+            )
+            return f"{who} gave all {cells} scores: {grid}."
+        parts = [f"{_the_panel(p['name'])} gave {scored.get(p['key'], 0)}" for p in panels]
+        return f"Of the {cells} scores ({grid}), {join_names(parts)}."
+
+    def panel_leaders_sentence(self, panels: list[Mapping[str, Any]]) -> str:
+        """Which option each panel ranked first, the panels that agree said together."""
+        results = {p.key: p for p in self.r.panels}
+        by_leader: dict[str, list[str]] = {}
+        for p in panels:
+            pr = results.get(p["key"])
+            top = pr.ranking[0] if pr is not None and pr.ranking else None
+            if top is not None and top.value is not None:
+                by_leader.setdefault(top.option, []).append(
+                    f"{p['name']} with {format_value(top.value)}"
+                )
+                value = top.value
+        if not by_leader:
+            return "No panel has yet scored an option on every criterion."
+        if len(by_leader) == 1:
+            ((option, values),) = by_leader.items()
+            name = self.e.option_name(option)
+            if len(panels) == 1:
+                who = _the_panel(panels[0]["name"], capital=True)
+                return f"{who} ranked {name} first, with {out_of_100(value)}."
+            every = "Both panels" if len(values) == 2 else f"All {len(values)} panels"
+            if len(values) < len(panels):
+                every = f"The {len(values)} panels that scored every criterion"
+            return f"{every} ranked {name} first: {join_names(values)}, out of 100."
+        said = [
+            f"{join_names(values)} out of 100 ranked {self.e.option_name(option)} first"
+            for option, values in by_leader.items()
+        ]
+        return f"The panels differ on the leading option: {'; '.join(said)}."
+
     def reasons_for(self, option: str) -> list[str]:
+        """The reasons given for `option`, a reason several panels gave said once with each
+        panel's score: "Politically viable (Staff 4, Unison 4): Consensus …"."""
+        given: dict[tuple[str, str], list[str]] = {}
+        for x in self.doc.get("scores") or []:
+            if x["option"] == option and x.get("reason"):
+                key = (x["criterion"], x["reason"].strip())
+                given.setdefault(key, []).append(
+                    f"{self.e.panel_name(x['panel'])} {format_score(x['score'])}"
+                )
         return [
-            f"{self.e.panel_name(x['panel'])}, {self.e.criterion_name(x['criterion'])} "
-            f"({format_score(x['score'])}): {x['reason']}"
-            for x in self.doc.get("scores") or []
-            if x["option"] == option and x.get("reason")
+            f"{self.e.criterion_name(criterion)} ({', '.join(scores)}): {reason}"
+            for (criterion, reason), scores in given.items()
         ]
 
     def contact(self) -> Section:
@@ -522,3 +604,24 @@ def _rating_cell(likelihood: int, impact: int, rating: Any) -> Cell:
     return Cell(
         f"{likelihood} × {impact} = {rating.score}, {rating.band}", f"band-{_slug(rating.band)}"
     )
+
+
+# Words that start a reason in the middle of a sentence in lower case; any other first word
+# may be a name ("Stockton declined"), so it keeps its capital.
+_COMMON_FIRST_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """a an the no not none it its this these there too little lack insufficient limited
+        considered ruled rejected would could does did was were is are has had cost costs high
+        higher low lower less more outside beyond needs requires unaffordable unproven only
+        procurement savings staff members councillors partners legal risk risks time""",
+    )
+)
+
+
+def _after_colon(text: str) -> str:
+    """An officer's sentence continued after a colon: "No progress" becomes "no progress"."""
+    first = text.split(" ", 1)[0]
+    if first.casefold() in _COMMON_FIRST_WORDS and first[:1].isupper() and first[1:].islower():
+        return text[0].lower() + text[1:]
+    return text

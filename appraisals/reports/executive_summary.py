@@ -1,0 +1,116 @@
+"""The executive summary drafted from the appraisal, until the officer writes their own.
+
+About 120 to 150 words a member can act on, as councils' report guides ask: the decision
+sought, the recommended option and how far it leads, how secure that lead is, the financial
+headline to the lead council, the main risk left after controls, and a close call said as
+such. Every figure comes from the evaluation, with its unit. Text the officer writes in the
+"Executive summary" box replaces the whole draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import finance
+from ..explain import join_names, out_of_100, points
+from ..results import Evaluation, RiskView
+from ..templatetags.councilopts import pounds
+from .formatting import _plural
+
+
+def draft_summary(evaluation: Evaluation) -> list[str]:
+    """The drafted summary as paragraphs."""
+    doc, r = evaluation.document, evaluation.result
+    paragraphs = [_decision(doc)]
+    if r.leader is None:
+        paragraphs.append(
+            "No option can be ranked yet, because no short-listed option has a score on every "
+            "criterion; the recommendation follows once the scoring is complete."
+        )
+        return paragraphs
+    paragraphs.append(" ".join([_recommended(evaluation), evaluation.explained.robustness]))
+    money = _finance(evaluation)
+    risk = _main_risk(evaluation)
+    paragraphs.append(" ".join(x for x in (money, risk) if x))
+    return [p for p in paragraphs if p]
+
+
+def _decision(doc: Mapping[str, Any]) -> str:
+    committee = (doc.get("committee") or {}).get("name") or ""
+    services = [s for s in doc.get("services") or [] if s.casefold() != "whole organisation"]
+    if services:
+        names = join_names([s[0].lower() + s[1:] for s in services])
+        what = f"how {names} should be delivered in future"
+    else:
+        what = "how the council should be organised and deliver its services in future"
+    options = [
+        o for o in doc["options"] if o.get("status") == "shortlisted" and not o.get("baseline")
+    ]
+    compared = f"The appraisal compared {_plural(len(options), 'short-listed option')}"
+    if any(o.get("baseline") for o in doc["options"]):
+        compared += " with the baseline of carrying on as now"
+    compared += f", scored against {_plural(len(doc['criteria']), 'criterion', 'criteria')}."
+    if (doc.get("report") or {}).get("purpose") == "information":
+        return f"This report is for information: it sets out the appraisal of {what}. {compared}"
+    asked = f"{committee} is asked" if committee else "Members are asked"
+    return f"{asked} to decide {what}. {compared}"
+
+
+def _recommended(evaluation: Evaluation) -> str:
+    r = evaluation.result
+    leader = evaluation.option_name(r.leader)
+    value = r.option(r.leader).value or 0.0
+    recommendations = ((evaluation.document.get("report") or {}).get("narrative") or {}).get(
+        "recommendations", ""
+    )
+    # The officer's recommendations may choose otherwise: call the leader recommended only
+    # when they are the drafted ones, or name it.
+    chosen = not recommendations.strip() or leader.casefold() in recommendations.casefold()
+    first = (
+        f"The recommended option is {leader}"
+        if chosen
+        else f"The highest-scoring option is {leader}"
+    )
+    if len(r.ranking) < 2:
+        return f"{first}, the only option that can be ranked, with {out_of_100(value)}."
+    second = r.ranking[1]
+    gap = value - (second.value or 0.0)
+    return (
+        f"{first}, with {out_of_100(value)}: {points(gap)} ahead of "
+        f"{evaluation.option_name(second.key)}."
+    )
+
+
+def _finance(evaluation: Evaluation) -> str:
+    r = evaluation.result
+    leader = evaluation.option_name(r.leader)
+    f = evaluation.finance.get(r.leader or "")
+    if f is None:
+        return f"No financial case has been recorded for {leader} yet."
+    lead = evaluation.document["lead_authority"]
+    years = _plural(len(f.net), "year")
+    # The figures are the lead council's own: its share of a partnership's (finance.py).
+    whose = (
+        f"{lead}'s share of the net present value"
+        if f.whole is not None
+        else f"For {lead}, the net present value"
+    )
+    return (
+        f"{whose} is {pounds(f.npv_low)} to {pounds(f.npv_high)} over {years} "
+        f"({pounds(f.npv_central)} on central savings), and it "
+        f"{finance.payback_words(f.payback_years, len(f.net))}."
+    )
+
+
+def _main_risk(evaluation: Evaluation) -> str:
+    """The risk rated highest after controls, of those to the whole appraisal or the leader."""
+    risks = [x for x in evaluation.risks if x.option in (None, evaluation.leader)]
+    if not risks:
+        return "No risks to it have been recorded."
+    top: RiskView = max(risks, key=lambda x: (x.after.score, x.before.score))  # first of equals
+    text = top.risk.strip().rstrip(".")
+    return (
+        f"The main risk remaining after controls, rated {top.after.band} "
+        f"({top.after.score} out of 25), is “{text}”."
+    )

@@ -1,0 +1,416 @@
+"""The generated prose read as a councillor reads it, on appraisals of several shapes.
+
+Each appraisal is built in code (two options, five, a close call, one panel, several, no
+financial case, options rejected after scoring) and its words are gathered from where a
+member meets them: the committee report's paragraphs, warnings and table cells, and the
+explanations on the results page. The checks are the faults a clerk would send back:
+a sentence said twice, a paragraph that opens with a bare numeral, a figure without its
+unit, placeholders such as "Not set", and words spelled two ways.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from appraisals import reports
+from appraisals.interchange import import_document
+from appraisals.models import Appraisal, Authority
+from appraisals.reports import Para, Table, WarningText
+from appraisals.results import evaluate
+from tests.test_reports_data import ensure_delivery_models
+
+pytestmark = pytest.mark.django_db
+
+MODELS = ("in-house", "shared-service", "outsourcing", "company")
+NAMES = (
+    "In-house transformation",
+    "Shared service with Partner Borough Council",
+    "Outsource corporate services",
+    "Council-owned company",
+    "Second in-house review",
+)
+# What only the officer writes; the rest (summary, options, rejected, consultation, ...) the
+# report drafts or fills itself, and that is what these tests read.
+OFFICER_ONLY = (
+    "purpose",
+    "reasons",
+    "background",
+    "legal",
+    "equalities",
+    "human_resources",
+    "environmental",
+    "crime_disorder",
+    "background_papers",
+    "contact",
+)
+
+
+def document(
+    reference: str,
+    *,
+    options: int = 3,
+    panels: int = 2,
+    criteria: int = 4,
+    close: bool = False,
+    finance: bool = True,
+    rejected_scored: bool = False,
+    scale: tuple[int, int] = (0, 5),
+) -> dict[str, Any]:
+    """An appraisal of the given shape. Scores rise with the option's number, so option 1
+    leads clearly; with `close` options 1 and 2 differ by a single step on one criterion."""
+    low, high = scale
+    opts: list[dict[str, Any]] = [
+        {
+            "key": "base",
+            "name": "Carry on as now",
+            "delivery_model": "do-nothing",
+            "baseline": True,
+            "status": "shortlisted",
+        }
+    ]
+    for i in range(1, options + 1):
+        opts.append(
+            {
+                "key": f"o{i}",
+                "name": NAMES[i - 1],
+                "delivery_model": MODELS[(i - 1) % len(MODELS)],
+                "status": "shortlisted",
+                "description": f"How {NAMES[i - 1].lower()} would work.",
+            }
+        )
+    opts.append(
+        {
+            "key": "dropped",
+            "name": "Joint venture with a private partner",
+            "delivery_model": "company",
+            "status": "rejected",
+            "rejection_reason": "No private partner has shown interest.",
+        }
+    )
+    opts.append(
+        {
+            "key": "later",
+            "name": "Pooled procurement",
+            "delivery_model": "outsourcing",
+            "status": "longlisted",
+        }
+    )
+    crits = [
+        {"key": f"c{j}", "name": f"Criterion {chr(64 + j)}", "weight": 10 + 5 * j}
+        for j in range(1, criteria + 1)
+    ]
+    pans = [{"key": f"p{k}", "name": ("Staff", "Unison", "Members")[k]} for k in range(panels)]
+
+    def score(option: int, j: int, k: int) -> int:
+        if option == 0:  # the baseline
+            return low + 1
+        if close and option in (1, 2):
+            return high - 1 - (1 if (option == 2 and j == 1) else 0)
+        value = high - option + (j + k) % 2
+        if k == 1 and option == 1 and j == 1:
+            value = low + 1  # one wide disagreement between panels
+        return max(low, min(high, value))
+
+    scored = opts[:-2] + ([opts[-2]] if rejected_scored else [])
+    scores = [
+        {
+            "panel": p["key"],
+            "option": o["key"],
+            "criterion": c["key"],
+            "score": score(i if o["key"] != "dropped" else 3, j, k),
+            "reason": f"{p['name']} on {c['name']} for {o['name']}: seen at first hand.",
+        }
+        for k, p in enumerate(pans)
+        for i, o in enumerate(scored)
+        for j, c in enumerate(crits, start=1)
+    ]
+    money = {}
+    if finance:
+        for i, o in enumerate(opts[1 : options + 1], start=1):
+            central = [0.0] + [80_000.0 * (options + 1 - i)] * 4
+            money[o["key"]] = {
+                "costs": [60_000.0 * i, 0, 0, 0, 0],
+                "savings": {
+                    "low": [x * 0.8 for x in central],
+                    "central": central,
+                    "high": [x * 1.2 for x in central],
+                },
+            }
+    narrative = {key: f"The officer's {key.replace('_', ' ')}." for key in OFFICER_ONLY}
+    return {
+        "format": "councilopts.appraisal/1",
+        "reference": reference,
+        "title": "Future of corporate services",
+        "lead_authority": "Lead District Council",
+        "partners": [],
+        "services": ["Payroll"],
+        "summary": "",
+        "objectives": [],
+        "savings_target": None,
+        "committee": {"name": "Cabinet", "meeting_date": "2026-03-12", "agenda_item": "5"},
+        "scale": {"min": low, "max": high},
+        "criteria": crits,
+        "weighting": {"method": "direct"},
+        "options": opts,
+        "panels": pans,
+        "scores": scores,
+        "risks": [
+            {
+                "option": None,
+                "risk": "Savings arrive later than planned",
+                "consequences": "Reserves are drawn on.",
+                "likelihood": 3,
+                "impact": 4,
+                "controls": "Monthly monitoring by the programme board.",
+                "residual_likelihood": 2,
+                "residual_impact": 3,
+                "owner": "Chief Finance Officer",
+            }
+        ],
+        "finance": {"discount_rate": 0.035, "optimism_bias": 0.0, "options": money},
+        "report": {
+            "author": "Jane Officer, Head of Transformation",
+            "portfolio_holder": "Councillor Sam Leader",
+            "officers_consulted": "Chief Finance Officer",
+            "wards_affected": "All",
+            "key_decision": False,
+            "status": "open",
+            "exempt_paragraph": "",
+            "purpose": "decision",
+            "narrative": narrative,
+        },
+    }
+
+
+SHAPES = {
+    "two-options": {"options": 2},
+    "five-options": {"options": 5, "criteria": 6},
+    "close-call": {"options": 3, "close": True},
+    "single-panel": {"options": 3, "panels": 1},
+    "three-panels": {"options": 3, "panels": 3},
+    "no-finance": {"options": 3, "finance": False},
+    "one-option": {"options": 1},
+    "rejected-after-scoring": {"options": 2, "rejected_scored": True},
+    "scale-one-to-ten": {"options": 3, "scale": (1, 10)},
+}
+
+
+def build(shape: str) -> tuple[Appraisal, Any]:
+    ensure_delivery_models()
+    Authority.objects.get_or_create(name="Lead District Council")
+    import_document(document=document(shape, **SHAPES[shape]))
+    appraisal = Appraisal.objects.get(reference=shape)
+    return appraisal, evaluate(appraisal, samples=2_000)
+
+
+def generated(evaluation: Any) -> tuple[list[str], list[str]]:
+    """The paragraphs and warnings the report writes itself (the officer's own sections left
+    out) with the results page's explanations; and the report's table captions and cells."""
+    report = reports.build_report(evaluation, draft=False, version=1)
+    paragraphs: list[str] = []
+    cells: list[str] = []
+    for section in (*report.sections, *report.appendices):
+        if section.key in OFFICER_ONLY:
+            continue
+        for block in section.blocks:
+            if isinstance(block, Para):
+                # Lists quote what officers and panels wrote (reasons, objectives): not ours.
+                paragraphs.append(" ".join(x for part in block.parts for x in part.lines))
+            elif isinstance(block, WarningText):
+                paragraphs.append(block.text)
+            elif isinstance(block, Table):
+                cells.append(block.caption)
+                cells += [cell.text for row in block.rows for cell in row.cells]
+    return [*paragraphs, *evaluation.explanations], cells
+
+
+def generated_paragraphs(evaluation: Any) -> list[str]:
+    paragraphs, cells = generated(evaluation)
+    return paragraphs + cells
+
+
+def sentences(paragraph: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.:;])\s+(?=[A-Z])", paragraph) if s]
+
+
+@pytest.fixture(params=sorted(SHAPES))
+def prose(request) -> tuple[str, list[str], list[str], Any]:
+    _, evaluation = build(request.param)
+    paragraphs, cells = generated(evaluation)
+    return request.param, paragraphs, cells, evaluation
+
+
+def test_no_sentence_is_said_twice(prose):
+    shape, paragraphs, cells, evaluation = prose
+    # The explanations reach the results page as well as the report: count them once.
+    report = paragraphs[: len(paragraphs) - len(evaluation.explanations)] + cells
+    said = Counter(
+        s for p in report if len(p.split()) > 6 for s in sentences(p) if len(s.split()) > 6
+    )
+    assert said  # the report says something
+    assert [s for s, n in said.items() if n > 1] == [], shape
+
+
+def test_no_paragraph_opens_with_a_bare_numeral(prose):
+    shape, paragraphs, _, _ = prose
+    assert [p for p in paragraphs if re.match(r"\d", p)] == [], shape
+
+
+# A figure with a decimal point is a weighted value, a difference, a share or years: it is
+# followed by its unit, or by a list that ends with it ("Staff with 88.9 and Unison with
+# 81.1, out of 100"). The consistency ratio (0.48, against 0.10) is a pure number.
+UNIT = r"\s*(?:out of \d+|points?|%|years?|times)"
+FIGURE = re.compile(r"(?<![\d.£−-])(\d+\.\d+|(?<=with )\d+)(?!\d|\.\d)")
+CLAUSE_END = re.compile(r"[;:(]|\.(?:\s|$)")
+
+
+def unitless(paragraph: str) -> list[str]:
+    found = []
+    for match in FIGURE.finditer(paragraph):
+        rest = paragraph[match.end() :]
+        clause = rest[: (m.start() if (m := CLAUSE_END.search(rest)) else len(rest))]
+        if re.match(UNIT, rest) or re.search(r", out of \d+$", clause):
+            continue
+        if "ratio is" in paragraph[max(0, match.start() - 25) : match.start()]:
+            continue
+        if paragraph[max(0, match.start() - 4) : match.start()] == "the ":  # "above the 0.10"
+            continue
+        found.append(match.group(1))
+    return found
+
+
+def test_every_figure_carries_its_unit(prose):
+    shape, paragraphs, _, _ = prose
+    assert [(unitless(p), p) for p in paragraphs if unitless(p)] == [], shape
+
+
+def test_the_unit_check_finds_a_figure_without_its_unit():
+    assert unitless("A leads with 73.9, ahead of B with 63.3.") == ["73.9", "63.3"]
+    assert unitless("A leads with 71, ahead of B.") == ["71"]
+    assert unitless("A leads with 73.9 out of 100, 10.6 points ahead of B.") == []
+    assert unitless("Staff with 88.9 and Unison with 81.1, out of 100.") == []
+    assert unitless("The ratio is 0.48, above the 0.10 usually accepted.") == []
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["Not set", "None recorded", "no reason recorded", "[Not yet written.]", "shortlisted"],
+)
+def test_no_placeholder_or_second_spelling_is_printed(prose, placeholder):
+    shape, paragraphs, cells, _ = prose
+    assert [p for p in paragraphs + cells if placeholder in p] == [], shape
+
+
+def test_in_house_is_hyphenated_everywhere(prose):
+    shape, paragraphs, cells, _ = prose
+    assert [p for p in paragraphs + cells if re.search(r"\b[Ii]n house\b", p)] == [], shape
+
+
+def test_the_simulations_are_reported_only_when_two_options_are_ranked(db):
+    _, evaluation = build("one-option")
+    assert not any("simulations" in p for p in generated_paragraphs(evaluation))
+    _, evaluation = build("two-options")
+    assert any("simulations" in p for p in generated_paragraphs(evaluation))
+
+
+def test_disagreement_is_given_in_the_panels_scale_and_out_of_100(db):
+    _, evaluation = build("two-options")
+    (sentence,) = evaluation.explained.disagreement
+    assert "Staff gave 5 and Unison 1, out of 5 (a gap of 80.0 points out of 100)" in sentence
+    _, evaluation = build("scale-one-to-ten")
+    (sentence,) = evaluation.explained.disagreement
+    assert "on the scale of 1 to 10" in sentence
+
+
+def test_equal_switching_findings_are_said_once_naming_every_criterion(db):
+    _, evaluation = build("five-options")
+    switching = evaluation.explained.switching
+    findings = [re.sub(r"the weight on .*? (fell|rose)", r"\1", s) for s in switching]
+    assert len(findings) == len(set(findings))  # no two say the same but for the criterion
+
+
+def test_rejected_options_are_told_with_their_reasons_and_scores(db):
+    _, evaluation = build("rejected-after-scoring")
+    report = reports.build_report(evaluation)
+    rejected = next(s for s in report.sections if s.key == "rejected")
+    text = [" ".join(x for part in b.parts for x in part.lines) for b in rejected.blocks]
+    assert text[0].startswith(
+        "Joint venture with a private partner was rejected: no private partner has shown "
+        "interest. Before it was rejected it was scored "
+    )
+    assert "out of 100; Appendix A gives its scores." in text[0]
+    assert (
+        text[1] == "Pooled procurement was long-listed but not short-listed, so it was not scored."
+    )
+    assert text[2] == (
+        "Carry on as now is not put forward as a choice: it is kept as the baseline the other "
+        "options are measured against."
+    )
+    assert not any("No option was rejected" in t for t in text)
+    appendix = next(s for s in report.appendices if s.key == "scores")
+    captions = [b.caption for b in appendix.blocks if isinstance(b, Table)]
+    assert any("Joint venture with a private partner" in c for c in captions)
+
+
+def test_no_option_rejected_is_said_only_when_true(db):
+    appraisal, _ = build("two-options")
+    appraisal.options.exclude(status="shortlisted").delete()
+    report = reports.build_report(evaluate(appraisal, samples=0))
+    rejected = next(s for s in report.sections if s.key == "rejected")
+    text = [" ".join(x for part in b.parts for x in part.lines) for b in rejected.blocks]
+    options = next(s for s in report.sections if s.key == "options")
+    assert text[0] == (
+        "No option was rejected: every option recorded in the appraisal was short-listed and "
+        f"is set out in section {options.number}."
+    )
+
+
+def summary_of(evaluation: Any) -> str:
+    report = reports.build_report(evaluation)
+    section = next(s for s in report.sections if s.key == "summary")
+    return " ".join(
+        x for b in section.blocks if isinstance(b, Para) for part in b.parts for x in part.lines
+    )
+
+
+def test_the_drafted_summary_gives_what_a_member_acts_on(db):
+    _, evaluation = build("three-panels")
+    text = summary_of(evaluation)
+    assert 90 <= len(text.split()) <= 160, len(text.split())
+    assert text.startswith("Cabinet is asked to decide how payroll should be delivered in future.")
+    assert "The recommended option is In-house transformation, with " in text
+    assert " points ahead of Shared service with Partner Borough Council." in text
+    assert "The lead is " in text  # how secure, in one sentence
+    assert "For Lead District Council, the net present value is £" in text
+    assert ", and it pays back during year " in text
+    assert "“Savings arrive later than planned”" in text
+
+
+def test_a_close_call_is_said_as_such_in_the_summary(db):
+    _, evaluation = build("close-call")
+    assert "This is a close call" in summary_of(evaluation)
+
+
+def test_the_officers_summary_replaces_the_draft_but_a_close_call_stays(db):
+    appraisal, _ = build("close-call")
+    appraisal.narrative = {**appraisal.narrative, "summary": "Our own summary."}
+    appraisal.save()
+    report = reports.build_report(evaluate(appraisal, samples=500))
+    section = next(s for s in report.sections if s.key == "summary")
+    paras = [b for b in section.blocks if isinstance(b, Para)]
+    assert [" ".join(p.parts[0].lines) for p in paras] == ["Our own summary."]
+    assert any(
+        isinstance(b, WarningText) and b.text.startswith("This is a close call")
+        for b in section.blocks
+    )
+
+
+def test_without_a_financial_case_the_summary_says_so(db):
+    _, evaluation = build("no-finance")
+    assert "No financial case has been recorded for In-house transformation yet." in summary_of(
+        evaluation
+    )
