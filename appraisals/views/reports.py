@@ -4,7 +4,6 @@ download issued versions byte for byte."""
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -29,11 +28,8 @@ from ..actions import (
 from ..forms_reports import NARRATIVE_MAX, ReportForm
 from ..models import Appraisal, DraftReport, ReportVersion
 from ..results import evaluate
-from ..tasks import render_draft_report
+from ..tasks import STALLED, recover_stalled_renders, render_draft_report
 from .allow import allow
-
-# A draft still "rendering" after this long lost its worker: asking again re-enqueues it.
-STALE_PENDING = timedelta(minutes=10)
 
 
 def report(request: HttpRequest, reference: str) -> HttpResponse:
@@ -84,6 +80,15 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _latest_draft(appraisal: Appraisal) -> DraftReport | None:
+    """The draft asked for last; if its render stalled (its worker stopped), it is started
+    again first, so that a page showing "Rendering…" is always telling the truth."""
+    draft = _last_requested(appraisal)
+    if _stuck(draft) and recover_stalled_renders(appraisal.pk):
+        draft = _last_requested(appraisal)
+    return draft
+
+
+def _last_requested(appraisal: Appraisal) -> DraftReport | None:
     return (
         DraftReport.objects.filter(appraisal=appraisal)
         .defer("pdf")
@@ -116,7 +121,7 @@ def _request_draft(request: HttpRequest, appraisal: Appraisal) -> None:
         appraisal=appraisal, content_hash=content, defaults={"requested_by": request.user}
     )
     stale = draft.state == DraftReport.State.PENDING and (
-        timezone.now() - draft.requested_at > STALE_PENDING
+        timezone.now() - draft.requested_at > STALLED
     )
     if created or draft.state == DraftReport.State.FAILED or stale:
         if not created:
@@ -159,11 +164,12 @@ def _status(request: HttpRequest, appraisal: Appraisal) -> HttpResponse:
 
 
 def _stuck(draft: DraftReport | None) -> bool:
-    """Still "rendering" long after it was asked for: the worker lost it; offer to retry."""
+    """Still "rendering" long after it was asked for, though stalled renders are retried by
+    themselves (`tasks.recover_stalled_renders`): no worker is taking tasks; offer to retry."""
     return (
         draft is not None
         and draft.state == DraftReport.State.PENDING
-        and timezone.now() - draft.requested_at > STALE_PENDING
+        and timezone.now() - draft.requested_at > STALLED
     )
 
 
