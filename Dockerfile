@@ -29,7 +29,8 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 COPY --from=assets /src/static/build static/build
 # collectstatic needs settings only, not a database or a real key.
-RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-secret-and-never-used-to-sign-anything \
+    ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --no-input
 RUN useradd --system --uid 10001 --home /app councilopts && chown -R councilopts /app
 USER councilopts

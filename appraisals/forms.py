@@ -170,7 +170,8 @@ class ScopeForm(forms.ModelForm):
         ]
         field_classes = {"savings_target": MoneyField}
         error_messages = {
-            "reference": {"unique": "An appraisal already has that reference: choose another"}
+            # The same words whoever holds it: never confirm another council's appraisal.
+            "reference": {"unique": "That reference is not available: choose a different one"}
         }
         labels = {
             "reference": "Reference",

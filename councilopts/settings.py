@@ -5,6 +5,7 @@ variable, parsed by the small helpers below, which refuse a value they do not un
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,12 +41,22 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-used-with-debug"  # noqa: S105
+elif not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    # Django's own rule (check --deploy, security.W009), enforced: a short key is guessable.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be at least 50 characters, with at least 5 different ones and not "
+        "django-insecure-, when DEBUG is off. Make one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -56,6 +67,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "appraisals",
+    "councilopts",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "councilopts.middleware.private_no_store",
+    # Last, as django-axes asks: it turns a refused sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "councilopts.urls"
@@ -100,9 +115,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for a writer rather than fail with "database is locked" when the task worker
-    # and the web process write at the same time.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Many users at once on the embedded default. A transaction that reads and then writes
+    # cannot wait for another writer (SQLite answers "database is locked" at once, to avoid a
+    # deadlock), so every transaction takes the write lock when it begins (IMMEDIATE) and
+    # waits up to `timeout` seconds for it. WAL lets readers carry on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL",
+    )
 
 # The cache holds computed results (`results.evaluate`), keyed by a fingerprint of all they
 # are computed from, so an entry never needs invalidating and each process may keep its own:
@@ -118,6 +139,28 @@ CACHES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes refuses sign-in, on /accounts/login/ and /admin/login/ alike, after
+# LOGIN_FAILURE_LIMIT failures in a row for one username from one address, for
+# LOGIN_LOCKOUT_MINUTES. Keyed by both together: a colleague behind the same council proxy,
+# or the same person from another address, can still sign in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "10")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_RESET_ON_SUCCESS = True
+# The log (below) is the record of sign-ins: no table of them growing in the database.
+AXES_DISABLE_ACCESS_LOG = True
+# Attempts during a lock-out are refused without restarting it, so the wait shown is exact.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "councilopts.sign_in.locked_out"
+AXES_CLIENT_IP_CALLABLE = "councilopts.sign_in.client_ip"
+# How many reverse proxies of our own stand in front of the app, each appending the address
+# it saw to X-Forwarded-For. 0: the client's address is REMOTE_ADDR.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", "0")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -186,7 +229,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
+    # HSTS covers this host's own subdomains (never its parent's); nothing of ours is served
+    # over plain HTTP below it.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Preloading is asked for by the owner of the whole registered domain (the council's
+# .gov.uk), not by one application on a host under it: not ours to send (README).
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 DJANGO_TABLES2_TEMPLATE = "appraisals/table.html"
 # Largest page a list will serve, whatever ?per_page asks for.
@@ -197,10 +246,24 @@ MAX_PAGE_SIZE = 100
 # cells and still bounds the parsing a request can ask for.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Logs go to stderr, one JSON object a line (LOG_FORMAT=json, the default when DEBUG is off)
+# for the operator's log shipper, or as plain lines for a developer (LOG_FORMAT=text).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "councilopts.log_format.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        # Sign-ins, failures and lock-outs are logged once, by councilopts.sign_in.
+        "axes": {"level": "ERROR"},
+    },
 }

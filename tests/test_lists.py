@@ -176,6 +176,20 @@ def test_references_that_are_page_addresses_are_refused(client, personas, refere
     assert not Appraisal.objects.filter(reference=reference).exists()
 
 
+def test_a_taken_reference_is_refused_without_saying_whose_it_is(client, personas):
+    theirs = make_appraisal(personas.unrelated, reference="leisure-trust")
+    client.force_login(personas.officer)
+    pages = [
+        _new(client, lead_authority=personas.lead.pk, reference=reference).text
+        for reference in ("leisure-trust", personas.appraisal.reference)
+    ]
+    for page in pages:
+        assert "That reference is not available: choose a different one" in page
+        assert "already has" not in page
+    assert theirs.title not in pages[0]
+    assert Appraisal.objects.filter(reference="leisure-trust").get() == theirs
+
+
 # The catalogue and the library
 
 

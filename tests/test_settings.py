@@ -7,6 +7,8 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(__file__))
+# As long and as varied as Django's deployment check asks (security.W009).
+GOOD_KEY = "k3y-" + "abcdefghij" * 5
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
@@ -32,6 +34,17 @@ def test_secret_key_is_required_when_debug_is_off():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.parametrize("key", ["short", "a" * 60, "django-insecure-" + "ab" * 20])
+def test_a_weak_secret_key_is_refused_when_debug_is_off(key):
+    result = load_settings(DEBUG="false", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+def test_a_short_secret_key_is_accepted_with_debug_on():
+    assert load_settings(DEBUG="true", SECRET_KEY="short").returncode == 0
+
+
 @pytest.mark.parametrize(
     ("url", "engine"),
     [
@@ -40,7 +53,7 @@ def test_secret_key_is_required_when_debug_is_off():
     ],
 )
 def test_database_url_picks_the_engine(url, engine):
-    result = load_settings(DEBUG="false", SECRET_KEY="x", DATABASE_URL=url)
+    result = load_settings(DEBUG="false", SECRET_KEY=GOOD_KEY, DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
     assert engine in result.stdout
 
@@ -67,7 +80,7 @@ def test_production_settings_are_safe():
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, "DEBUG": "false", "SECRET_KEY": "x"},
+        env={**clean, "DEBUG": "false", "SECRET_KEY": GOOD_KEY},
         capture_output=True,
         text=True,
     )
@@ -81,3 +94,48 @@ def test_manage_py_runs_for_a_developer_without_any_environment():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def run_settings(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", *env)}
+    return subprocess.run(
+        [sys.executable, "-c", f"import councilopts.settings as s; print({code})"],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "false", "SECRET_KEY": GOOD_KEY, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_hsts_covers_subdomains_and_preload_is_left_to_the_domain_owner():
+    result = run_settings("s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SILENCED_SYSTEM_CHECKS")
+    assert result.stdout.strip() == "True ['security.W021']"
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, which no deployment has.
+    unset = ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.org"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues (1 silenced)" in result.stdout
+
+
+def test_logs_are_json_lines_in_production_and_text_for_developers():
+    assert run_settings("s.LOGGING['handlers']['console']['formatter']").stdout.strip() == "json"
+    developer = run_settings("s.LOGGING['handlers']['console']['formatter']", DEBUG="true")
+    assert developer.stdout.strip() == "text"
+    assert "LOG_FORMAT='xml' is not json or text" in run_settings("1", LOG_FORMAT="xml").stderr
+
+
+def test_sqlite_takes_the_write_lock_when_a_transaction_begins_and_uses_wal():
+    result = run_settings("s.DATABASES['default']['OPTIONS']", DATABASE_URL="sqlite:///x.sqlite3")
+    assert "'transaction_mode': 'IMMEDIATE'" in result.stdout
+    assert "'init_command': 'PRAGMA journal_mode=WAL'" in result.stdout
+    assert "'timeout': 20" in result.stdout

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from appraisals import interchange
 from appraisals.models import Appraisal, Change, Score
-from tests.factories import delivery_model
+from tests.factories import delivery_model, make_appraisal
 
 
 def _url(personas, name: str) -> str:
@@ -129,3 +129,20 @@ def test_members_cannot_replace(client, personas):
         _url(personas, "appraisal-replace"), {"document": _upload(_document(personas))}
     )
     assert response.status_code == 403
+
+
+def test_importing_a_taken_reference_does_not_say_whose_it_is(client, personas):
+    theirs = make_appraisal(personas.unrelated, reference="leisure-trust")
+    client.force_login(personas.officer)
+    pages = [
+        client.post(
+            reverse("appraisals:appraisal-import"),
+            {"document": _upload(_document(personas, reference=reference, title="Mine"))},
+        ).text
+        for reference in ("leisure-trust", personas.appraisal.reference)
+    ]
+    for page in pages:
+        assert "that reference is not available" in page
+        assert "exists already" not in page
+    assert theirs.title not in pages[0]
+    assert not Appraisal.objects.filter(title="Mine").exists()

@@ -74,6 +74,12 @@ def _import(request: HttpRequest, appraisal: Appraisal | None) -> HttpResponse:
                 )
                 url = report.appraisal.get_absolute_url()
                 title = report.appraisal.title
+        except interchange.AppraisalExists:
+            # The same words whoever holds the reference: never confirm another council's.
+            problems = [
+                "reference: that reference is not available. Change it in the file, or, to "
+                "update an appraisal you work on, use “Replace from a file” on its page"
+            ]
         except interchange.InvalidDocument as error:
             problems = [str(p) for p in error.problems[:MAX_PROBLEMS_SHOWN]]
             if len(error.problems) > MAX_PROBLEMS_SHOWN:

@@ -20,3 +20,14 @@ def test_sign_in_with_keyboard_only(page, personas):
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     assert personas.appraisal.title in page.content()
+
+
+def test_the_lockout_page_is_accessible(page, personas, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill("wrong")
+        page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Too many attempts to sign in"
+    assert_accessible(page)
