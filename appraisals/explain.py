@@ -205,6 +205,44 @@ def _the_weight_on(criteria: Sequence[str]) -> str:
     return f"the weight on any one of {join_names(criteria, 'or')}"
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def recommendation(
+    result: AppraisalResult, recommended: str | None, *, name_leader: bool = True
+) -> str:
+    """The option the officers recommend, in one sentence that says where it stands in the
+    ranking, and (unless `name_leader` is False, where the leader was just named) which
+    option leads where that is another one; "" if none is marked."""
+    if recommended is None:
+        return ""
+    names = result.option_names
+    option = next(o for o in result.options if o.key == recommended)
+    name = names[recommended]
+    top = [o for o in result.ranking if o.rank == 1]
+    if option.rank == 1:
+        if len(top) > 1:
+            return f"Officers recommend {name}, one of the options sharing first place."
+        return f"Officers recommend {name}, the leading option."
+    if option.baseline:
+        where = f"{name}, the baseline"
+    elif not option.candidate:
+        where = f"{name}, which is not short-listed and so not ranked"
+    elif option.rank is None:
+        where = f"{name}, which is not ranked until it is scored on every criterion"
+    else:
+        where = (
+            f"{name}, which ranks {_ordinal(option.rank)} with {out_of_100(option.value or 0.0)}"
+        )
+    if not top or not name_leader:
+        return f"Officers recommend {where}."
+    leaders = join_names([names[o.key] for o in top])
+    lead = "share first place" if len(top) > 1 else "leads"
+    return f"Officers recommend {where}; {leaders} {lead} with {format_value(top[0].value or 0.0)}."
+
+
 def _switching(result: AppraisalResult) -> list[str]:
     if result.leader is None or len(result.ranking) < 2:
         return []

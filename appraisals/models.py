@@ -298,6 +298,9 @@ class Option(models.Model):
     partners = models.ManyToManyField(Authority, blank=True, related_name="options")
     description = models.TextField(blank=True)
     baseline = models.BooleanField(default=False)
+    # The option the officers recommend to members: usually the top of the ranking, but
+    # theirs to choose (the report and the overview say so where it is not).
+    recommended = models.BooleanField(default=False)
     status = models.CharField(max_length=12, choices=Status, default=Status.SHORTLISTED)
     rejection_reason = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -312,6 +315,13 @@ class Option(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="option_rejected_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["appraisal"], condition=Q(recommended=True), name="option_one_recommended"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | Q(recommended=False),
+                name="option_rejected_not_recommended",
             ),
         ]
 

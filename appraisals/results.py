@@ -66,6 +66,11 @@ class Evaluation:
         """The key of the option ranked first, if any."""
         return self.result.leader
 
+    @property
+    def recommended(self) -> str | None:
+        """The key of the option the officers recommend, if they have marked one."""
+        return next((o["key"] for o in self.document["options"] if o.get("recommended")), None)
+
     def option_name(self, key: str | None) -> str:
         return WHOLE_APPRAISAL if key is None else self.option_names.get(key, key)
 

@@ -43,6 +43,11 @@ urlpatterns = [
         name="option-baseline",
     ),
     path(
+        "appraisals/<slug:reference>/options/<slug:key>/recommend/",
+        options.option_recommend,
+        name="option-recommend",
+    ),
+    path(
         "appraisals/<slug:reference>/options/<slug:key>/remove/",
         options.option_remove,
         name="option-remove",

@@ -12,6 +12,7 @@ from appraisals.explain import (
     format_score,
     format_value,
     join_names,
+    recommendation,
 )
 from tests.test_engine import PQR_WEIGHTS, TWO_PANELS, build, document, pqr
 
@@ -243,3 +244,31 @@ def test_how_secure_the_lead_is_in_one_sentence() -> None:
 def test_nothing_to_say_of_the_lead_when_nothing_is_ranked() -> None:
     said = explain_parts(compute(build(PQR_WEIGHTS, {"s": {"p": (8, None, 5)}})))
     assert said.robustness == "" and said.would_change == ""
+
+
+def test_the_recommended_option_is_placed_against_the_ranking() -> None:
+    # r 66, q 64, p 62, base 10 (worked in test_engine).
+    result = compute(pqr(), samples=0)
+    assert recommendation(result, None) == ""
+    assert recommendation(result, "r") == "Officers recommend R, the leading option."
+    assert recommendation(result, "q") == (
+        "Officers recommend Q, which ranks 2nd with 64.0 out of 100; R leads with 66.0."
+    )
+    assert recommendation(result, "base") == (
+        "Officers recommend Base, the baseline; R leads with 66.0."
+    )
+    assert recommendation(result, "q", name_leader=False) == (
+        "Officers recommend Q, which ranks 2nd with 64.0 out of 100."
+    )
+    longlisted = compute(pqr(status={"p": "longlisted"}), samples=0)
+    assert recommendation(longlisted, "p") == (
+        "Officers recommend P, which is not short-listed and so not ranked; R leads with 66.0."
+    )
+
+
+def test_a_recommended_option_not_yet_scored_is_said_to_be_unranked() -> None:
+    result = compute(build({"a": 1, "b": 1}, {"s": {"x": (3, None), "y": (4, 4)}}), samples=0)
+    assert recommendation(result, "x") == (
+        "Officers recommend X, which is not ranked until it is scored on every criterion; "
+        "Y leads with 40.0."
+    )

@@ -67,6 +67,14 @@ def test_import_creates_the_appraisal_and_export_gives_the_document_back(persona
     assert export_document(appraisal) == doc
 
 
+def test_the_recommended_option_goes_out_and_comes_back(personas, catalogue):
+    doc = make_document()
+    doc["options"][2]["recommended"] = True
+    appraisal = import_document(document=copy.deepcopy(doc), user=personas.officer).appraisal
+    assert appraisal.options.get(recommended=True).key == doc["options"][2]["key"]
+    assert export_document(appraisal) == doc
+
+
 def test_list_order_becomes_the_order_fields(personas, catalogue):
     doc = make_document()
     doc["options"].reverse()

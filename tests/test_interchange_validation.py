@@ -55,6 +55,7 @@ def make_document(**changes: Any) -> dict[str, Any]:
                 "delivery_model": "do-nothing",
                 "partners": [],
                 "baseline": True,
+                "recommended": False,
                 "status": "shortlisted",
                 "rejection_reason": "",
                 "description": "",
@@ -65,6 +66,7 @@ def make_document(**changes: Any) -> dict[str, Any]:
                 "delivery_model": "in-house",
                 "partners": [],
                 "baseline": False,
+                "recommended": False,
                 "status": "shortlisted",
                 "rejection_reason": "",
                 "description": "Lean review first.",
@@ -75,6 +77,7 @@ def make_document(**changes: Any) -> dict[str, Any]:
                 "delivery_model": "shared-service",
                 "partners": ["Partner Borough Council"],
                 "baseline": False,
+                "recommended": False,
                 "status": "shortlisted",
                 "rejection_reason": "",
                 "description": "",
@@ -430,6 +433,21 @@ def test_at_most_one_baseline(catalogue):
     assert problems(doc) == [
         "options[2].baseline: only one option may be the baseline (options[0] is)"
     ]
+
+
+def test_at_most_one_recommended_option_and_never_a_rejected_one(catalogue):
+    def two(d):
+        d["options"][1]["recommended"] = d["options"][2]["recommended"] = True
+
+    assert problems(mutated(two)) == [
+        "options[2].recommended: only one option may be recommended (options[1] is)"
+    ]
+    doc = mutated(
+        lambda d: d["options"][1].update(
+            recommended=True, status="rejected", rejection_reason="Too slow"
+        )
+    )
+    assert problems(doc) == ["options[1].recommended: a rejected option cannot be recommended"]
 
 
 def test_rejected_option_needs_a_reason(catalogue):

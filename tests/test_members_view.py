@@ -61,6 +61,24 @@ def test_members_see_the_leading_option_and_where_to_read_more(client, personas)
     assert "No committee report has been issued yet." in page
 
 
+def test_members_see_the_recommended_option_and_whether_it_leads(client, personas):
+    appraisal = personas.appraisal
+    result = evaluate(appraisal, samples=0).result
+    leader, second = result.ranking[0], result.ranking[1]
+    client.force_login(personas.member)
+    appraisal.options.filter(key=leader.key).update(recommended=True)
+    page = client.get(_url(appraisal)).text
+    assert "Officers recommend this option." in page
+    appraisal.options.update(recommended=False)
+    appraisal.options.filter(key=second.key).update(recommended=True)
+    page = client.get(_url(appraisal)).text
+    names = dict(appraisal.options.values_list("key", "name"))
+    assert (
+        f"Officers recommend {names[second.key]}, which ranks 2nd with "
+        f"{second.value:.1f} out of 100; {names[leader.key]} leads with {leader.value:.1f}."
+    ) in page
+
+
 def test_members_score_only_in_their_own_panel(client, personas):
     appraisal = personas.appraisal
     client.force_login(personas.member)

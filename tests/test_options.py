@@ -173,3 +173,45 @@ def test_options_page_query_count_is_fixed(client, personas, django_assert_num_q
         ).partners.add(personas.partner)
     with django_assert_num_queries(8):
         client.get(_url(personas, "options"))
+
+
+def test_officers_mark_one_recommended_option_and_can_withdraw_it(client, personas):
+    client.force_login(personas.officer)
+    options = personas.appraisal.options
+    client.post(_url(personas, "option-recommend", "option-2"))
+    assert list(options.filter(recommended=True).values_list("key", flat=True)) == ["option-2"]
+    client.post(_url(personas, "option-recommend", "option-1"))  # moves it
+    assert list(options.filter(recommended=True).values_list("key", flat=True)) == ["option-1"]
+    page = client.get(_url(personas, "options")).text
+    assert "Withdraw the recommendation" in page
+    client.post(_url(personas, "option-recommend", "option-1"))  # again: withdrawn
+    assert not options.filter(recommended=True).exists()
+    changes = Change.objects.filter(field="recommended").values_list("subject", "new")
+    assert list(changes.order_by("pk")) == [
+        ("Option 2", "True"),
+        ("Option 2", "False"),
+        ("Option 1", "True"),
+        ("Option 1", "False"),
+    ]
+
+
+def test_a_rejected_option_is_not_recommended(client, personas):
+    client.force_login(personas.officer)
+    client.post(_url(personas, "option-recommend", "option-2"))
+    _edit(client, personas, "option-2", status="rejected", rejection_reason="Too slow")
+    option = personas.appraisal.options.get(key="option-2")
+    assert (option.status, option.recommended) == ("rejected", False)  # rejecting clears it
+    client.post(_url(personas, "option-recommend", "option-2"))
+    assert not personas.appraisal.options.filter(recommended=True).exists()
+    assert (
+        _url(personas, "option-recommend", "option-2")
+        not in client.get(_url(personas, "options")).text
+    )
+
+
+def test_members_and_other_councils_cannot_mark_the_recommendation(client, personas):
+    for persona, status in ((personas.member, 403), (personas.outsider, 404)):
+        client.force_login(persona)
+        response = client.post(_url(personas, "option-recommend", "option-1"))
+        assert response.status_code == status
+    assert not personas.appraisal.options.filter(recommended=True).exists()

@@ -443,3 +443,53 @@ def test_an_illustrative_appraisal_says_so_under_the_title_and_on_every_page(db,
 def test_a_report_of_the_councils_own_figures_carries_no_illustrative_mark(rendered):
     assert all("ILLUSTRATIVE" not in page for page in rendered["pages"])
     assert "Illustrative" not in rendered["html"]
+
+
+def test_the_report_recommends_the_option_officers_marked_and_says_it_does_not_lead(db, personas):
+    appraisal = make_report_appraisal(options=3, criteria=2, panels=1, risks=0)
+    appraisal.narrative = {**appraisal.narrative, "recommendations": ""}
+    appraisal.save()
+    result = evaluate(appraisal, samples=0).result
+    second = result.ranking[-1]  # ranked below the first place (the test scores tie two)
+    assert second.rank > 1
+    appraisal.options.filter(key=second.key).update(recommended=True)
+    report = reports.build_report(evaluate(appraisal))
+    names = dict(appraisal.options.values_list("key", "name"))
+
+    def paras(key: str) -> list[str]:
+        section = next(s for s in report.sections if s.key == key)
+        return [
+            " ".join(line for part in block.parts for line in part.lines)
+            for block in section.blocks
+            if block.kind == "para"
+        ]
+
+    summary = " ".join(paras("summary"))
+    assert f"Officers recommend {names[second.key]}, which ranks {second.rank}" in summary
+    assert f"with {second.value:.1f} out of 100;" in summary
+    assert paras("recommendations") == [
+        f"That {names[second.key]} is taken forward as the preferred option, and a full "
+        "business case brought back to members before any decision to implement."
+    ]
+
+
+def test_the_drafted_summary_says_the_marked_option_is_not_the_highest_scoring(db, personas):
+    appraisal = make_report_appraisal(options=3, criteria=2, panels=1, risks=0)
+    appraisal.narrative = {**appraisal.narrative, "summary": "", "recommendations": ""}
+    appraisal.save()
+    result = evaluate(appraisal, samples=0).result
+    last = result.ranking[-1]
+    appraisal.options.filter(key=last.key).update(recommended=True)
+    report = reports.build_report(evaluate(appraisal))
+    section = next(s for s in report.sections if s.key == "summary")
+    text = " ".join(
+        line
+        for block in section.blocks
+        if block.kind == "para"
+        for p in block.parts
+        for line in p.lines
+    )
+    names = dict(appraisal.options.values_list("key", "name"))
+    assert f"The highest-scoring option is {names[result.leader]}" in text
+    assert f"Officers recommend {names[last.key]}, which ranks {last.rank}" in text
+    assert "The recommended option is" not in text

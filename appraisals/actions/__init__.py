@@ -36,7 +36,14 @@ from .finances import (
     save_financial_case,
     set_finance_settings,
 )
-from .options import DO_NOTHING, add_option, becomes_baseline, edit_option, set_baseline
+from .options import (
+    DO_NOTHING,
+    add_option,
+    becomes_baseline,
+    edit_option,
+    set_baseline,
+    set_recommended,
+)
 from .panels import add_panel, edit_panel
 from .questions import answer_question, ask_question
 from .removal import (
@@ -98,6 +105,7 @@ __all__ = [
     "save_risk",
     "save_score",
     "set_baseline",
+    "set_recommended",
     "set_finance_settings",
     "set_weights",
     "unique_key",

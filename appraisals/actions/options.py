@@ -86,6 +86,8 @@ def edit_option(
     }
     if status == Option.Status.REJECTED and option.baseline:
         changes["baseline"] = False  # a rejected option cannot be the comparison
+    if status == Option.Status.REJECTED and option.recommended:
+        changes["recommended"] = False  # nor be recommended
     update_fields(instance=option, user=user, appraisal=appraisal, kind="option", changes=changes)
     _set_related(
         appraisal=appraisal,
@@ -112,3 +114,27 @@ def set_baseline(*, appraisal: Appraisal, user, option: Option) -> None:
     if option.status == Option.Status.REJECTED:
         changes |= {"status": Option.Status.SHORTLISTED, "rejection_reason": ""}
     update_fields(instance=option, user=user, appraisal=appraisal, kind="option", changes=changes)
+
+
+@transaction.atomic
+def set_recommended(*, appraisal: Appraisal, user, option: Option, recommended: bool) -> None:
+    """Mark `option` as the one the officers recommend (in place of any other), or withdraw
+    the mark. A rejected option cannot be recommended."""
+    if recommended and option.status == Option.Status.REJECTED:
+        raise ValueError("A rejected option cannot be recommended")
+    if recommended:
+        for current in appraisal.options.filter(recommended=True).exclude(pk=option.pk):
+            update_fields(
+                instance=current,
+                user=user,
+                appraisal=appraisal,
+                kind="option",
+                changes={"recommended": False},
+            )
+    update_fields(
+        instance=option,
+        user=user,
+        appraisal=appraisal,
+        kind="option",
+        changes={"recommended": recommended},
+    )

@@ -20,7 +20,8 @@ has beyond the core of the format::
                                         # reached by year index `year` (0 = this year)
     "criteria[].group" / ".guidance" / ".description": "",
     "weighting": {"method": "swing"},   # besides direct and pairwise: weights are swing points
-    "options[].partners": [], ".baseline": false, ".status": "shortlisted",
+    "options[].partners": [], ".baseline": false, ".recommended": false,
+    "options[].status": "shortlisted",
     "options[].rejection_reason": "", ".description": "",
     "scores[].reason": "",
     "risks[].option": null, ".consequences" / ".controls" / ".owner": "",

@@ -169,6 +169,7 @@ def export_with_appraisal(appraisal: Appraisal) -> tuple[dict[str, Any], Apprais
                 "delivery_model": o.delivery_model.key,
                 "partners": sorted(name for (name,) in option_partners.get(o.pk, [])),
                 "baseline": o.baseline,
+                "recommended": o.recommended,
                 "status": o.status,
                 "rejection_reason": o.rejection_reason,
                 "description": o.description,

@@ -197,6 +197,7 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
             delivery_model=catalogue[o["delivery_model"]],
             description=o.get("description", ""),
             baseline=o.get("baseline", False),
+            recommended=o.get("recommended", False),
             status=o.get("status", Option.Status.SHORTLISTED),
             rejection_reason=o.get("rejection_reason", ""),
             order=i,

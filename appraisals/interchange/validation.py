@@ -452,7 +452,7 @@ def _check_matrix(c: _Checker, weighting: Mapping[str, Any], n: int) -> None:
 
 def _check_options(c: _Checker, doc: Mapping[str, Any]) -> dict:
     options = c.keyed(doc, "options", required=True)
-    baseline = None
+    baseline = recommended = None
     for path, item in options.values():
         model = c.field(item, "delivery_model", "text", path, required=True)
         if model is not None and model not in c.delivery_models:
@@ -466,6 +466,16 @@ def _check_options(c: _Checker, doc: Mapping[str, Any]) -> dict:
             else:
                 baseline = path
         status = c.field(item, "status", "text", path)
+        if c.field(item, "recommended", "bool", path):
+            if recommended is not None:
+                c.add(
+                    f"{path}.recommended",
+                    f"only one option may be recommended ({recommended} is)",
+                )
+            elif status == "rejected":
+                c.add(f"{path}.recommended", "a rejected option cannot be recommended")
+            else:
+                recommended = path
         if status is not None and status not in OPTION_STATUSES:
             c.add(
                 f"{path}.status",

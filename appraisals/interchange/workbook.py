@@ -63,6 +63,7 @@ _OPTION_COLUMNS = (
     ("delivery_model", "text"),
     ("partners", "lines"),
     ("baseline", "bool"),
+    ("recommended", "bool"),
     ("status", "text"),
     ("rejection_reason", "text"),
     ("description", "text"),

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import finance
-from ..explain import join_names, out_of_100, points
+from ..explain import join_names, out_of_100, points, recommendation
 from ..results import Evaluation, RiskView
 from ..templatetags.councilopts import pounds
 from .formatting import _plural
@@ -29,7 +29,13 @@ def draft_summary(evaluation: Evaluation) -> list[str]:
             "criterion; the recommendation follows once the scoring is complete."
         )
         return paragraphs
-    paragraphs.append(" ".join([_recommended(evaluation), evaluation.explained.robustness]))
+    marked = evaluation.recommended
+    against = recommendation(r, marked, name_leader=False) if marked != r.leader else ""
+    paragraphs.append(
+        " ".join(
+            x for x in (_recommended(evaluation), against, evaluation.explained.robustness) if x
+        )
+    )
     money = _finance(evaluation)
     risk = _main_risk(evaluation)
     paragraphs.append(" ".join(x for x in (money, risk) if x))
@@ -64,9 +70,13 @@ def _recommended(evaluation: Evaluation) -> str:
     recommendations = ((evaluation.document.get("report") or {}).get("narrative") or {}).get(
         "recommendations", ""
     )
-    # The officer's recommendations may choose otherwise: call the leader recommended only
-    # when they are the drafted ones, or name it.
-    chosen = not recommendations.strip() or leader.casefold() in recommendations.casefold()
+    # The officers may recommend another option: their mark says so where they made it;
+    # otherwise the leader is called recommended only when the recommendations are the
+    # drafted ones, or name it.
+    if evaluation.recommended:
+        chosen = evaluation.recommended == r.leader
+    else:
+        chosen = not recommendations.strip() or leader.casefold() in recommendations.casefold()
     first = (
         f"The recommended option is {leader}"
         if chosen

@@ -14,6 +14,7 @@ from ..explain import (
     join_names,
     on_scale,
     out_of_100,
+    recommendation,
 )
 from ..templatetags.councilopts import pounds
 from .base import _BuilderBase
@@ -92,15 +93,21 @@ class _Sections(_BuilderBase):
         if not s.text(self.narrative.get("summary", ""), placeholder=False):
             for paragraph in draft_summary(self.e):
                 s.para(paragraph)
-        elif self.e.explained.close_call:
-            # The officer's words stand, but a close call is never left unsaid.
-            s.add(WarningText(self.e.explained.robustness))
+        else:
+            # The officer's words stand, but an option recommended against the ranking and
+            # a close call are never left unsaid (the draft says both itself).
+            if self.e.recommended and self.e.recommended != self.r.leader:
+                s.para(recommendation(self.r, self.e.recommended))
+            if self.e.explained.close_call:
+                s.add(WarningText(self.e.explained.robustness))
         return s
 
     def recommendations(self) -> Section:
         s = self.section("recommendations")
         if not s.text(self.narrative.get("recommendations", ""), strong=True, placeholder=False):
-            leader = self.leader_name()
+            # The option the officers marked as recommended; the leader if they marked none.
+            key = self.e.recommended or self.r.leader
+            leader = None if key is None else self.e.option_names[key]
             if leader:
                 s.para(
                     f"That {leader} is taken forward as the preferred option, and a full "

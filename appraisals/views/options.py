@@ -127,6 +127,25 @@ def option_baseline(request: HttpRequest, reference: str, key: str) -> HttpRespo
     return redirect(_options_url(appraisal))
 
 
+@allow("POST")
+def option_recommend(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    """Mark the option the officers recommend, or (posted for the one marked) withdraw it."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    option = _option(appraisal, key)
+    if option.status == Option.Status.REJECTED:
+        messages.error(request, f"“{option.name}” is rejected, so it cannot be recommended.")
+        return redirect(_options_url(appraisal))
+    recommend = not option.recommended
+    actions.set_recommended(
+        appraisal=appraisal, user=request.user, option=option, recommended=recommend
+    )
+    if recommend:
+        messages.success(request, f"“{option.name}” is now the option officers recommend.")
+    else:
+        messages.success(request, f"“{option.name}” is no longer marked as recommended.")
+    return redirect(_options_url(appraisal))
+
+
 @allow("GET", "POST")
 def option_remove(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     """Are you sure? Shows what goes with the option; POST removes it."""

@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from .. import actions
 from ..access import can_answer, can_edit, get_appraisal_for
-from ..explain import format_signed, format_value
+from ..explain import format_signed, format_value, recommendation
 from ..forms import ScopeForm
 from ..models import Appraisal, Criterion, FinancialCase, Option, Panel, Question, Risk, Score
 from ..results import evaluate
@@ -182,6 +182,7 @@ class Standing:
     vs_baseline: str  # the leader's lead over the baseline, "" if not known
     provisional: int  # short-listed options not yet scored on every criterion
     close_call: bool
+    recommendation: str = ""  # the option officers recommend, against the ranking
 
 
 def _standing(appraisal: Appraisal) -> Standing | None:
@@ -201,6 +202,12 @@ def _standing(appraisal: Appraisal) -> Standing | None:
         vs_baseline=format_signed(leader.vs_baseline if leader else None),
         provisional=sum(1 for o in result.options if o.candidate and not o.complete),
         close_call=bool(cc and (cc.within_margin or cc.flips)),
+        # Said after "The leading option is …": no need to name it again.
+        recommendation=(
+            "Officers recommend this option."
+            if leader and evaluation.recommended == leader.key
+            else recommendation(result, evaluation.recommended)
+        ),
     )
 
 
