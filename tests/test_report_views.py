@@ -363,6 +363,38 @@ def test_sections_the_report_fills_itself_need_no_text_to_issue(officer, apprais
     assert "Write the section “Consultation”" not in page
 
 
+def test_check_your_answers_warns_of_provisional_options_and_missing_scores(officer, appraisal):
+    page = officer.get(url("report-check")).content.decode()
+    assert "provisional" not in page and "Scoring is incomplete" not in page
+    option = appraisal.options.filter(status="shortlisted", baseline=False).first()
+    panel = appraisal.panels.order_by("order", "pk").first()
+    criteria = appraisal.criteria.count()
+    # Every panel's scores of one criterion for this option: it has no score there at all.
+    criterion = appraisal.criteria.order_by("order", "pk").first()
+    removed = option.scores.filter(criterion=criterion).delete()[0]
+    option.scores.filter(panel=panel).exclude(criterion=criterion).first().delete()
+    page = officer.get(url("report-check")).content.decode()
+    assert (
+        f"{option.name} is provisional: not yet scored on every criterion, so the report "
+        "gives it no value and no rank."
+    ) in page
+    options = appraisal.options.exclude(status="rejected").count()
+    missing = removed + 1
+    assert f"Scoring is incomplete: {missing} scores not given ({panel.name}: 2 of " in page
+    assert f"of {options * criteria}" in page
+    assert "Issue report" in page  # warnings, not problems: the officer may still issue
+
+
+def test_check_your_answers_names_an_option_recommended_against_the_ranking(officer, appraisal):
+    result = evaluate(appraisal, samples=0).result
+    other = next(o for o in result.options if o.candidate and o.key != result.leader)
+    appraisal.options.filter(key=other.key).update(recommended=True)
+    page = officer.get(url("report-check")).content.decode()
+    name = appraisal.options.get(key=other.key).name
+    assert f"Officers recommend {name}, which ranks" in page
+    assert f'<dd class="govuk-summary-list__value">{name}</dd>' in page
+
+
 def test_check_your_answers_warns_that_issuing_is_irreversible(officer, appraisal):
     page = officer.get(url("report-check")).content.decode()
     assert "Issuing is irreversible" in page

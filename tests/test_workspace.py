@@ -50,6 +50,45 @@ def test_new_appraisal_tasks_are_not_started(client, personas):
     assert statuses["Criteria and weights"] == "Not started"
 
 
+def _whys(response) -> dict[str, str]:
+    return {task.name: task.why for task in response.context["tasks"]}
+
+
+def test_each_task_says_what_is_left_to_do(client, personas):
+    appraisal = personas.appraisal
+    option = appraisal.options.get(key="option-1")
+    option.scores.filter(panel__key="panel-1").delete()  # 3 of 24 cells
+    appraisal.options.filter(key__in=["option-2", "option-3"]).delete()
+    FinancialCase.objects.create(option=option, costs=[1], savings_central=[2])
+    client.force_login(personas.officer)
+    response = client.get(_url(appraisal))
+    whys = _whys(response)
+    assert whys["Options"] == "Short-list at least two options besides the baseline."
+    assert whys["Scope"] == "Choose the services, name the committee and set the meeting date."
+    assert whys["Panels and scoring"] == "Give the 3 scores left."
+    assert whys["Risks"] == "Record at least one risk."
+    assert whys["Criteria and weights"] == "" and whys["Finance"] == ""  # completed
+    page = response.text
+    assert "Still to do: </span>Short-list at least two options besides the baseline." in page
+    appraisal.options.filter(baseline=True).update(baseline=False)  # now one of two
+    assert _whys(client.get(_url(appraisal)))["Options"] == "Mark the baseline."
+    appraisal.options.filter(key="do-nothing").update(status="rejected", rejection_reason="No")
+    assert _whys(client.get(_url(appraisal)))["Options"] == (
+        "Short-list at least two options besides the baseline and mark the baseline."
+    )
+
+
+def test_a_new_appraisal_says_where_to_start(client, personas):
+    bare = make_appraisal(personas.lead, reference="bare", options=0, criteria=0, panels=0)
+    bare.options.all().delete()
+    client.force_login(personas.officer)
+    whys = _whys(client.get(_url(bare)))
+    assert whys["Criteria and weights"] == "Add at least two criteria."
+    assert whys["Panels and scoring"] == "Add a panel."
+    assert whys["Finance"] == "Short-list the options to cost."
+    assert whys["Committee report"] == "Write the report."
+
+
 def test_members_see_the_appraisal_without_change_links(client, personas):
     client.force_login(personas.member)
     response = client.get(_url(personas.appraisal))

@@ -27,6 +27,7 @@ from .cache import content_hash, document_hash
 from .checks import (
     Problem,
     issue_problems,
+    issue_warnings,
     iter_section_titles,
     report_problems,
     unwritten_sections,
@@ -96,6 +97,7 @@ __all__ = [
     "content_hash",
     "document_hash",
     "issue_problems",
+    "issue_warnings",
     "iter_section_titles",
     "parse_narrative",
     "preview_section",

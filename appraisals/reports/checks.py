@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ..explain import join_names, recommendation
 from ..models import Appraisal
 from ..results import Evaluation, evaluate
 from .build import build_report
@@ -60,6 +61,44 @@ def issue_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) -
         if s.key not in flagged
     ]
     return problems
+
+
+def issue_warnings(evaluation: Evaluation) -> list[str]:
+    """What members should know the report rests on, said before it is issued (none stops
+    it): options still provisional, scores the panels have not given, and an option
+    recommended against the ranking."""
+    doc, r = evaluation.document, evaluation.result
+    warnings = []
+    provisional = [
+        evaluation.option_name(o.key) for o in r.options if o.candidate and not o.complete
+    ]
+    if provisional:
+        n = len(provisional)
+        warnings.append(
+            f"{join_names(provisional)} {'is' if n == 1 else 'are'} provisional: not yet scored "
+            f"on every criterion, so the report gives {'it' if n == 1 else 'them'} no value "
+            "and no rank."
+        )
+    scored = {
+        o["key"] for o in doc["options"] if o.get("status") == "shortlisted" or o.get("baseline")
+    }
+    expected = len(scored) * len(doc["criteria"])
+    given: dict[str, int] = {}
+    for score in doc["scores"]:
+        if score["option"] in scored:
+            given[score["panel"]] = given.get(score["panel"], 0) + 1
+    short = [(p["name"], expected - given.get(p["key"], 0)) for p in doc["panels"]]
+    short = [(name, n) for name, n in short if n > 0]
+    if expected and short:
+        total = sum(n for _, n in short)
+        each = "; ".join(f"{name}: {n} of {expected}" for name, n in short)
+        warnings.append(
+            f"Scoring is incomplete: {total} score{'' if total == 1 else 's'} not given ({each}). "
+            "The results use the scores that were given."
+        )
+    if evaluation.recommended and evaluation.recommended != r.leader:
+        warnings.append(recommendation(r, evaluation.recommended))
+    return warnings
 
 
 def placeholder_sections(evaluation: Evaluation) -> list[NarrativeSection]:

@@ -247,7 +247,13 @@ def report_check(request: HttpRequest, reference: str) -> HttpResponse:
             "section": "report",
             "evaluation": evaluation,
             "leader": evaluation.option_name(evaluation.leader) if evaluation.leader else "",
-            "warnings": [x for x in evaluation.explanations if x.startswith("This is a close")],
+            "recommended": (
+                evaluation.option_name(evaluation.recommended) if evaluation.recommended else ""
+            ),
+            "warnings": [
+                *(x for x in evaluation.explanations if x.startswith("This is a close")),
+                *reports.issue_warnings(evaluation),
+            ],
             "problems": reports.issue_problems(appraisal, evaluation),
             "unwritten": reports.unwritten_sections(appraisal.narrative or {}),
             "sections": reports.NARRATIVE_SECTIONS,

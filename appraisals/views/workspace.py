@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from .. import actions
 from ..access import can_answer, can_edit, get_appraisal_for
-from ..explain import format_signed, format_value, recommendation
+from ..explain import format_signed, format_value, join_names, recommendation
 from ..forms import ScopeForm
 from ..models import Appraisal, Criterion, FinancialCase, Option, Panel, Question, Risk, Score
 from ..results import evaluate
@@ -94,10 +94,29 @@ class Task:
     url: str
     status: str
     hint: str = ""
+    todo: tuple[str, ...] = ()  # what is left before it is completed, in the officer's words
+
+    @property
+    def why(self) -> str:
+        """The status's reason: "Short-list at least two options besides the baseline and
+        mark the baseline." ("" once completed)."""
+        if self.status == COMPLETED or not self.todo:
+            return ""
+        text = join_names(list(self.todo))
+        return f"{text[:1].upper()}{text[1:]}."
 
 
 def _status(done: bool, started: bool) -> str:
     return COMPLETED if done else IN_PROGRESS if started else NOT_STARTED
+
+
+def _todo(*items: tuple[bool, str]) -> tuple[str, ...]:
+    """The items whose condition holds: (still to do?, what)."""
+    return tuple(what for left, what in items if left)
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _options_hint(p: Appraisal) -> str:
@@ -115,36 +134,76 @@ def _tasks(appraisal: Appraisal, p: Appraisal) -> list[Task]:
     scope_done = bool(p.n_services and appraisal.committee_name and appraisal.meeting_date)
     cells = p.n_panels * p.n_scored_options * p.n_criteria
     options_done = p.n_candidates >= 2 and p.n_baseline == 1
+    cases_left = max(p.n_candidates - p.n_cases, 0)
     return [
-        Task("Scope", reverse("appraisals:scope-edit", args=[ref]), _status(scope_done, True)),
+        Task(
+            "Scope",
+            reverse("appraisals:scope-edit", args=[ref]),
+            _status(scope_done, True),
+            todo=_todo(
+                (not p.n_services, "choose the services"),
+                (not appraisal.committee_name, "name the committee"),
+                (not appraisal.meeting_date, "set the meeting date"),
+            ),
+        ),
         Task(
             "Options",
             reverse("appraisals:options", args=[ref]),
             _status(options_done, p.n_options > 0),
             _options_hint(p),
+            _todo(
+                (p.n_candidates < 2, "short-list at least two options besides the baseline"),
+                (p.n_baseline == 0, "mark the baseline"),
+            ),
         ),
         Task(
             "Criteria and weights",
             reverse("appraisals:criteria", args=[ref]),
             _status(p.n_criteria >= 2 and p.n_weighted > 0, p.n_criteria > 0),
             f"{p.n_criteria} criteria" if p.n_criteria else "",
+            _todo(
+                (p.n_criteria < 2, "add at least two criteria"),
+                (p.n_criteria > 0 and not p.n_weighted, "weight the criteria"),
+            ),
         ),
         Task(
             "Panels and scoring",
             reverse("appraisals:panels", args=[ref]),
             _status(cells > 0 and p.n_scores >= cells, p.n_panels > 0),
             f"{p.n_scores} of {cells} scores" if cells else "",
+            _todo(
+                (not p.n_panels, "add a panel"),
+                (p.n_panels > 0 and not cells, "add options and criteria to score"),
+                (cells > p.n_scores, f"give the {_plural(cells - p.n_scores, 'score')} left"),
+            ),
         ),
-        Task("Risks", reverse("appraisals:risks", args=[ref]), _status(p.n_risks > 0, False)),
+        Task(
+            "Risks",
+            reverse("appraisals:risks", args=[ref]),
+            _status(p.n_risks > 0, False),
+            todo=_todo((not p.n_risks, "record at least one risk")),
+        ),
         Task(
             "Finance",
             reverse("appraisals:finances", args=[ref]),
             _status(p.n_candidates > 0 and p.n_cases >= p.n_candidates, p.n_cases > 0),
+            todo=_todo(
+                (not p.n_candidates, "short-list the options to cost"),
+                (
+                    cases_left > 0,
+                    f"enter the financial case of {_plural(cases_left, 'short-listed option')}"
+                    + (" more" if p.n_cases else ""),
+                ),
+            ),
         ),
         Task(
             "Committee report",
             url_if("appraisals:report", ref),
             _status(p.n_versions > 0, bool(appraisal.narrative)),
+            todo=_todo(
+                (not appraisal.narrative, "write the report"),
+                (bool(appraisal.narrative), "check and issue the report"),
+            ),
         ),
     ]
 
