@@ -209,3 +209,18 @@ def test_behind_a_proxy_each_client_is_counted_apart(client, personas, settings)
     )
     assert response.status_code == 302
     assert AccessAttempt.objects.get().ip_address == "203.0.113.5"
+
+
+def test_a_superuser_sees_and_can_end_a_lockout_in_the_admin(client, personas, settings):
+    fail(client, "alice", settings.AXES_FAILURE_LIMIT)
+    root = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    client.force_login(personas.admin)  # staff, not a superuser: sees nothing of it
+    assert client.get("/admin/axes/accessattempt/").status_code == 403
+    client.force_login(root)
+    page = client.get("/admin/axes/accessattempt/")
+    assert page.status_code == 200
+    assert "alice" in page.text
+    attempt_pk = AccessAttempt.objects.get().pk
+    client.post(f"/admin/axes/accessattempt/{attempt_pk}/delete/", {"post": "yes"})
+    client.logout()
+    assert attempt(client, "alice", PASSWORD).status_code == 302
