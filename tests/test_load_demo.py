@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from appraisals.interchange import export_document, import_document, validate_document
 from appraisals.models import (
@@ -96,7 +97,9 @@ def test_demo_users_log_in_with_their_roles(loaded):
         "officer.stockton": ("Stockton-on-Tees Borough Council", "officer"),
     }
     for username, (authority, role) in roles.items():
-        user = authenticate(username=username, password="councilopts-demo")
+        # As the sign-in page calls it: django-axes needs the request (who is asking).
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, username=username, password="councilopts-demo")
         assert user is not None, username
         assert list(
             Membership.objects.filter(user=user).values_list("authority__name", "role")
