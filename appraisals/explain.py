@@ -34,7 +34,7 @@ class Explained:
     disagreement: tuple[str, ...]
     consistency: tuple[str, ...]
     robustness: str  # how secure the lead is, in one sentence ("" when nothing is ranked)
-    would_change: str  # the smallest change that would change the leader, in one sentence
+    would_change: str  # what would change the leader, where `robustness` does not say it
 
     def all(self) -> tuple[str, ...]:
         """Every paragraph, in reading order."""
@@ -240,7 +240,7 @@ def recommendation(
         return f"Officers recommend {where}."
     leaders = join_names([names[o.key] for o in top])
     lead = "share first place" if len(top) > 1 else "leads"
-    return f"Officers recommend {where}; {leaders} {lead} with {format_value(top[0].value or 0.0)}."
+    return f"Officers recommend {where}; {leaders} {lead} with {out_of_100(top[0].value or 0.0)}."
 
 
 def _switching(result: AppraisalResult) -> list[str]:
@@ -453,8 +453,10 @@ def _robustness(result: AppraisalResult) -> str:
     cc = result.close_call
     if cc is not None and _is_close_call(result):
         if cc.flips:
+            count = len(cc.flips)
+            which = "a single panel score" if count == 1 else f"any one of {count} panel scores"
             return (
-                "This is a close call: moving a single panel score by one step would put "
+                f"This is a close call: moving {which} by one step would put "
                 f"{names[cc.flips[0].new_leader]} first."
             )
         return (
@@ -491,22 +493,19 @@ def _robustness(result: AppraisalResult) -> str:
 
 
 def _would_change(result: AppraisalResult) -> str:
-    """What would change the leader, in one sentence."""
-    if result.leader is None or len(result.ranking) < 2:
+    """What would change the leader, in one sentence, where `_robustness` does not say it
+    already (a close call on the values alone); "" otherwise."""
+    cc = result.close_call
+    if result.leader is None or len(result.ranking) < 2 or not _is_close_call(result):
+        return ""
+    if cc is not None and cc.flips:
         return ""
     names = result.option_names
-    cc = result.close_call
-    if cc is not None and cc.flips:
-        count = len(cc.flips)
-        which = "a single panel score" if count == 1 else f"any one of {count} panel scores"
-        return f"Moving {which} by one step would put {names[cc.flips[0].new_leader]} first."
     if _shift(result) is None:
         return (
             "No change to the weight of a single criterion, with the others kept in "
             "proportion, would change the leader."
         )
     (moved, new_leader, now, then), criteria = _smallest_switch(result)
-    return (
-        f"The smallest change that would alter the result: {names[new_leader]} would lead "
-        f"if {_the_weight_on(criteria)} {moved} from {now} to {then}."
-    )
+    weight = _the_weight_on(criteria)
+    return f"{names[new_leader]} would lead if {weight} {moved} from {now} to {then}."

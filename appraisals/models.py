@@ -245,6 +245,9 @@ class Appraisal(models.Model):
         max_length=12, choices=ReportPurpose, default=ReportPurpose.DECISION
     )
     narrative = models.JSONField(default=dict, blank=True)
+    # Until the officer marks the draft ready, members see only that a report is being
+    # prepared; then they see the draft recommendations, before the report is issued.
+    draft_ready_for_members = models.BooleanField(default=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

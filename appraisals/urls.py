@@ -136,6 +136,7 @@ urlpatterns = [
     # Committee reports
     path("appraisals/<slug:reference>/report/", reports.report, name="report"),
     path("appraisals/<slug:reference>/report/render/", reports.report_render, name="report-render"),
+    path("appraisals/<slug:reference>/report/ready/", reports.report_ready, name="report-ready"),
     path("appraisals/<slug:reference>/report/status/", reports.report_status, name="report-status"),
     path("appraisals/<slug:reference>/report/draft.pdf", reports.report_draft, name="report-draft"),
     path(

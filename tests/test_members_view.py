@@ -58,7 +58,7 @@ def test_members_see_the_leading_option_and_where_to_read_more(client, personas)
     # none of the editing tasks
     for view in ("scope-edit", "report", "weights", "appraisal-replace"):
         assert f'href="{_url(appraisal, view)}' not in page, view
-    assert "No committee report has been issued yet." in page
+    assert "A committee report is being prepared." in page
 
 
 def test_members_see_the_recommended_option_and_whether_it_leads(client, personas):
@@ -101,7 +101,7 @@ def test_members_are_pointed_to_the_latest_issued_report(client, personas):
     client.force_login(personas.member)
     page = client.get(_url(appraisal)).text
     assert f'href="{_url(appraisal, "version-html", 2)}"' in page
-    assert "No committee report has been issued yet." not in page
+    assert "A committee report is being prepared." not in page
 
 
 def test_an_unscored_appraisal_says_no_option_can_be_ranked(client, personas):

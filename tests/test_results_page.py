@@ -100,8 +100,77 @@ def test_explanations_are_shown_as_inset_text(client, personas):
     html = page(client, personas.member)
     inset = html[html.index("govuk-inset-text app-explanations") :]
     inset = inset[: inset.index("</div>")]
-    for sentence in evaluate(personas.appraisal).explanations:
-        assert sentence.replace("'", "&#x27;") in inset
+    said = evaluate(personas.appraisal).explained
+    for sentence in said.all():
+        # The leader is said once, in the summary above the tabs.
+        assert (sentence.replace("'", "&#x27;") in inset) == (sentence not in said.leader)
+
+
+def test_the_page_opens_with_a_plain_english_summary_before_the_tabs(client, personas):
+    html = page(client, personas.member)
+    summary = html[html.index('id="results-summary"') : html.index('class="govuk-tabs"')]
+    said = evaluate(personas.appraisal).explained
+    assert said.robustness
+    for sentence in (*said.leader, said.robustness, said.would_change):
+        assert sentence.replace("'", "&#x27;") in summary
+    assert "A committee report is being prepared." in summary
+
+
+def test_every_technical_figure_has_what_this_means(client, personas):
+    html = page(client, personas.member)
+    for figure, meaning in (
+        ('id="ranking-table"', 'id="ranking-meaning"'),
+        ('id="switching-table"', 'id="switching-meaning"'),
+        ("Share of 10,000 simulations", 'id="simulations-meaning"'),
+        ('id="disagreement-table"', 'id="disagreement-meaning"'),
+    ):
+        assert html.index(figure) < html.index(meaning), figure
+        assert "What this means" in html[html.index(meaning) :][:200]
+
+
+def test_members_see_the_draft_recommendations_once_an_officer_marks_them_ready(client, personas):
+    appraisal = personas.appraisal
+    appraisal.narrative = {"recommendations": "That the Council approves Option 1."}
+    appraisal.save()
+    html = page(client, personas.member)
+    assert "A committee report is being prepared." in html
+    assert "That the Council approves Option 1." not in html
+    client.force_login(personas.officer)
+    report_page = client.get(reverse("appraisals:report", args=[appraisal.reference])).text
+    assert "Mark the draft ready for members" in report_page
+    response = client.post(
+        reverse("appraisals:report-ready", args=[appraisal.reference]), {"ready": "yes"}
+    )
+    assert response.status_code == 302
+    html = page(client, personas.member)
+    drafted = html[html.index('id="draft-recommendations"') :]
+    assert "Draft" in drafted and "That the Council approves Option 1." in drafted
+    assert "A committee report is being prepared." not in html
+    assert appraisal.changes.filter(field="draft_ready_for_members").exists()  # audit trail
+    client.force_login(personas.officer)
+    client.post(reverse("appraisals:report-ready", args=[appraisal.reference]), {"ready": "no"})
+    assert "A committee report is being prepared." in page(client, personas.member)
+
+
+def test_only_an_officer_of_the_appraisal_may_show_members_the_draft(client, personas):
+    url = reverse("appraisals:report-ready", args=[personas.appraisal.reference])
+    client.force_login(personas.member)
+    assert client.post(url, {"ready": "yes"}).status_code == 403
+    client.force_login(personas.outsider)
+    assert client.post(url, {"ready": "yes"}).status_code == 404
+    client.force_login(personas.officer)
+    assert client.get(url).status_code == 405
+    personas.appraisal.refresh_from_db()
+    assert personas.appraisal.draft_ready_for_members is False
+
+
+def test_with_one_option_ranked_no_simulation_is_shown(client, personas):
+    personas.appraisal.options.exclude(key__in=["option-1", "do-nothing"]).update(
+        status=Option.Status.REJECTED, rejection_reason="Too slow"
+    )
+    html = page(client, personas.member)
+    assert "simulations" not in html
+    assert "can be tested once two or more options can be ranked" in html
 
 
 def test_tabs_are_anchored_sections_that_work_without_javascript(client, personas):
@@ -295,8 +364,9 @@ def test_rejected_options_are_left_out_of_the_ranking(client, personas):
 # Session, user; the appraisal (visibility through memberships, one query); results.evaluate's
 # ten (appraisal with its lead authority, partners, services, options with delivery models and
 # financial cases, criteria, panels, risks, options' partners, partner shares, scores); the
-# user's memberships (can_edit); the council named in the header.
-RESULTS_QUERIES = 15
+# user's memberships (can_edit); the latest issued report (for the recommendations); the
+# council named in the header.
+RESULTS_QUERIES = 16
 
 
 def test_results_query_count_is_pinned(client, personas, django_assert_num_queries):

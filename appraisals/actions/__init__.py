@@ -62,6 +62,7 @@ from .report import (
     ReportIncomplete,
     issue_report,
     report_fingerprint,
+    set_draft_ready_for_members,
     update_report_text,
 )
 from .risks import RISK_FIELDS, delete_risk, save_risk
@@ -101,6 +102,7 @@ __all__ = [
     "remove_option",
     "remove_panel",
     "report_fingerprint",
+    "set_draft_ready_for_members",
     "save_financial_case",
     "save_risk",
     "save_score",

@@ -116,6 +116,22 @@ def update_report_text(
 
 
 @transaction.atomic
+def set_draft_ready_for_members(*, appraisal: Appraisal, user, ready: bool) -> bool:
+    """Show members the officers' draft recommendations (`ready`), or stop showing them.
+    Returns whether anything changed; the change is in the audit trail."""
+    current = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
+    changed = update_fields(
+        instance=current,
+        user=user,
+        appraisal=current,
+        kind="report",
+        changes={"draft_ready_for_members": ready},
+    )
+    appraisal.draft_ready_for_members = current.draft_ready_for_members
+    return bool(changed)
+
+
+@transaction.atomic
 def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None):
     """Issue the committee report: freeze the interchange document with its results, and the
     PDF (with its SHA-256) and web page rendered from that same state, as the next version.

@@ -52,7 +52,7 @@ from .rendering import (
     render_html,
     write_pdf,
 )
-from .sections import SAID_IN_BODY
+from .sections import SAID_IN_BODY, recommendation_paragraphs
 from .structure import (
     Cell,
     Column,
@@ -101,6 +101,7 @@ __all__ = [
     "iter_section_titles",
     "parse_narrative",
     "preview_section",
+    "recommendation_paragraphs",
     "render_committee_report",
     "render_html",
     "report_problems",

@@ -30,7 +30,7 @@ from .formatting import (
     _the_panel,
     _value,
 )
-from .narrative import _TITLES, NOT_WRITTEN, Part
+from .narrative import _TITLES, NOT_WRITTEN, Part, parse_narrative
 from .structure import Cell, Column, Row, Section, Table, WarningText
 
 SAID_IN_BODY = 12  # reasons quoted in the consultation section; Appendix A has them all
@@ -104,18 +104,16 @@ class _Sections(_BuilderBase):
 
     def recommendations(self) -> Section:
         s = self.section("recommendations")
-        if not s.text(self.narrative.get("recommendations", ""), strong=True, placeholder=False):
-            # The option the officers marked as recommended; the leader if they marked none.
-            key = self.e.recommended or self.r.leader
-            leader = None if key is None else self.e.option_names[key]
-            if leader:
-                s.para(
-                    f"That {leader} is taken forward as the preferred option, and a full "
-                    "business case brought back to members before any decision to implement.",
-                    strong=True,
-                )
-            else:
-                s.para(NOT_WRITTEN)
+        # The option the officers marked as recommended; the leader if they marked none.
+        key = self.e.recommended or self.r.leader
+        paragraphs = recommendation_paragraphs(
+            self.narrative.get("recommendations", ""),
+            None if key is None else self.e.option_names[key],
+        )
+        for parts in paragraphs:
+            s.para(*parts, strong=True)
+        if not paragraphs:
+            s.para(NOT_WRITTEN)
         return s
 
     def background(self) -> Section:
@@ -611,6 +609,27 @@ def _rating_cell(likelihood: int, impact: int, rating: Any) -> Cell:
     return Cell(
         f"{likelihood} × {impact} = {rating.score}, {rating.band}", f"band-{_slug(rating.band)}"
     )
+
+
+def recommendation_paragraphs(text: str, preferred: str | None) -> list[tuple[Part, ...]]:
+    """The recommendations as members vote on them: the officer's, one a paragraph, or until
+    they are written the one drafted for the `preferred` option (the one the officers marked
+    as recommended, else the leader; none while there is neither). The report and the
+    members' pages both read them from here."""
+    paragraphs = parse_narrative(text, one_per_line=True)
+    if paragraphs or not preferred:
+        return paragraphs
+    leader = preferred
+    return [
+        (
+            Part(
+                lines=(
+                    f"That {leader} is taken forward as the preferred option, and a full "
+                    "business case brought back to members before any decision to implement.",
+                )
+            ),
+        )
+    ]
 
 
 # Words that start a reason in the middle of a sentence in lower case; any other first word

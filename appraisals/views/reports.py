@@ -23,6 +23,7 @@ from ..actions import (
     ReportIncomplete,
     issue_report,
     report_fingerprint,
+    set_draft_ready_for_members,
     update_report_text,
 )
 from ..forms_reports import NARRATIVE_MAX, ReportForm
@@ -137,6 +138,21 @@ def _request_draft(request: HttpRequest, appraisal: Appraisal) -> None:
         # Nothing changed since this draft: serve it again rather than render it again.
         DraftReport.objects.filter(pk=draft.pk).update(requested_at=timezone.now())
         messages.info(request, "Nothing has changed since the last draft: it is ready below.")
+
+
+@allow("POST")
+def report_ready(request: HttpRequest, reference: str) -> HttpResponse:
+    """Show members the draft recommendations ("ready": "yes"), or stop showing them."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    ready = request.POST.get("ready") == "yes"
+    set_draft_ready_for_members(appraisal=appraisal, user=request.user, ready=ready)
+    messages.success(
+        request,
+        "Members can now read the draft recommendations."
+        if ready
+        else "Members no longer see the draft: they see that a report is being prepared.",
+    )
+    return redirect(reverse("appraisals:report", args=[appraisal.reference]) + "#members")
 
 
 @allow("GET")

@@ -20,6 +20,7 @@ from ..finance import FinanceResult
 from ..results import Evaluation, evaluate
 from .allow import allow
 from .risks import RiskRow, heat_map
+from .workspace import recommendations_context
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,53 @@ def _risks(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
+def _summary(evaluation: Evaluation) -> list[str]:
+    """The results in plain English, before any technical tab: what leads and by how much,
+    how sure we are, what would change it, and what is still missing."""
+    said = evaluation.explained
+    return [x for x in (*said.leader, said.robustness, said.would_change, *said.incomplete) if x]
+
+
+def _what_it_means(evaluation: Evaluation) -> dict[str, list[str]]:
+    """A plain-English reading of each technical figure, in the appraisal's own terms."""
+    said, result = evaluation.explained, evaluation.result
+    ranked = len(result.ranking) >= 2
+    threshold = result.disagreement_threshold
+    return {
+        "ranking": [
+            "The weighted value brings every panel's scores into one figure out of 100, "
+            "counting each criterion by its weight. The higher it is, the better the option "
+            "meets what the council said matters.",
+        ],
+        "switching": [
+            said.would_change,
+            "A switching value far from the weight now means the result does not depend on "
+            "exactly how heavily that criterion was weighted. One close to it means members' "
+            "view of that criterion could decide the choice.",
+        ]
+        if ranked
+        else [],
+        "simulations": [
+            said.robustness,
+            "Each simulation recalculates the ranking with every weight and score moved at "
+            "random within a reasonable range. An option first in nearly all of them leads "
+            "whatever such changes are made; one first in about half leads only narrowly.",
+        ]
+        if ranked
+        else [],
+        "disagreement": [
+            *said.disagreement,
+            "Where panels' scores are far apart, the combined score hides different views of "
+            "the option: members may want to ask the panels why before deciding.",
+        ]
+        if said.disagreement
+        else [
+            "The panels broadly agree: on every option and criterion their scores are less "
+            f"than {format_value(threshold)} points out of 100 apart."
+        ],
+    }
+
+
 @allow("GET")
 def results(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
@@ -169,6 +217,18 @@ def results(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "appraisal": appraisal,
             "section": "results",
+            "summary": _summary(evaluation),
+            "what_it_means": _what_it_means(evaluation),
+            # Said once: the leader is in the summary above the tabs.
+            "technical": [
+                x for x in evaluation.explanations if x not in evaluation.explained.leader
+            ],
+            "ranked": len(result.ranking) >= 2,
+            **recommendations_context(
+                appraisal,
+                (evaluation.recommended or result.leader)
+                and name(evaluation.recommended or result.leader),
+            ),
             "can_edit": can_edit(request.user, appraisal),
             "evaluation": evaluation,
             "result": result,

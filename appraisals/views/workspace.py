@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import (
@@ -20,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from .. import actions
+from .. import actions, reports
 from ..access import can_answer, can_edit, get_appraisal_for
 from ..explain import format_signed, format_value, join_names, recommendation
 from ..forms import ScopeForm
@@ -242,6 +243,7 @@ class Standing:
     provisional: int  # short-listed options not yet scored on every criterion
     close_call: bool
     recommendation: str = ""  # the option officers recommend, against the ranking
+    preferred: str = ""  # the option the recommendations are drafted for: marked, or leading
 
 
 def _standing(appraisal: Appraisal) -> Standing | None:
@@ -261,6 +263,9 @@ def _standing(appraisal: Appraisal) -> Standing | None:
         vs_baseline=format_signed(leader.vs_baseline if leader else None),
         provisional=sum(1 for o in result.options if o.candidate and not o.complete),
         close_call=bool(cc and (cc.within_margin or cc.flips)),
+        preferred=evaluation.option_name(evaluation.recommended or result.leader)
+        if (evaluation.recommended or result.leader)
+        else "",
         # Said after "The leading option is …": no need to name it again.
         recommendation=(
             "Officers recommend this option."
@@ -274,25 +279,41 @@ def _members_view(request: HttpRequest, appraisal: Appraisal) -> HttpResponse:
     """The appraisal for people who cannot change it (members, partners' officers): where it
     stands and where to read more, without the editing tasks; scoring only for their panels."""
     panels = appraisal.panels.filter(members=request.user).order_by("order", "pk")
+    standing = _standing(appraisal)
     return render(
         request,
         "appraisals/appraisal.html",
         {
             "appraisal": appraisal,
-            "standing": _standing(appraisal),
+            "standing": standing,
             "my_panels": [
                 (panel.name, reverse("appraisals:scoring", args=[appraisal.reference, panel.key]))
                 for panel in panels
             ],
-            "latest_version": appraisal.report_versions.only("appraisal", "number", "issued_at")
-            .order_by("-number")
-            .first(),
+            **recommendations_context(appraisal, standing.preferred if standing else None),
             "can_edit": False,
             "can_answer": can_answer(request.user, appraisal),
             "section": "tasks",
             **_scope_summary(appraisal),
         },
     )
+
+
+def recommendations_context(appraisal: Appraisal, preferred: str | None) -> dict[str, Any]:
+    """What members see of the officers' recommendations (one query): the latest issued
+    report, and the draft recommendations once an officer has marked them ready (drafted for
+    the `preferred` option until the officers write their own)."""
+    draft = None
+    if appraisal.draft_ready_for_members:
+        draft = reports.recommendation_paragraphs(
+            (appraisal.narrative or {}).get("recommendations", ""), preferred or None
+        )
+    return {
+        "latest_version": appraisal.report_versions.only("appraisal", "number", "issued_at")
+        .order_by("-number")
+        .first(),
+        "draft_recommendations": draft,
+    }
 
 
 def _scope_summary(appraisal: Appraisal) -> dict[str, str]:
