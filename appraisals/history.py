@@ -1,8 +1,11 @@
 """The audit trail every write keeps, and the small helpers the writes share.
 
 `record_change` adds one `Change` row; `update_fields` applies and records field changes;
-`Conflict` is raised when a value changed under the user (optimistic locking). Also: the
+`Conflict` is raised when a value changed under the user (optimistic locking), and
+`history_mark` / `changes_since` find who made the changes a refused save ran into. Also: the
 text of a recorded value, unique keys, and many-to-many sets recorded as names.
+
+This module sits below actions, interchange, reports and results: it imports only the models.
 """
 
 from __future__ import annotations
@@ -21,6 +24,29 @@ class Conflict(Exception):
     def __init__(self, message: str, *, current: object = None) -> None:
         super().__init__(message)
         self.current = current
+
+
+def history_mark(appraisal: Appraisal) -> int:
+    """The newest row of the appraisal's audit trail (0 if none): an edit form carries it, so
+    a refused save can show what was recorded after the page was opened."""
+    newest = Change.objects.filter(appraisal=appraisal).order_by("-pk").values("pk").first()
+    return newest["pk"] if newest else 0
+
+
+def changes_since(
+    appraisal: Appraisal, mark: int, *, kinds: Iterable[str], subjects: Iterable[str] = ()
+) -> list[Change]:
+    """What the audit trail recorded after `mark` of these kinds, imports included; of the
+    named subjects only, when any row names one (a renamed thing keeps its old name in the
+    rows before the rename, so otherwise every row of the kinds is shown)."""
+    rows = list(
+        Change.objects.filter(appraisal=appraisal, pk__gt=mark, kind__in=[*kinds, "import"])
+        .select_related("user")
+        .order_by("pk")[:500]
+    )
+    subjects = set(subjects)
+    named = [r for r in rows if r.subject in subjects or r.kind == "import"]
+    return named if subjects and any(r.kind != "import" for r in named) else rows
 
 
 def person_name(user) -> str:
@@ -79,7 +105,10 @@ def update_fields(*, instance, user, appraisal: Appraisal, kind: str, changes: d
             setattr(instance, field, new)
             changed.append(field)
     if changed:
-        instance.save()
+        # Only the changed columns: the rest of a row loaded earlier may be out of date, and
+        # writing it back would undo what another form saved meanwhile.
+        names = {f.name for f in instance._meta.concrete_fields}
+        instance.save(update_fields=[*changed, *(["updated_at"] if "updated_at" in names else [])])
     return changed
 
 

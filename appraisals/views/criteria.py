@@ -20,6 +20,7 @@ from ..forms import (
 )
 from ..models import Appraisal, Criterion, LibraryCriterion
 from .allow import allow
+from .edit import edit
 
 
 def _criterion(appraisal: Appraisal, key: str) -> Criterion:
@@ -132,13 +133,24 @@ def criterion_add(request: HttpRequest, reference: str) -> HttpResponse:
 def criterion_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     criterion = _criterion(appraisal, key)
-    form = CriterionForm(request.POST or None, instance=Criterion(pk=criterion.pk))
-    if request.method == "GET":
-        form = CriterionForm(instance=criterion)
-    elif form.is_valid():
+
+    def build(data) -> CriterionForm:
+        # A bound form writes onto its instance: give it a blank one, not the stored one.
+        instance = Criterion(pk=criterion.pk) if data else _criterion(appraisal, key)
+        return CriterionForm(data, instance=instance)
+
+    def save(form: CriterionForm) -> None:
         actions.edit_criterion(
-            appraisal=appraisal, user=request.user, criterion=criterion, fields=form.cleaned_data
+            appraisal=appraisal,
+            user=request.user,
+            criterion=_criterion(appraisal, key),
+            fields=form.cleaned_data,
         )
+
+    form = edit(
+        request, appraisal, build=build, save=save, kinds=["criterion"], subjects=[criterion.name]
+    )
+    if form.saved:
         messages.success(request, f"Criterion “{form.cleaned_data['name']}” saved.")
         return redirect(_criteria_url(appraisal))
     return render(
@@ -168,53 +180,82 @@ def _weights_page(request, appraisal, criteria, form, template: str) -> HttpResp
     )
 
 
+# Weights: each page's form shows every criterion, so a criterion added, edited or removed
+# meanwhile refuses a save from it as surely as another officer's weights do.
+WEIGHT_KINDS = ["weight", "criterion"]
+
+
 def weights(request: HttpRequest, reference: str) -> HttpResponse:
     """Direct entry: one number per criterion, shown as a share of 100% as it is typed."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
-    criteria = list(appraisal.criteria.all())
-    initial = {f"weight_{c.key}": f"{c.weight:g}" for c in criteria}
-    form = DirectWeightsForm(request.POST or None, criteria=criteria, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def build(data) -> DirectWeightsForm:
+        criteria = list(appraisal.criteria.all())
+        initial = {f"weight_{c.key}": f"{c.weight:g}" for c in criteria}
+        return DirectWeightsForm(data, criteria=criteria, initial=initial)
+
+    def save(form: DirectWeightsForm) -> None:
         actions.set_weights(
             appraisal=appraisal, user=request.user, method="direct", weights=form.weights()
         )
+
+    form = edit(request, appraisal, build=build, save=save, kinds=WEIGHT_KINDS)
+    if form.saved:
         messages.success(request, "Weights saved.")
         return redirect(reverse("appraisals:weights", args=[reference]))
-    return _weights_page(request, appraisal, criteria, form, "appraisals/weights.html")
+    return _weights_page(request, appraisal, form.criteria, form, "appraisals/weights.html")
+
+
+def _swing_initial(criteria: list[Criterion]) -> dict[str, object]:
+    """Start from the current raw weights, the largest as 100 points."""
+    order = engine.swing_order({c.key: c.weight for c in criteria})
+    top = max((c.weight for c in criteria), default=0) or 1
+    initial: dict[str, object] = {}
+    for c in criteria:
+        initial[f"rank_{c.key}"] = order.index(c.key) + 1
+        initial[f"points_{c.key}"] = f"{100 * c.weight / top:.4g}"
+    return initial
 
 
 def weights_swing(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference, edit=True)
-    criteria = list(appraisal.criteria.all())
-    order = engine.swing_order({c.key: c.weight for c in criteria})
-    top = max((c.weight for c in criteria), default=0) or 1
-    # Start from the current raw weights, the largest as 100 points.
-    initial = {}
-    for c in criteria:
-        initial[f"rank_{c.key}"] = order.index(c.key) + 1
-        initial[f"points_{c.key}"] = f"{100 * c.weight / top:.4g}"
-    form = SwingWeightsForm(request.POST or None, criteria=criteria, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def build(data) -> SwingWeightsForm:
+        criteria = list(appraisal.criteria.all())
+        return SwingWeightsForm(data, criteria=criteria, initial=_swing_initial(criteria))
+
+    def save(form: SwingWeightsForm) -> None:
         actions.set_weights(
             appraisal=appraisal, user=request.user, method="swing", weights=form.points()
         )
+
+    form = edit(request, appraisal, build=build, save=save, kinds=WEIGHT_KINDS)
+    if form.saved:
         messages.success(request, "Swing weights saved.")
         return redirect(reverse("appraisals:weights-swing", args=[reference]))
-    return _weights_page(request, appraisal, criteria, form, "appraisals/weights_swing.html")
+    return _weights_page(request, appraisal, form.criteria, form, "appraisals/weights_swing.html")
 
 
 def weights_pairwise(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference, edit=True)
-    criteria = list(appraisal.criteria.all())
-    initial = PairwiseForm.initial_from(criteria, appraisal.pairwise_matrix)
-    form = PairwiseForm(request.POST or None, criteria=criteria, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def build(data) -> PairwiseForm:
+        criteria = list(appraisal.criteria.all())
+        initial = PairwiseForm.initial_from(criteria, appraisal.pairwise_matrix)
+        return PairwiseForm(data, criteria=criteria, initial=initial)
+
+    def save(form: PairwiseForm) -> None:
         actions.set_weights(
             appraisal=appraisal, user=request.user, method="pairwise", matrix=form.matrix()
         )
+
+    form = edit(request, appraisal, build=build, save=save, kinds=WEIGHT_KINDS)
+    if form.saved:
         messages.success(request, "Pairwise comparisons saved.")
         return redirect(reverse("appraisals:weights-pairwise", args=[reference]))
-    return _weights_page(request, appraisal, criteria, form, "appraisals/weights_pairwise.html")
+    return _weights_page(
+        request, appraisal, form.criteria, form, "appraisals/weights_pairwise.html"
+    )
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from ..forms import (
 )
 from ..models import Appraisal, Authority, FinancialCase, Option
 from .allow import allow
+from .edit import edit
 
 
 def _option(appraisal: Appraisal, key: str) -> Option:
@@ -59,18 +60,24 @@ def _finances_url(appraisal: Appraisal) -> str:
 def finances(request: HttpRequest, reference: str) -> HttpResponse:
     """Every option's NPV and payback, and the discount rate and optimism bias."""
     appraisal = get_appraisal_for(request.user, reference, edit=request.method == "POST")
-    initial = {
-        "discount_rate": f"{appraisal.discount_rate * 100:g}",
-        "optimism_bias": f"{appraisal.optimism_bias * 100:g}",
-    }
-    form = FinanceSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def build(data) -> FinanceSettingsForm:
+        initial = {
+            "discount_rate": f"{appraisal.discount_rate * 100:g}",
+            "optimism_bias": f"{appraisal.optimism_bias * 100:g}",
+        }
+        return FinanceSettingsForm(data, initial=initial)
+
+    def save(form: FinanceSettingsForm) -> None:
         actions.set_finance_settings(
             appraisal=appraisal,
             user=request.user,
             discount_rate=form.cleaned_data["discount_rate"] / 100,
             optimism_bias=form.cleaned_data["optimism_bias"] / 100,
         )
+
+    form = edit(request, appraisal, build=build, save=save, kinds=["finance"])
+    if form.saved:
         messages.success(request, "Discount rate and optimism bias saved.")
         return redirect(_finances_url(appraisal))
     options = (
@@ -100,11 +107,10 @@ def _share_authorities(appraisal: Appraisal, option: Option) -> list[Authority]:
     return list(seen.values())
 
 
-def finance_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
-    appraisal = get_appraisal_for(request.user, reference, edit=True)
+def _case_form(appraisal: Appraisal, key: str, data=None) -> FinancialCaseForm:
+    """The yearly table and partner shares as stored (read afresh), or bound to `data`."""
     option = _option(appraisal, key)
     case = _case(option)
-    partners = _share_authorities(appraisal, option)
     initial: dict[str, object] = {}
     years = 10
     if case is not None:
@@ -114,17 +120,36 @@ def finance_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse
                 initial[f"{name}_{t}"] = value  # MoneyField shows it with commas
         for share in case.partner_shares.all():
             initial[f"share_{share.authority_id}"] = f"{share.share * 100:g}"
-    form = FinancialCaseForm(request.POST or None, years=years, partners=partners, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    partners = _share_authorities(appraisal, option)
+    return FinancialCaseForm(data, years=years, partners=partners, initial=initial)
+
+
+def finance_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    option = _option(appraisal, key)
+
+    def save(form: FinancialCaseForm) -> None:
         actions.save_financial_case(
             appraisal=appraisal,
             user=request.user,
-            option=option,
+            option=_option(appraisal, key),
             flows=form.flows(),
             shares=form.shares(),
         )
+
+    form = edit(
+        request,
+        appraisal,
+        build=lambda data: _case_form(appraisal, key, data),
+        save=save,
+        kinds=["finance"],
+        subjects=_finance_subjects(appraisal, option),
+    )
+    if form.saved:
         messages.success(request, f"Financial case for “{option.name}” saved.")
         return redirect(reverse("appraisals:finance-edit", args=[reference, key]))
+    fill_form = FillFinanceForm()
+    fill_form.stamp = form.stamp  # filling in replaces the same table
     return render(
         request,
         "appraisals/finance_edit.html",
@@ -132,11 +157,17 @@ def finance_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse
             "appraisal": appraisal,
             "option": option,
             "form": form,
-            "fill_form": FillFinanceForm(),
-            "result": evaluate_case(appraisal, case),
+            "fill_form": fill_form,
+            "result": evaluate_case(appraisal, _case(option)),
             "section": "tasks",
         },
     )
+
+
+def _finance_subjects(appraisal: Appraisal, option: Option) -> list[str]:
+    """How the audit trail names changes to this option's case (`save_financial_case`)."""
+    shares = [f"{option.name}: share of {a.name}" for a in _share_authorities(appraisal, option)]
+    return [option.name, *shares]
 
 
 @allow("POST")
@@ -144,24 +175,34 @@ def finance_fill(request: HttpRequest, reference: str, key: str) -> HttpResponse
     """Fill the yearly table from a one-off cost, a steady-state saving and ramp-up years."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     option = _option(appraisal, key)
-    form = FillFinanceForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "appraisals/finance_fill.html",
-            {"appraisal": appraisal, "option": option, "form": form, "section": "tasks"},
-            status=200,
+
+    def save(form: FillFinanceForm) -> None:
+        data = form.cleaned_data
+        actions.fill_financial_case(
+            appraisal=appraisal,
+            user=request.user,
+            option=_option(appraisal, key),
+            one_off_cost=data["one_off_cost"],
+            steady_saving=data["steady_saving"],
+            ramp_up_years=data["ramp_up_years"],
+            horizon=data["horizon"],
+            range_fraction=data["range_percent"] / 100,
         )
-    data = form.cleaned_data
-    actions.fill_financial_case(
-        appraisal=appraisal,
-        user=request.user,
-        option=option,
-        one_off_cost=data["one_off_cost"],
-        steady_saving=data["steady_saving"],
-        ramp_up_years=data["ramp_up_years"],
-        horizon=data["horizon"],
-        range_fraction=data["range_percent"] / 100,
+
+    form = edit(
+        request,
+        appraisal,
+        build=lambda data: FillFinanceForm(data),
+        save=save,
+        kinds=["finance"],
+        subjects=_finance_subjects(appraisal, option),
+        loaded_from=lambda: _case_form(appraisal, key),
     )
-    messages.success(request, "Yearly figures filled in. Check and adjust them below.")
-    return redirect(reverse("appraisals:finance-edit", args=[reference, key]))
+    if form.saved:
+        messages.success(request, "Yearly figures filled in. Check and adjust them below.")
+        return redirect(reverse("appraisals:finance-edit", args=[reference, key]))
+    return render(
+        request,
+        "appraisals/finance_fill.html",
+        {"appraisal": appraisal, "option": option, "form": form, "section": "tasks"},
+    )

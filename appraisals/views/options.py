@@ -10,6 +10,7 @@ from ..access import can_edit, get_appraisal_for
 from ..forms import OptionAddForm, OptionEditForm
 from ..models import Appraisal, DeliveryModel, Option
 from .allow import allow
+from .edit import edit
 
 
 def _option(appraisal: Appraisal, key: str) -> Option:
@@ -91,22 +92,31 @@ def option_add(request: HttpRequest, reference: str) -> HttpResponse:
 def option_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     option = _option(appraisal, key)
-    form = OptionEditForm(request.POST or None, instance=Option(pk=option.pk))
-    if request.method == "GET":
-        form = OptionEditForm(instance=option)
-    elif form.is_valid():
+
+    def build(data) -> OptionEditForm:
+        # A bound form writes onto its instance: give it a blank one, not the stored option.
+        return OptionEditForm(
+            data, instance=Option(pk=option.pk) if data else _option(appraisal, key)
+        )
+
+    def save(form: OptionEditForm) -> None:
         data = form.cleaned_data
         actions.edit_option(
             appraisal=appraisal,
             user=request.user,
-            option=option,
+            option=_option(appraisal, key),
             name=data["name"],
             description=data["description"],
             status=data["status"],
             rejection_reason=data["rejection_reason"].strip(),
             partners=data["partners"],
         )
-        messages.success(request, f"“{data['name']}” saved.")
+
+    form = edit(
+        request, appraisal, build=build, save=save, kinds=["option"], subjects=[option.name]
+    )
+    if form.saved:
+        messages.success(request, f"“{form.cleaned_data['name']}” saved.")
         return redirect(_options_url(appraisal))
     return render(
         request,

@@ -13,6 +13,7 @@ from ..forms import PanelForm
 from ..models import Appraisal, Membership
 from ..templatetags.councilopts import url_if
 from .allow import allow
+from .edit import edit
 
 
 def _people(appraisal: Appraisal) -> QuerySet:
@@ -74,17 +75,25 @@ def panels(request: HttpRequest, reference: str) -> HttpResponse:
 def panel_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     panel = get_panel_for(request.user, appraisal, key)
-    initial = {"name": panel.name, "members": list(panel.members.all())}
-    form = PanelForm(request.POST or None, people=_people(appraisal), initial=initial)
-    if request.method == "POST" and form.is_valid():
+    people = _people(appraisal)
+
+    def build(data) -> PanelForm:
+        stored = appraisal.panels.get(pk=panel.pk)
+        initial = {"name": stored.name, "members": list(stored.members.all())}
+        return PanelForm(data, people=people, initial=initial)
+
+    def save(form: PanelForm) -> None:
         actions.edit_panel(
             appraisal=appraisal,
             user=request.user,
-            panel=panel,
+            panel=appraisal.panels.get(pk=panel.pk),
             name=form.cleaned_data["name"],
             members=form.cleaned_data["members"],
         )
-        messages.success(request, f"Panel “{panel.name}” saved.")
+
+    form = edit(request, appraisal, build=build, save=save, kinds=["panel"], subjects=[panel.name])
+    if form.saved:
+        messages.success(request, f"Panel “{form.cleaned_data['name']}” saved.")
         return redirect(_panels_url(appraisal))
     return render(
         request,

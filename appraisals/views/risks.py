@@ -19,6 +19,7 @@ from ..access import can_edit, get_appraisal_for
 from ..forms import RiskForm
 from ..models import Appraisal, Risk
 from .allow import allow
+from .edit import edit
 
 
 @dataclass(frozen=True)
@@ -114,15 +115,32 @@ def risk_form(request: HttpRequest, reference: str, pk: int | None = None) -> Ht
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     risk = _risk(appraisal, pk) if pk is not None else None
     options = appraisal.options.all()
-    form = RiskForm(request.POST or None, instance=risk, options=options)
-    if request.method == "POST":
-        form = RiskForm(request.POST, instance=Risk(appraisal=appraisal), options=options)
-        if form.is_valid():
-            actions.save_risk(
-                appraisal=appraisal, user=request.user, fields=form.risk_fields(), risk=risk
-            )
-            messages.success(request, "Risk saved.")
-            return redirect(_risks_url(appraisal))
+
+    def build(data) -> RiskForm:
+        # A bound form writes onto its instance: give it a blank one, not the stored risk.
+        if data is not None:
+            return RiskForm(data, instance=Risk(appraisal=appraisal), options=options)
+        return RiskForm(instance=_risk(appraisal, pk) if pk is not None else None, options=options)
+
+    def save(form: RiskForm) -> None:
+        actions.save_risk(
+            appraisal=appraisal,
+            user=request.user,
+            fields=form.risk_fields(),
+            risk=_risk(appraisal, pk) if pk is not None else None,
+        )
+
+    form = edit(
+        request,
+        appraisal,
+        build=build,
+        save=save,
+        kinds=["risk"],
+        subjects=[str(risk)] if risk else [],
+    )
+    if form.saved:
+        messages.success(request, "Risk saved.")
+        return redirect(_risks_url(appraisal))
     return render(
         request,
         "appraisals/risk_form.html",

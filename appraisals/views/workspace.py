@@ -29,6 +29,7 @@ from ..models import Appraisal, Criterion, FinancialCase, Option, Panel, Questio
 from ..results import evaluate
 from ..templatetags.councilopts import url_if
 from .allow import allow
+from .edit import edit
 from .lists import _services
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "Not started", "In progress", "Completed"
@@ -340,25 +341,34 @@ def _scope_summary(appraisal: Appraisal) -> dict[str, str]:
 
 def scope_edit(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference, edit=True)
-    if request.method == "GET":
-        return render(request, "appraisals/scope.html", _scope_context(appraisal, None))
-    recorded = Score.objects.filter(panel__appraisal=appraisal).aggregate(
-        low=Min("score"), high=Max("score")
+
+    def build(data) -> ScopeForm:
+        # Read afresh each time (a bound form also writes onto its instance).
+        stored = Appraisal.objects.get(pk=appraisal.pk)
+        if data is None:
+            return ScopeForm(instance=stored)
+        recorded = Score.objects.filter(panel__appraisal=appraisal).aggregate(
+            low=Min("score"), high=Max("score")
+        )
+        score_range = (recorded["low"], recorded["high"]) if recorded["low"] is not None else None
+        return ScopeForm(data, instance=stored, score_range=score_range)
+
+    def save(form: ScopeForm) -> None:
+        actions.update_scope(
+            appraisal=Appraisal.objects.get(pk=appraisal.pk),
+            user=request.user,
+            changes=form.scope_changes(),
+            partners=form.cleaned_data["partners"],
+            services=_services(form),
+        )
+
+    form = edit(
+        request, appraisal, build=build, save=save, kinds=["appraisal"], subjects=[appraisal.title]
     )
-    score_range = (recorded["low"], recorded["high"]) if recorded["low"] is not None else None
-    form = ScopeForm(request.POST, instance=appraisal, score_range=score_range)
-    if not form.is_valid():
-        return render(request, "appraisals/scope.html", _scope_context(appraisal, form))
-    appraisal.refresh_from_db()  # the form wrote its values onto the instance
-    actions.update_scope(
-        appraisal=appraisal,
-        user=request.user,
-        changes=form.scope_changes(),
-        partners=form.cleaned_data["partners"],
-        services=_services(form),
-    )
-    messages.success(request, "Scope saved.")
-    return redirect(appraisal)
+    if form.saved:
+        messages.success(request, "Scope saved.")
+        return redirect(appraisal)
+    return render(request, "appraisals/scope.html", _scope_context(appraisal, form))
 
 
 def _scope_context(appraisal: Appraisal, form: ScopeForm | None) -> dict:
