@@ -51,7 +51,6 @@ class ReportForm(forms.Form):
     )
     wards_affected = forms.CharField(label="Wards affected", max_length=300, required=False)
     key_decision = forms.BooleanField(label="This is a key decision", required=False)
-    fingerprint = forms.CharField(widget=forms.HiddenInput)
     # Sent by the "Save and render the draft" button (name="render"): render after saving.
     render = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -67,7 +66,7 @@ class ReportForm(forms.Form):
             )
 
     @classmethod
-    def initial_for(cls, appraisal: Appraisal, fingerprint: str) -> dict:
+    def initial_for(cls, appraisal: Appraisal) -> dict:
         initial = {
             "committee_name": appraisal.committee_name,
             "meeting_date": appraisal.meeting_date,
@@ -80,7 +79,6 @@ class ReportForm(forms.Form):
             "officers_consulted": appraisal.officers_consulted,
             "wards_affected": appraisal.wards_affected,
             "key_decision": appraisal.key_decision,
-            "fingerprint": fingerprint,
         }
         narrative = appraisal.narrative or {}
         for section in NARRATIVE_SECTIONS:

@@ -35,11 +35,13 @@ def officer(client, personas, appraisal):
 
 
 def form_data(appraisal: Appraisal, **changes) -> dict:
-    from appraisals.actions import report_fingerprint
+    """The report form as the page shows it now, with its stamp (views/edit.py)."""
     from appraisals.forms_reports import ReportForm
+    from appraisals.views.edit import stamp
 
     appraisal.refresh_from_db()  # the form is built from the report as it stands
-    data = ReportForm.initial_for(appraisal, report_fingerprint(appraisal))
+    data = ReportForm.initial_for(appraisal)
+    data["loaded"] = stamp(appraisal, ReportForm(initial=data))
     data["meeting_date"] = appraisal.meeting_date.strftime("%d/%m/%Y")
     data["key_decision"] = "on" if appraisal.key_decision else ""
     data.update(changes)
@@ -134,10 +136,16 @@ def test_an_exempt_report_needs_its_schedule_12a_paragraph(officer, appraisal):
 def test_saving_over_someone_elses_newer_text_is_refused(officer, appraisal):
     stale = form_data(appraisal, narrative_legal="Mine")
     officer.post(url("report"), form_data(appraisal, narrative_legal="Theirs"))
-    response = officer.post(url("report"), stale, follow=True)
-    assert "Someone else changed the report" in response.content.decode()
+    history = Change.objects.count()
+    response = officer.post(url("report"), stale)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "after you opened the page. Your changes have not been saved" in html
+    assert "Legal implications and powers: changed to “Theirs”" in html
+    assert "\nMine</textarea>" in html  # the typed text is kept, to save again
     appraisal.refresh_from_db()
     assert appraisal.narrative["legal"] == "Theirs"
+    assert Change.objects.count() == history
 
 
 def test_narrative_markup_is_shown_escaped_in_the_form(officer, appraisal):
@@ -184,8 +192,8 @@ def test_save_and_render_over_someone_elses_newer_text_saves_and_renders_nothing
 ):
     stale = form_data(appraisal, narrative_legal="Mine", render="1")
     officer.post(url("report"), form_data(appraisal, narrative_legal="Theirs"))
-    response = officer.post(url("report"), stale, follow=True)
-    assert "Someone else changed the report" in response.content.decode()
+    response = officer.post(url("report"), stale)
+    assert "Your changes have not been saved" in response.content.decode()
     appraisal.refresh_from_db()
     assert appraisal.narrative["legal"] == "Theirs"
     assert not DraftReport.objects.exists()
@@ -476,8 +484,9 @@ def test_report_page_query_count_is_pinned_and_does_not_grow(
         # session, user; the appraisal (with its lead council); the officer's memberships;
         # the export for the content hash (ten: appraisal, partners, services, options,
         # options' partners, partner shares, criteria, panels, risks, scores); the latest
-        # draft; the number of issued versions; the council named in the page header.
-        with django_assert_num_queries(17):
+        # draft; the number of issued versions; the council named in the page header; the
+        # newest history row (the form's stamp: views/edit.py).
+        with django_assert_num_queries(18):
             response = client.get(reverse("appraisals:report", args=[appraisal.reference]))
         assert response.status_code == 200
 

@@ -11,7 +11,7 @@ refused or failed write leaves neither data nor history behind.
 - `finances`: financial cases, cash flows from a profile, discount rate and optimism bias
 - `questions`: questions and answers
 - `scoring`: one panel's score of an option on a criterion (`save_score`)
-- `report`: the committee report's text, its fingerprint, issuing it
+- `report`: the committee report's text, issuing it
 - `removal`: removing an option, a criterion or a panel, and what goes with it (`Losses`)
 
 The audit trail itself (`record_change`, `update_fields`, `Conflict`) is `appraisals.history`,
@@ -61,7 +61,6 @@ from .report import (
     ReportAlreadyIssued,
     ReportIncomplete,
     issue_report,
-    report_fingerprint,
     set_draft_ready_for_members,
     update_report_text,
 )
@@ -101,7 +100,6 @@ __all__ = [
     "remove_criterion",
     "remove_option",
     "remove_panel",
-    "report_fingerprint",
     "set_draft_ready_for_members",
     "save_financial_case",
     "save_risk",

@@ -45,18 +45,6 @@ class ReportIncomplete(Exception):
         self.problems = list(problems)
 
 
-def report_fingerprint(appraisal: Appraisal) -> str:
-    """A short hash of the header block and narrative as they stand: the form carries it, so
-    a save over someone else's newer text is refused instead of silently undoing it."""
-    import hashlib
-    import json
-
-    values = {f: getattr(appraisal, f) for f in REPORT_HEADER_FIELDS}
-    values["narrative"] = appraisal.narrative or {}
-    blob = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
-
-
 @transaction.atomic
 def update_report_text(
     *,
@@ -64,22 +52,12 @@ def update_report_text(
     user,
     header: dict,
     narrative: dict[str, str],
-    expected: str | None = None,
 ) -> list[str]:
-    """Save the header block and narrative sections, recording each changed one.
-
-    `expected` is the `report_fingerprint` the officer's form was built from; if the text
-    changed since, nothing is written and `Conflict` is raised. Returns what changed.
-    """
+    """Save the header block and narrative sections, recording each changed one; returns
+    what changed. (The report page refuses a save made over newer text: views/edit.py.)"""
     from ..reports import NARRATIVE_SECTIONS
 
     current = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
-    if expected is not None and report_fingerprint(current) != expected:
-        raise Conflict(
-            "Someone else changed the report while you were editing it. Your changes have "
-            "not been saved: check the report as it is now and make them again.",
-            current=current,
-        )
     changed = []
     old_narrative = dict(current.narrative or {})
     new_narrative = dict(old_narrative)

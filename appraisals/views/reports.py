@@ -22,7 +22,6 @@ from ..actions import (
     ReportAlreadyIssued,
     ReportIncomplete,
     issue_report,
-    report_fingerprint,
     set_draft_ready_for_members,
     update_report_text,
 )
@@ -31,6 +30,7 @@ from ..models import Appraisal, DraftReport, ReportVersion
 from ..results import evaluate
 from ..tasks import STALLED, recover_stalled_renders, render_draft_report
 from .allow import allow
+from .edit import edit
 
 
 def report(request: HttpRequest, reference: str) -> HttpResponse:
@@ -38,31 +38,26 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
     then asks for the draft: the form is the only way to render from this page, so what
     was typed is never left out of a draft, nor lost."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
-    if request.method == "POST":
-        form = ReportForm(request.POST)
-        if form.is_valid():
-            try:
-                changed = update_report_text(
-                    appraisal=appraisal,
-                    user=request.user,
-                    header=form.header(),
-                    narrative=form.narrative(),
-                    expected=form.cleaned_data["fingerprint"],
-                )
-            except Conflict as conflict:
-                messages.error(request, str(conflict))
-                appraisal.refresh_from_db()
-                form = ReportForm(
-                    initial=ReportForm.initial_for(appraisal, report_fingerprint(appraisal))
-                )
-            else:
-                messages.success(request, "Report saved." if changed else "Nothing had changed.")
-                if not form.cleaned_data["render"]:
-                    return redirect("appraisals:report", appraisal.reference)
-                _request_draft(request, appraisal)
-                return redirect(_status_url(appraisal))
-    else:
-        form = ReportForm(initial=ReportForm.initial_for(appraisal, report_fingerprint(appraisal)))
+    changed: list[str] = []
+
+    def build(data) -> ReportForm:
+        return ReportForm(data, initial=None if data else ReportForm.initial_for(appraisal))
+
+    def save(form: ReportForm) -> None:
+        changed[:] = update_report_text(
+            appraisal=appraisal,
+            user=request.user,
+            header=form.header(),
+            narrative=form.narrative(),
+        )
+
+    form = edit(request, appraisal, build=build, save=save, kinds=["report"])
+    if form.saved:
+        messages.success(request, "Report saved." if changed else "Nothing had changed.")
+        if not form.cleaned_data["render"]:
+            return redirect("appraisals:report", appraisal.reference)
+        _request_draft(request, appraisal)
+        return redirect(_status_url(appraisal))
     current = reports.content_hash(appraisal)
     draft = _latest_draft(appraisal)
     return render(
