@@ -574,6 +574,12 @@ class PanelForm(forms.Form):
         label="Who scores in this panel",
         help_text="Officers of the lead council can score in every panel.",
     )
+    scored_when = forms.CharField(
+        label="When the panel scored (optional)",
+        max_length=100,
+        required=False,
+        help_text="For example, “September 2011”. The report’s consultation section says so.",
+    )
 
     def __init__(self, *args, people=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -583,6 +589,9 @@ class PanelForm(forms.Form):
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
+
+    def clean_scored_when(self) -> str:
+        return self.cleaned_data["scored_when"].strip()
 
 
 def _person_label(user) -> str:

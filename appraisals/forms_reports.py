@@ -42,7 +42,22 @@ class ReportForm(forms.Form):
         required=False,
     )
     report_author = forms.CharField(label="Report author", max_length=200, required=False)
-    portfolio_holder = forms.CharField(label="Portfolio holder", max_length=200, required=False)
+    portfolio_holder = forms.CharField(
+        label="Portfolio holder",
+        max_length=200,
+        required=False,
+        help_text="The member of the executive responsible, for example Councillor Jo Ellis, "
+        "Portfolio Holder for Resources",
+    )
+    no_portfolio_holders = forms.BooleanField(
+        label="The council has no portfolio holders (it is run by committees)", required=False
+    )
+    contact_name = forms.CharField(label="Contact officer", max_length=200, required=False)
+    contact_job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    contact_telephone = forms.CharField(
+        label="Telephone", max_length=50, required=False, help_text="For example, 01858 828282"
+    )
+    contact_email = forms.EmailField(label="Email address", max_length=254, required=False)
     officers_consulted = forms.CharField(
         label="Officers consulted",
         required=False,
@@ -50,6 +65,20 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     wards_affected = forms.CharField(label="Wards affected", max_length=300, required=False)
+    ward_members_consulted = forms.CharField(
+        label="Ward members consulted",
+        max_length=300,
+        required=False,
+        help_text="Who was consulted, or why no one was (for example, “Not applicable: all "
+        "wards are affected”)",
+    )
+    papers_inspection = forms.CharField(
+        label="Where the background papers can be inspected",
+        max_length=300,
+        required=False,
+        help_text="Leave blank to say they can be inspected by arrangement with the contact "
+        "officer",
+    )
     key_decision = forms.BooleanField(label="This is a key decision", required=False)
     # Sent by the "Save and render the draft" button (name="render"): render after saving.
     render = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -76,8 +105,15 @@ class ReportForm(forms.Form):
             "exempt_paragraph": appraisal.exempt_paragraph,
             "report_author": appraisal.report_author,
             "portfolio_holder": appraisal.portfolio_holder,
+            "no_portfolio_holders": not appraisal.uses_portfolio_holders,
+            "contact_name": appraisal.contact_name,
+            "contact_job_title": appraisal.contact_job_title,
+            "contact_telephone": appraisal.contact_telephone,
+            "contact_email": appraisal.contact_email,
             "officers_consulted": appraisal.officers_consulted,
             "wards_affected": appraisal.wards_affected,
+            "ward_members_consulted": appraisal.ward_members_consulted,
+            "papers_inspection": appraisal.papers_inspection,
             "key_decision": appraisal.key_decision,
         }
         narrative = appraisal.narrative or {}
@@ -106,11 +142,19 @@ class ReportForm(forms.Form):
             "exempt_paragraph",
             "report_author",
             "portfolio_holder",
+            "contact_name",
+            "contact_job_title",
+            "contact_telephone",
+            "contact_email",
             "officers_consulted",
             "wards_affected",
+            "ward_members_consulted",
+            "papers_inspection",
             "key_decision",
         )
-        return {name: self.cleaned_data[name] for name in names}
+        header = {name: self.cleaned_data[name] for name in names}
+        header["uses_portfolio_holders"] = not self.cleaned_data["no_portfolio_holders"]
+        return header
 
     def narrative(self) -> dict[str, str]:
         return {s.key: self.cleaned_data[f"narrative_{s.key}"] for s in NARRATIVE_SECTIONS}

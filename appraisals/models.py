@@ -116,6 +116,15 @@ class DeliveryModel(models.Model):
     advantages = models.TextField(blank=True, help_text="One advantage a line.")
     disadvantages = models.TextField(blank=True, help_text="One disadvantage a line.")
     examples = models.TextField(blank=True, help_text="Example councils, one a line.")
+    # The report's legal implications name these as "the powers expected to be relied on":
+    # starting points the council's legal team confirms, not legal advice.
+    legal_basis = models.TextField(
+        blank=True, help_text="The powers a council usually relies on for this model, one a line."
+    )
+    moves_staff = models.BooleanField(
+        default=False,
+        help_text="Staff may move to another employer, so TUPE applies (the report says so).",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -135,6 +144,9 @@ class DeliveryModel(models.Model):
 
     def example_list(self) -> list[str]:
         return [line.strip() for line in self.examples.splitlines() if line.strip()]
+
+    def legal_basis_list(self) -> list[str]:
+        return [line.strip() for line in self.legal_basis.splitlines() if line.strip()]
 
 
 class CriteriaSet(models.Model):
@@ -234,8 +246,20 @@ class Appraisal(models.Model):
     # The committee report's header block and narrative (plain text, escaped on output).
     report_author = models.CharField(max_length=200, blank=True)
     portfolio_holder = models.CharField(max_length=200, blank=True)
+    # A council run by committees has no portfolio holders: then none is asked for.
+    uses_portfolio_holders = models.BooleanField(
+        default=True, help_text="The council's executive has portfolio holders."
+    )
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_job_title = models.CharField(max_length=200, blank=True)
+    contact_telephone = models.CharField(max_length=50, blank=True)
+    contact_email = models.EmailField(blank=True)
     officers_consulted = models.TextField(blank=True)
     wards_affected = models.CharField(max_length=300, blank=True, default="All")
+    ward_members_consulted = models.CharField(max_length=300, blank=True)
+    papers_inspection = models.CharField(
+        max_length=300, blank=True, help_text="Where the background papers can be inspected."
+    )
     key_decision = models.BooleanField(default=False)
     report_status = models.CharField(max_length=10, choices=ReportStatus, default=ReportStatus.OPEN)
     exempt_paragraph = models.CharField(
@@ -361,6 +385,10 @@ class Panel(models.Model):
     key = models.SlugField(max_length=50)
     name = models.CharField(max_length=200)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="panels")
+    # The report's consultation section says when each panel scored ("September 2011").
+    scored_when = models.CharField(
+        max_length=100, blank=True, help_text="When the panel scored, for example September 2011."
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

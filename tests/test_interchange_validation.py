@@ -83,7 +83,10 @@ def make_document(**changes: Any) -> dict[str, Any]:
                 "description": "",
             },
         ],
-        "panels": [{"key": "officers", "name": "Officers"}, {"key": "members", "name": "Members"}],
+        "panels": [
+            {"key": "officers", "name": "Officers", "scored_when": "May 2024"},
+            {"key": "members", "name": "Members", "scored_when": ""},
+        ],
         "scores": [
             {
                 "panel": p,
@@ -141,8 +144,15 @@ def make_document(**changes: Any) -> dict[str, Any]:
         "report": {
             "author": "A. Officer, Head of Finance",
             "portfolio_holder": "",
+            "uses_portfolio_holders": True,
+            "contact_name": "A. Officer",
+            "contact_job_title": "Head of Finance",
+            "contact_telephone": "01632 960000",
+            "contact_email": "a.officer@lead.example",
             "officers_consulted": "",
             "wards_affected": "All",
+            "ward_members_consulted": "",
+            "papers_inspection": "",
             "key_decision": False,
             "status": "open",
             "exempt_paragraph": "",
@@ -587,4 +597,21 @@ def test_every_problem_is_listed_in_document_order(catalogue):
         "scores[12].score: 7 is above the scale maximum 5",
         'scores[13].option: no option has the key "nowhere"',
         "risks[1].impact: must be a whole number from 1 to 5, not 9",
+    ]
+
+
+def test_contact_email_must_be_an_email_address(catalogue):
+    doc = mutated(lambda d: d["report"].update(contact_email="ring me"))
+    assert problems(doc) == ['report.contact_email: must be an e-mail address, not "ring me"']
+
+
+def test_report_header_facts_and_when_a_panel_scored_are_checked(catalogue):
+    def change(d):
+        d["report"].update(uses_portfolio_holders="no", contact_telephone=7)
+        d["panels"][0]["scored_when"] = "x" * 101
+
+    assert problems(mutated(change)) == [
+        "panels[0].scored_when: is 101 characters long; the most allowed is 100",
+        "report.contact_telephone: must be text, not 7",
+        'report.uses_portfolio_holders: must be true or false, not "no"',
     ]

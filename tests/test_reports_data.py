@@ -20,6 +20,16 @@ MODELS = (
     ("outsourcing", "Outsourcing", "The contractor", "The contractor (TUPE)", "May add VAT"),
     ("company", "Local authority company", "Yes", "Yes", "May pay corporation tax"),
 )
+# The powers each model relies on, and whether it moves staff (as the catalogue has them).
+LEGAL = {
+    "shared-service": (
+        "Local Government Act 1972 ss.101–102: joint arrangements\n"
+        "NHS Act 2006 s.75, where a partner is an NHS body",
+        True,
+    ),
+    "outsourcing": ("Procurement Act 2023\nTUPE Regulations 2006", True),
+    "company": ("Localism Act 2011 s.1: the general power of competence", True),
+}
 
 
 def ensure_delivery_models() -> None:
@@ -36,6 +46,8 @@ def ensure_delivery_models() -> None:
                 "governance": "Members of the council",
                 "advantages": "Keeps control\nKnown costs",
                 "disadvantages": "Slow to change",
+                "legal_basis": LEGAL.get(key, ("", False))[0],
+                "moves_staff": LEGAL.get(key, ("", False))[1],
             },
         )
 
@@ -53,7 +65,9 @@ def narrative(extra: dict[str, str] | None = None) -> dict[str, str]:
         "Members asked for an appraisal of how corporate services are delivered.\n\n"
         "The benefits are:\n- resilience\n- lower costs\n- shared expertise"
     )
-    text["contact"] = "Jane Officer\nHead of Transformation\n01858 828282"
+    # The contact officer is in the header fields; attached appendices are the officer's own.
+    del text["contact"], text["appendices"]
+    text["previous"] = "Full Council, 25 July 2011, minute 23: agreed the project brief"
     text.update(extra or {})
     return text
 
@@ -176,8 +190,15 @@ def report_document(
         "report": {
             "author": "Jane Officer, Head of Transformation",
             "portfolio_holder": "Councillor Sam Leader",
+            "uses_portfolio_holders": True,
+            "contact_name": "Jane Officer",
+            "contact_job_title": "Head of Transformation",
+            "contact_telephone": "01632 960000",
+            "contact_email": "jane.officer@lead.example",
             "officers_consulted": "Chief Finance Officer; Monitoring Officer",
             "wards_affected": "All",
+            "ward_members_consulted": "Not applicable: every ward is affected",
+            "papers_inspection": "",
             "key_decision": True,
             "status": "open",
             "exempt_paragraph": "",

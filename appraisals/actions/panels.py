@@ -14,11 +14,16 @@ from ..models import Appraisal, Panel
 
 
 @transaction.atomic
-def add_panel(*, appraisal: Appraisal, user, name: str, members: Iterable = ()) -> Panel:
+def add_panel(
+    *, appraisal: Appraisal, user, name: str, members: Iterable = (), scored_when: str = ""
+) -> Panel:
     keys = appraisal.panels.values_list("key", flat=True)
     last = appraisal.panels.order_by("-order").values_list("order", flat=True).first()
     panel = appraisal.panels.create(
-        key=unique_key(name, keys, "panel"), name=name, order=(last or 0) + 1
+        key=unique_key(name, keys, "panel"),
+        name=name,
+        scored_when=scored_when,
+        order=(last or 0) + 1,
     )
     panel.members.set(members)
     record_change(
@@ -33,10 +38,19 @@ def add_panel(*, appraisal: Appraisal, user, name: str, members: Iterable = ()) 
 
 
 @transaction.atomic
-def edit_panel(*, appraisal: Appraisal, user, panel: Panel, name: str, members: Iterable) -> None:
-    update_fields(
-        instance=panel, user=user, appraisal=appraisal, kind="panel", changes={"name": name}
-    )
+def edit_panel(
+    *,
+    appraisal: Appraisal,
+    user,
+    panel: Panel,
+    name: str,
+    members: Iterable,
+    scored_when: str | None = None,
+) -> None:
+    changes = {"name": name}
+    if scored_when is not None:
+        changes["scored_when"] = scored_when
+    update_fields(instance=panel, user=user, appraisal=appraisal, kind="panel", changes=changes)
     _set_related(
         appraisal=appraisal, user=user, instance=panel, field="members", kind="panel", new=members
     )

@@ -23,8 +23,15 @@ REPORT_HEADER_FIELDS = (
     "report_purpose",
     "report_author",
     "portfolio_holder",
+    "uses_portfolio_holders",
+    "contact_name",
+    "contact_job_title",
+    "contact_telephone",
+    "contact_email",
     "officers_consulted",
     "wards_affected",
+    "ward_members_consulted",
+    "papers_inspection",
     "key_decision",
 )
 

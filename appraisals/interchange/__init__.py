@@ -23,11 +23,18 @@ has beyond the core of the format::
     "options[].partners": [], ".baseline": false, ".recommended": false,
     "options[].status": "shortlisted",
     "options[].rejection_reason": "", ".description": "",
+    "panels[].scored_when": "",         # when the panel scored ("September 2011")
     "scores[].reason": "",
     "risks[].option": null, ".consequences" / ".controls" / ".owner": "",
     "risks[].residual_likelihood" / ".residual_impact": the likelihood and impact,
-    "report": {"author": "", "portfolio_holder": "", "officers_consulted": "",
-               "wards_affected": "All", "key_decision": false,
+    "report": {"author": "", "portfolio_holder": "",
+               "uses_portfolio_holders": true,   # false: a committee-system council
+               "contact_name": "", "contact_job_title": "",   # the contact officer
+               "contact_telephone": "", "contact_email": "",
+               "officers_consulted": "", "wards_affected": "All",
+               "ward_members_consulted": "",
+               "papers_inspection": "",  # where the background papers can be inspected
+               "key_decision": false,
                "status": "open",        # open | exempt (then exempt_paragraph is required)
                "exempt_paragraph": "", "purpose": "decision",   # decision | information
                "narrative": {}}         # report section key -> text

@@ -176,7 +176,7 @@ def export_with_appraisal(appraisal: Appraisal) -> tuple[dict[str, Any], Apprais
             }
             for o in options
         ],
-        "panels": [{"key": p.key, "name": p.name} for p in panels],
+        "panels": [{"key": p.key, "name": p.name, "scored_when": p.scored_when} for p in panels],
         "scores": [
             {
                 "panel": keys["panel"][panel_id],
@@ -209,8 +209,15 @@ def export_with_appraisal(appraisal: Appraisal) -> tuple[dict[str, Any], Apprais
         "report": {
             "author": a.report_author,
             "portfolio_holder": a.portfolio_holder,
+            "uses_portfolio_holders": a.uses_portfolio_holders,
+            "contact_name": a.contact_name,
+            "contact_job_title": a.contact_job_title,
+            "contact_telephone": a.contact_telephone,
+            "contact_email": a.contact_email,
             "officers_consulted": a.officers_consulted,
             "wards_affected": a.wards_affected,
+            "ward_members_consulted": a.ward_members_consulted,
+            "papers_inspection": a.papers_inspection,
             "key_decision": a.key_decision,
             "status": a.report_status,
             "exempt_paragraph": a.exempt_paragraph,

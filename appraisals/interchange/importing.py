@@ -104,8 +104,15 @@ def _appraisal_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         "optimism_bias": float(finance.get("optimism_bias", defaults["optimism_bias"])),
         "report_author": report.get("author", ""),
         "portfolio_holder": report.get("portfolio_holder", ""),
+        "uses_portfolio_holders": report.get("uses_portfolio_holders", True),
+        "contact_name": report.get("contact_name", ""),
+        "contact_job_title": report.get("contact_job_title", ""),
+        "contact_telephone": report.get("contact_telephone", ""),
+        "contact_email": report.get("contact_email", ""),
         "officers_consulted": report.get("officers_consulted", ""),
         "wards_affected": report.get("wards_affected", defaults["wards_affected"]),
+        "ward_members_consulted": report.get("ward_members_consulted", ""),
+        "papers_inspection": report.get("papers_inspection", ""),
         "key_decision": report.get("key_decision", False),
         "report_status": report.get("status", defaults["report_status"]),
         "exempt_paragraph": report.get("exempt_paragraph", ""),
@@ -225,7 +232,13 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
     )
     criterion_by_key = {c.key: c for c in criteria}
     panels = Panel.objects.bulk_create(
-        Panel(appraisal=appraisal, key=p["key"], name=p["name"], order=i)
+        Panel(
+            appraisal=appraisal,
+            key=p["key"],
+            name=p["name"],
+            scored_when=p.get("scored_when", ""),
+            order=i,
+        )
         for i, p in enumerate(doc.get("panels", []))
     )
     panel_by_key = {p.key: p for p in panels}

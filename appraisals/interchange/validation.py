@@ -9,8 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 from .. import limits
-from ..models import Appraisal, DeliveryModel, Option
+from ..models import Appraisal, DeliveryModel, Option, Panel
 from .export import FORMAT, SAVINGS_SERIES, _number
 
 WEIGHTING_METHODS = ("direct", "swing", "pairwise")
@@ -315,6 +318,8 @@ def validate_document(doc: Any, *, delivery_models: Iterable[str] | None = None)
     _check_weighting(c, doc, criteria)
     options = _check_options(c, doc)
     panels = c.keyed(doc, "panels", required=False)
+    for path, panel in panels.values():
+        c.field(panel, "scored_when", "text", path, max_length=_max_length(Panel, "scored_when"))
     _check_scores(c, doc, scale, options, criteria, panels)
     _check_risks(c, doc, options)
     _check_finance(c, doc, options)
@@ -620,13 +625,23 @@ def _check_report(c: _Checker, doc: Mapping[str, Any]) -> None:
         ("portfolio_holder", "portfolio_holder"),
         ("wards_affected", "wards_affected"),
         ("exempt_paragraph", "exempt_paragraph"),
+        ("contact_name", "contact_name"),
+        ("contact_job_title", "contact_job_title"),
+        ("contact_telephone", "contact_telephone"),
+        ("contact_email", "contact_email"),
+        ("ward_members_consulted", "ward_members_consulted"),
+        ("papers_inspection", "papers_inspection"),
     ):
         max_length = _max_length(Appraisal, model_field)
         texts[key] = c.field(report, key, "text", "report", max_length=max_length)
+    email = texts["contact_email"]
+    if email and not _is_email(email):
+        c.add("report.contact_email", f"must be an e-mail address, not {_show(email)}")
     c.field(
         report, "officers_consulted", "text", "report", max_length=limits.MAX_OFFICERS_CONSULTED
     )
     c.field(report, "key_decision", "bool", "report")
+    c.field(report, "uses_portfolio_holders", "bool", "report")
     status = c.field(report, "status", "text", "report")
     if status is not None and status not in REPORT_STATUSES:
         c.add("report.status", f"must be one of {', '.join(REPORT_STATUSES)}, not {_show(status)}")
@@ -648,3 +663,11 @@ def _check_report(c: _Checker, doc: Mapping[str, Any]) -> None:
             c.add(path, f"its key {_too_long(key, limits.MAX_KEY)}")
         if c.type_ok(text, "text", path) and len(text) > limits.MAX_NARRATIVE:
             c.add(path, _too_long(text, limits.MAX_NARRATIVE))
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True

@@ -42,8 +42,15 @@ _APPRAISAL_FIELDS = (
     ("finance.optimism_bias", ("finance", "optimism_bias"), "number"),
     ("report.author", ("report", "author"), "text"),
     ("report.portfolio_holder", ("report", "portfolio_holder"), "text"),
+    ("report.uses_portfolio_holders", ("report", "uses_portfolio_holders"), "bool"),
+    ("report.contact_name", ("report", "contact_name"), "text"),
+    ("report.contact_job_title", ("report", "contact_job_title"), "text"),
+    ("report.contact_telephone", ("report", "contact_telephone"), "text"),
+    ("report.contact_email", ("report", "contact_email"), "text"),
     ("report.officers_consulted", ("report", "officers_consulted"), "text"),
     ("report.wards_affected", ("report", "wards_affected"), "text"),
+    ("report.ward_members_consulted", ("report", "ward_members_consulted"), "text"),
+    ("report.papers_inspection", ("report", "papers_inspection"), "text"),
     ("report.key_decision", ("report", "key_decision"), "bool"),
     ("report.status", ("report", "status"), "text"),
     ("report.exempt_paragraph", ("report", "exempt_paragraph"), "text"),
@@ -68,7 +75,7 @@ _OPTION_COLUMNS = (
     ("rejection_reason", "text"),
     ("description", "text"),
 )
-_PANEL_COLUMNS = (("key", "text"), ("name", "text"))
+_PANEL_COLUMNS = (("key", "text"), ("name", "text"), ("scored_when", "text"))
 _SCORE_COLUMNS = (
     ("panel", "text"),
     ("option", "text"),

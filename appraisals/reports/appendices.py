@@ -8,10 +8,29 @@ from typing import Any
 from .. import charts
 from ..explain import format_percent, format_score, format_value, join_names
 from .base import _BuilderBase
-from .formatting import _columns, _columns_of, _figure, _ordinal, _the_panel
+from .formatting import (
+    RATING_AFTER,
+    RATING_BEFORE,
+    _columns,
+    _columns_of,
+    _figure,
+    _ordinal,
+    _rating_cell,
+    _the_panel,
+)
 from .narrative import Part
-from .sections import RATING_AFTER, RATING_BEFORE, _rating_cell
 from .structure import Cell, Column, Row, Section, Subheading, Table
+
+# The appendices built from the appraisal: (letter, key, title). The report's list of
+# appendices names them; an officer's own attached papers follow from F.
+APPENDICES = (
+    ("A", "scores", "Scores by panel, with reasons"),
+    ("B", "weights", "Weights and how they were set"),
+    ("C", "sensitivity", "Sensitivity"),
+    ("D", "risk-register", "Risk register"),
+    ("E", "delivery-models", "The delivery models"),
+)
+_TITLE = {key: (letter, title) for letter, key, title in APPENDICES}
 
 
 class _Appendices(_BuilderBase):
@@ -19,7 +38,8 @@ class _Appendices(_BuilderBase):
 
     # Appendices ----------------------------------------------------------------------------
 
-    def appendix(self, letter: str, key: str, title: str) -> Section:
+    def appendix(self, key: str) -> Section:
+        letter, title = _TITLE[key]
         return Section(letter, key, title)
 
     def appendices(self) -> list[Section]:
@@ -32,7 +52,7 @@ class _Appendices(_BuilderBase):
         ]
 
     def score_matrix(self) -> Section:
-        s = self.appendix("A", "scores", "Scores by panel, with reasons")
+        s = self.appendix("scores")
         doc = self.doc
         criteria = doc["criteria"]
         scored = {x["option"] for x in doc.get("scores") or []}
@@ -119,7 +139,7 @@ class _Appendices(_BuilderBase):
         return s
 
     def weights(self) -> Section:
-        s = self.appendix("B", "weights", "Weights and how they were set")
+        s = self.appendix("weights")
         doc, r = self.doc, self.r
         method = (doc.get("weighting") or {}).get("method") or "direct"
         how = {
@@ -169,7 +189,7 @@ class _Appendices(_BuilderBase):
         return s
 
     def sensitivity(self) -> Section:
-        s = self.appendix("C", "sensitivity", "Sensitivity")
+        s = self.appendix("sensitivity")
         r, e = self.r, self.e
         if r.leader is None:
             s.para("No option can be ranked yet, so there is no sensitivity to report.")
@@ -317,7 +337,7 @@ class _Appendices(_BuilderBase):
         return s
 
     def risk_register(self) -> Section:
-        s = self.appendix("D", "risk-register", "Risk register")
+        s = self.appendix("risk-register")
         if not self.e.risks:
             s.para("No risks have been recorded.")
             return s
@@ -353,7 +373,7 @@ class _Appendices(_BuilderBase):
         return s
 
     def delivery_models(self) -> Section:
-        s = self.appendix("E", "delivery-models", "The delivery models")
+        s = self.appendix("delivery-models")
         used: list[str] = []
         for o in self.doc["options"]:
             if o["delivery_model"] not in used:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from django.utils import timezone
 
+from ..explain import join_names
 from ..models import Appraisal, DeliveryModel
 from ..results import Evaluation
 from .appendices import _Appendices
-from .formatting import _date
-from .sections import _Sections
+from .formatting import _date, _plural
+from .narrative import NOT_ENTERED
+from .sections import _Sections, attached_appendices
 from .structure import HeaderRow, Report, Section
 
 
@@ -41,31 +44,7 @@ def build_report(
     builder = _Builder(evaluation, narrative, models)
     sections = builder.sections()
     appendices = builder.appendices()
-    status = "Open"
-    if report.get("status") == Appraisal.ReportStatus.EXEMPT:
-        status = (
-            "Exempt: not for publication by virtue of paragraph "
-            f"{report.get('exempt_paragraph')} of Part 1 of Schedule 12A to the Local "
-            "Government Act 1972"
-        )
-    purpose = (
-        "For information"
-        if report.get("purpose") == Appraisal.ReportPurpose.INFORMATION
-        else "For decision"
-    )
-    header = (
-        HeaderRow("Committee", committee.get("name") or "Not set"),
-        HeaderRow("Date of meeting", _date(committee.get("meeting_date"))),
-        HeaderRow("Agenda item", committee.get("agenda_item") or "Not set"),
-        HeaderRow("Status", status),
-        HeaderRow("Decision or information", purpose),
-        HeaderRow("Title", doc["title"]),
-        HeaderRow("Report author", report.get("author") or "Not set"),
-        HeaderRow("Portfolio holder", report.get("portfolio_holder") or "Not set"),
-        HeaderRow("Officers consulted", report.get("officers_consulted") or "None recorded"),
-        HeaderRow("Wards affected", report.get("wards_affected") or "All"),
-        HeaderRow("Key decision", "Yes" if report.get("key_decision") else "No"),
-    )
+    header = _header(doc, report, committee, narrative, draft=draft)
     return Report(
         council=doc["lead_authority"],
         committee=committee.get("name") or "",
@@ -98,3 +77,75 @@ def preview_section(evaluation: Evaluation, key: str, text: str) -> Section:
 
 class _Builder(_Sections, _Appendices):
     """Builds the sections from one evaluation; each method is one section."""
+
+
+def _header(
+    doc: Mapping[str, Any],
+    report: Mapping[str, Any],
+    committee: Mapping[str, Any],
+    narrative: Mapping[str, str],
+    *,
+    draft: bool,
+) -> tuple[HeaderRow, ...]:
+    """The front sheet. A fact not yet entered is a marked box: issuing refuses until the
+    ones a clerk needs are set (`checks.report_problems`). An optional fact left blank is
+    marked in a draft and left out of an issued report, so nothing reads "Not set"."""
+    rows: list[HeaderRow] = []
+
+    def row(label: str, value: str, *, required: bool = True) -> None:
+        value = (value or "").strip()
+        if value:
+            rows.append(HeaderRow(label, value))
+        elif required or draft:
+            rows.append(HeaderRow(label, "", missing=NOT_ENTERED))
+
+    status = "Open"
+    exempt = [title for title, para in attached_appendices(narrative.get("appendices", "")) if para]
+    if report.get("status") == Appraisal.ReportStatus.EXEMPT:
+        status = (
+            "Exempt: not for publication by virtue of paragraph "
+            f"{report.get('exempt_paragraph')} of Part 1 of Schedule 12A to the Local "
+            "Government Act 1972"
+        )
+    elif exempt:
+        status = (
+            f"Open, except {_plural(len(exempt), 'appendix', 'appendices')} listed as exempt "
+            "under Schedule 12A to the Local Government Act 1972 (see Appendices)"
+        )
+    purpose = (
+        "For information"
+        if report.get("purpose") == Appraisal.ReportPurpose.INFORMATION
+        else "For decision"
+    )
+    date = committee.get("meeting_date")
+    row("Committee", committee.get("name") or "")
+    row("Date of meeting", _date(date) if date else "")
+    row("Agenda item", committee.get("agenda_item") or "")
+    row("Status", status)
+    row("Decision or information", purpose)
+    row("Title", doc["title"])
+    row("Report author", report.get("author") or "")
+    if report.get("uses_portfolio_holders", True):
+        row("Portfolio holder", report.get("portfolio_holder") or "")
+    name = (report.get("contact_name") or "").strip()
+    title = (report.get("contact_job_title") or "").strip()
+    phone = (report.get("contact_telephone") or "").strip()
+    email = (report.get("contact_email") or "").strip()
+    lines = [
+        ", ".join(x for x in (name, title) if x),
+        f"Telephone: {phone}" if phone else "",
+        f"Email: {email}" if email else "",
+    ]
+    lacking = [w for w, v in (("name", name), ("telephone", phone), ("email", email)) if not v]
+    rows.append(
+        HeaderRow(
+            "Contact officer",
+            "\n".join(x for x in lines if x),
+            missing=f"{NOT_ENTERED}: {join_names(lacking)}" if lacking else "",
+        )
+    )
+    row("Officers consulted", report.get("officers_consulted") or "", required=False)
+    row("Wards affected", report.get("wards_affected") or "")
+    row("Ward members consulted", report.get("ward_members_consulted") or "", required=False)
+    row("Key decision", "Yes" if report.get("key_decision") else "No")
+    return tuple(rows)

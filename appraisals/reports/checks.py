@@ -12,11 +12,10 @@ from .build import build_report
 from .narrative import (
     NARRATIVE_KEYS,
     NARRATIVE_SECTIONS,
-    NOT_WRITTEN,
     NarrativeSection,
     parse_narrative,
 )
-from .structure import Para, Report
+from .structure import Report
 
 
 @dataclass(frozen=True)
@@ -34,12 +33,22 @@ def report_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) 
     """What stops the report from being issued: header facts members rely on, and the
     recommendations members vote on."""
     problems = []
-    if not appraisal.committee_name:
-        problems.append(Problem("Enter the committee the report goes to", "committee_name"))
-    if not appraisal.meeting_date:
-        problems.append(Problem("Enter the date of the meeting", "meeting_date"))
-    if not appraisal.report_author:
-        problems.append(Problem("Enter the report's author", "report_author"))
+    a = appraisal
+    needed = [
+        (a.committee_name, "Enter the committee the report goes to", "committee_name"),
+        (a.meeting_date, "Enter the date of the meeting", "meeting_date"),
+        (a.agenda_item, "Enter the agenda item number", "agenda_item"),
+        (a.report_author, "Enter the report's author", "report_author"),
+        (
+            a.portfolio_holder or not a.uses_portfolio_holders,
+            "Enter the portfolio holder, or say the council has none",
+            "portfolio_holder",
+        ),
+        (a.contact_name, "Enter the contact officer's name", "contact_name"),
+        (a.contact_telephone, "Enter the contact officer's telephone number", "contact_telephone"),
+        (a.contact_email, "Enter the contact officer's email address", "contact_email"),
+    ]
+    problems += [Problem(text, field) for value, text, field in needed if not value]
     narrative = appraisal.narrative or {}
     if not parse_narrative(narrative.get("recommendations", ""), one_per_line=True):
         problems.append(
@@ -50,8 +59,8 @@ def report_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) 
 
 def issue_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) -> list[Problem]:
     """What stops an officer issuing the report from the check page: `report_problems`, and
-    each narrative section the paper would print as "[Not yet written.]" (a clerk would never
-    publish that). Sections the report fills from the appraisal itself (background, the
+    each narrative section the paper would print as a "Not yet written" box (a clerk would
+    never publish that). Sections the report fills from the appraisal itself (background, the
     options, consultation and so on) need no text of the officer's."""
     problems = report_problems(appraisal)
     flagged = {p.field for p in problems}
@@ -102,16 +111,9 @@ def issue_warnings(evaluation: Evaluation) -> list[str]:
 
 
 def placeholder_sections(evaluation: Evaluation) -> list[NarrativeSection]:
-    """Narrative sections the report, as it stands, prints as "[Not yet written.]"."""
+    """Narrative sections the report, as it stands, prints as a "Not yet written" box."""
     report = build_report(evaluation)
-    empty = {
-        section.key
-        for section in report.sections
-        if any(
-            isinstance(block, Para) and any(NOT_WRITTEN in part.lines for part in block.parts)
-            for block in section.blocks
-        )
-    }
+    empty = {section.key for section in report.sections if section.unwritten}
     return [s for s in NARRATIVE_SECTIONS if s.key in empty]
 
 

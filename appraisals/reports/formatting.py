@@ -11,12 +11,12 @@ from typing import Any
 from django.utils.formats import date_format
 
 from ..explain import format_value
-from .structure import Column, Figure
+from .structure import Cell, Column, Figure
 
 
 def _date(value: str | dt.date | None) -> str:
     if not value:
-        return "Not set"
+        return ""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
     return date_format(value, "j F Y")
@@ -116,3 +116,14 @@ def _words(text: str) -> frozenset[str]:
         word = word[:-1] if len(word) > 3 and word.endswith("s") else word
         words.extend(_ABBREVIATIONS.get(word, (word,)))
     return frozenset(words) - _FILLERS
+
+
+RATING_BEFORE = "Before controls: likelihood × impact = rating"
+RATING_AFTER = "After controls: likelihood × impact = rating"
+
+
+def _rating_cell(likelihood: int, impact: int, rating: Any) -> Cell:
+    """ "3 × 4 = 12, high", shaded by its band: the register's rating with what makes it."""
+    return Cell(
+        f"{likelihood} × {impact} = {rating.score}, {rating.band}", f"band-{_slug(rating.band)}"
+    )

@@ -32,7 +32,18 @@ NARRATIVE_SECTIONS: tuple[NarrativeSection, ...] = (
         "“That the Council approves …”. Separate them with a blank line.",
     ),
     NarrativeSection("reasons", "Reasons for the recommendations", ""),
-    NarrativeSection("background", "Background", "How the council came to appraise this."),
+    NarrativeSection(
+        "background",
+        "Background",
+        "How the council came to appraise this. Leave blank to print the appraisal's summary.",
+    ),
+    NarrativeSection(
+        "previous",
+        "Previous reports and decisions",
+        "One a line: the meeting, its date, the minute number and what was decided, for "
+        "example “Full Council, 25 July 2011, minute 23: agreed the project brief”. Write "
+        "“None” if this is the first report.",
+    ),
     NarrativeSection(
         "options",
         "Options considered",
@@ -49,12 +60,21 @@ NARRATIVE_SECTIONS: tuple[NarrativeSection, ...] = (
         "Financial implications",
         "Costs, savings, net present values and payback are added from the financial case.",
     ),
-    NarrativeSection("legal", "Legal implications and powers", ""),
+    NarrativeSection(
+        "legal",
+        "Legal implications and powers",
+        "The Monitoring Officer's comments. The powers expected to be relied on are added "
+        "from each option's delivery model.",
+    ),
     NarrativeSection(
         "risk", "Risk analysis", "The risk table and heat map are added from the risk register."
     ),
     NarrativeSection("equalities", "Equalities", ""),
-    NarrativeSection("human_resources", "Human resources", "Staff, TUPE, unions."),
+    NarrativeSection(
+        "human_resources",
+        "Human resources",
+        "Staff and unions. Whether TUPE applies is added from each option's delivery model.",
+    ),
     NarrativeSection("environmental", "Environmental", ""),
     NarrativeSection(
         "crime_disorder", "Crime and disorder", "Section 17 of the Crime and Disorder Act 1998."
@@ -64,12 +84,29 @@ NARRATIVE_SECTIONS: tuple[NarrativeSection, ...] = (
         "Consultation",
         "Staff, unions, members, partners, residents; the panels who scored are added.",
     ),
-    NarrativeSection("background_papers", "Background papers", "One paper a line."),
-    NarrativeSection("contact", "Contact officer", "Name, post, telephone and email, one a line."),
+    NarrativeSection(
+        "appendices",
+        "Appendices",
+        "Appendices A to E are added from the appraisal. List any other papers attached, one "
+        "a line; end the line with “(exempt, paragraph 3)” for one not for publication under "
+        "that paragraph of Schedule 12A.",
+    ),
+    NarrativeSection(
+        "background_papers",
+        "Background papers",
+        "The unpublished papers the report relies on, one a line, or “None”. Where they can "
+        "be inspected is added from the header.",
+    ),
+    NarrativeSection(
+        "contact",
+        "Contact officer",
+        "Anything to add to the contact officer's details entered above, such as an address.",
+    ),
 )
 NARRATIVE_KEYS = tuple(s.key for s in NARRATIVE_SECTIONS)
 _TITLES = {s.key: s.title for s in NARRATIVE_SECTIONS}
-NOT_WRITTEN = "[Not yet written.]"
+NOT_WRITTEN = "Not yet written"  # a draft's marked box; issuing refuses while one is left
+NOT_ENTERED = "Not yet entered"
 
 # Whole lines, matched with fullmatch (never "^…$", whose "$" also matches before a newline).
 _BULLET = re.compile(r"\s*[-*•]\s+(.*)")
@@ -88,7 +125,7 @@ class Part:
 
 # Sections where officers write one item a line (recommendations, reasons): each line is a
 # paragraph of its own, as members vote on each.
-ONE_PER_LINE = frozenset({"recommendations", "reasons"})
+ONE_PER_LINE = frozenset({"recommendations", "reasons", "previous", "appendices"})
 
 
 def parse_narrative(text: str, *, one_per_line: bool = False) -> list[tuple[Part, ...]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import charts, finance
@@ -17,20 +17,23 @@ from ..explain import (
     recommendation,
 )
 from ..templatetags.councilopts import pounds
+from .appendices import APPENDICES
 from .base import _BuilderBase
 from .executive_summary import draft_summary
 from .formatting import (
+    RATING_AFTER,
+    RATING_BEFORE,
     _columns,
     _figure,
     _model_label,
     _payback_cell,
     _plural,
+    _rating_cell,
     _signed,
-    _slug,
     _the_panel,
     _value,
 )
-from .narrative import _TITLES, NOT_WRITTEN, Part, parse_narrative
+from .narrative import _TITLES, NOT_ENTERED, Part, parse_narrative
 from .structure import Cell, Column, Row, Section, Table, WarningText
 
 SAID_IN_BODY = 12  # reasons quoted in the consultation section; Appendix A has them all
@@ -55,17 +58,19 @@ class _Sections(_BuilderBase):
             self.recommendations(),
             self.plain("reasons"),
             self.background(),
+            self.plain("previous"),
             self.options_considered(),
             self.rejected_options(),
             self.financial(),
-            self.plain("legal"),
+            self.legal(),
             self.risk(),
             self.plain("equalities"),
-            self.plain("human_resources"),
+            self.human_resources(),
             self.plain("environmental"),
             self.plain("crime_disorder"),
             self.consultation(),
-            self.plain("background_papers"),
+            self.appendix_list(),
+            self.background_papers(),
             self.contact(),
         ]
 
@@ -113,15 +118,15 @@ class _Sections(_BuilderBase):
         for parts in paragraphs:
             s.para(*parts, strong=True)
         if not paragraphs:
-            s.para(NOT_WRITTEN)
+            s.missing()
         return s
 
     def background(self) -> Section:
         s = self.section("background")
-        s.text(self.narrative.get("background", ""), placeholder=False)
-        summary = self.doc.get("summary") or ""
-        if summary:
-            s.text(summary, placeholder=False)
+        # The officer's background, or else the appraisal's summary (what is appraised and
+        # why): both tell the same story, and a reader should not meet it twice.
+        if not s.text(self.narrative.get("background", ""), placeholder=False):
+            s.text(self.doc.get("summary") or "", placeholder=False)
         objectives = self.doc.get("objectives") or []
         if objectives:
             s.para(
@@ -134,7 +139,7 @@ class _Sections(_BuilderBase):
             within = "" if year is None else f" by year {year} of the financial case"
             s.para(f"The savings target is {pounds(target['amount'])} a year{within}.")
         if len(s.blocks) == 0:
-            s.para(NOT_WRITTEN)
+            s.missing()
         return s
 
     def options_considered(self) -> Section:
@@ -498,8 +503,11 @@ class _Sections(_BuilderBase):
         panels = doc.get("panels") or []
         if not panels:
             if not s.blocks:
-                s.para(NOT_WRITTEN)
+                s.missing()
             return s
+        when = self.when_sentence(panels)
+        if when:
+            s.para(when)
         s.para(self.scored_sentence(panels))
         s.para(self.panel_leaders_sentence(panels))
         if r.leader is not None:
@@ -514,6 +522,31 @@ class _Sections(_BuilderBase):
                     Part(items=tuple(shown), style="bullet"),
                 )
         return s
+
+    def when_sentence(self, panels: list[Mapping[str, Any]]) -> str:
+        """When the panels scored, the panels that scored at the same time together: "The
+        Staff and Unison panels scored in September 2011, the Councillors in October 2011"."""
+        by_when: dict[str, list[str]] = {}
+        for p in panels:
+            when = (p.get("scored_when") or "").strip()
+            if when:
+                by_when.setdefault(when, []).append(p["name"])
+        if not by_when:
+            return ""
+
+        def at(when: str) -> str:
+            return f"{'on' if when[0].isdigit() else 'in'} {when}"
+
+        if len(by_when) == 1 and sum(map(len, by_when.values())) == len(panels):
+            ((when, _),) = by_when.items()
+            who = (
+                _the_panel(panels[0]["name"], capital=True)
+                if len(panels) == 1
+                else ("Both panels" if len(panels) == 2 else f"All {len(panels)} panels")
+            )
+            return f"{who} scored {at(when)}."
+        said = [f"{join_names(names)} {at(when)}" for when, names in by_when.items()]
+        return f"The panels scored: {'; '.join(said)}."
 
     def scored_sentence(self, panels: list[Mapping[str, Any]]) -> str:
         """How much of the grid each panel scored, the panels that scored alike together."""
@@ -584,11 +617,150 @@ class _Sections(_BuilderBase):
             for (criterion, reason), scores in given.items()
         ]
 
+    def candidates(self) -> list[Mapping[str, Any]]:
+        """The short-listed options other than the baseline: what members choose between."""
+        return [o for o in self.shortlisted if not o.get("baseline")]
+
+    def legal(self) -> Section:
+        """The officer's text, then the powers each option's delivery model relies on (from
+        the catalogue), said as the powers *expected* to be relied on: the legal team
+        confirms them."""
+        s = self.section("legal")
+        s.text(self.narrative.get("legal", ""), placeholder=False)
+        by_model: dict[str, list[Mapping[str, Any]]] = {}
+        for o in self.candidates():
+            by_model.setdefault(o["delivery_model"], []).append(o)
+        listed = []
+        for key, options in by_model.items():
+            model = self.models.get(key)
+            if model is None:
+                continue
+            partners = [p for o in options for p in o.get("partners") or []]
+            partners += self.doc.get("partners") or []
+            powers = _relevant_powers(model.legal_basis_list(), partners)
+            if powers:
+                listed.append((join_names([o["name"] for o in options]), powers))
+        if listed:
+            s.para(
+                "The powers expected to be relied on for each option are below. They are "
+                "the usual starting points for these arrangements, for the Monitoring "
+                "Officer to confirm before any decision to implement; they are not legal "
+                "advice."
+            )
+            for names, powers in listed:
+                s.para(f"{names}:", Part(items=tuple(powers), style="bullet"))
+            s.para(
+                "Whichever option is chosen, the council remains under its best value duty "
+                "(Local Government Act 1999 s.3)."
+            )
+        if not s.blocks:
+            s.missing()
+        return s
+
+    def human_resources(self) -> Section:
+        """The officer's text, then whether TUPE applies: the catalogue knows which delivery
+        models move staff to another employer."""
+        s = self.section("human_resources")
+        s.text(self.narrative.get("human_resources", ""))
+        moving = [
+            o["name"]
+            for o in self.candidates()
+            if (model := self.models.get(o["delivery_model"])) is not None and model.moves_staff
+        ]
+        if moving:
+            one = len(moving) == 1
+            s.para(
+                f"{join_names(moving)} may move staff to another employer. Where "
+                f"{'it does' if one else 'an option does'}, the Transfer of Undertakings "
+                "(Protection of Employment) Regulations 2006 (TUPE) apply: the staff who "
+                "transfer keep their terms and conditions, and their employer must inform "
+                "and consult them and their trade unions before the transfer."
+            )
+        elif self.candidates():
+            s.para(
+                "None of the short-listed options would move staff to another employer, so "
+                "the TUPE Regulations 2006 would not apply."
+            )
+        return s
+
+    def appendix_list(self) -> Section:
+        """The appendices, with any exempt ones listed apart, and the Schedule 12A status of
+        each part of the report."""
+        s = self.section("appendices")
+        report = self.doc.get("report") or {}
+        whole_exempt = report.get("status") == "exempt"
+        ours = [(letter, title, "") for letter, _, title in APPENDICES]
+        extra = attached_appendices(self.narrative.get("appendices", ""))
+        letters = [chr(ord("F") + i) for i in range(len(extra))]
+        attached = [
+            (letter, title, para) for letter, (title, para) in zip(letters, extra, strict=True)
+        ]
+        every = ours + attached
+        open_ones = [f"Appendix {n}: {t}" for n, t, para in every if not para]
+        exempt = [
+            f"Appendix {n}: {t} (exempt under paragraph {para})" for n, t, para in every if para
+        ]
+        if whole_exempt:
+            paragraph = report.get("exempt_paragraph")
+            s.para(
+                "The whole report and every appendix are exempt: not for publication by "
+                f"virtue of paragraph {paragraph} of Part 1 of Schedule 12A to the Local "
+                "Government Act 1972. The appendices are:",
+                Part(items=tuple(f"Appendix {n}: {t}" for n, t, _ in every), style="bullet"),
+            )
+            return s
+        s.para(
+            "These appendices are open: published with the report."
+            if exempt
+            else "The report and all its appendices are open: published with the report. "
+            "The appendices are:",
+            Part(items=tuple(open_ones), style="bullet"),
+        )
+        if exempt:
+            s.para(
+                "These appendices are exempt: not for publication by virtue of the paragraph "
+                "of Part 1 of Schedule 12A to the Local Government Act 1972 shown, and "
+                "circulated to members only:",
+                Part(items=tuple(exempt), style="bullet"),
+            )
+        return s
+
+    def background_papers(self) -> Section:
+        s = self.section("background_papers")
+        text = self.narrative.get("background_papers", "")
+        s.text(text)
+        if text.strip() and not text.strip().lower().startswith("none"):
+            report = self.doc.get("report") or {}
+            where = (report.get("papers_inspection") or "").strip()
+            if not where:
+                contact = _contact_phrase(report)
+                where = (
+                    f"by arrangement with the contact officer, {contact}"
+                    if contact
+                    else "by arrangement with the contact officer"
+                )
+            s.para(
+                f"The background papers can be inspected {where.rstrip('.')}, for four years "
+                "from the date of the meeting."
+            )
+        return s
+
     def contact(self) -> Section:
         s = self.section("contact")
-        if not s.text(self.narrative.get("contact", ""), placeholder=False):
-            author = (self.doc.get("report") or {}).get("author")
-            s.para(author or NOT_WRITTEN)
+        report = self.doc.get("report") or {}
+        name = (report.get("contact_name") or "").strip()
+        title = (report.get("contact_job_title") or "").strip()
+        phone = (report.get("contact_telephone") or "").strip()
+        email = (report.get("contact_email") or "").strip()
+        lines = [", ".join(x for x in (name, title) if x)]
+        lines += [f"Telephone: {phone}" if phone else "", f"Email: {email}" if email else ""]
+        lines = [line for line in lines if line]
+        if lines:
+            s.para(Part(lines=tuple(lines)))
+        lacking = [what for what, value in _CONTACT_PARTS(name, phone, email) if not value]
+        if lacking:
+            s.missing(f"{NOT_ENTERED}: the contact officer's {join_names(lacking)}.")
+        s.text(self.narrative.get("contact", ""), placeholder=False)
         return s
 
 
@@ -600,15 +772,8 @@ def _shown_difference(option: Any, baseline: Any) -> str:
     return _signed(float(_value(option.value)) - float(_value(baseline.value)))
 
 
-RATING_BEFORE = "Before controls: likelihood × impact = rating"
-RATING_AFTER = "After controls: likelihood × impact = rating"
-
-
-def _rating_cell(likelihood: int, impact: int, rating: Any) -> Cell:
-    """ "3 × 4 = 12, high", shaded by its band: the register's rating with what makes it."""
-    return Cell(
-        f"{likelihood} × {impact} = {rating.score}, {rating.band}", f"band-{_slug(rating.band)}"
-    )
+def _CONTACT_PARTS(name: str, phone: str, email: str) -> list[tuple[str, str]]:  # noqa: N802
+    return [("name", name), ("telephone number", phone), ("email address", email)]
 
 
 def recommendation_paragraphs(text: str, preferred: str | None) -> list[tuple[Part, ...]]:
@@ -651,3 +816,43 @@ def _after_colon(text: str) -> str:
     if first.casefold() in _COMMON_FIRST_WORDS and first[:1].isupper() and first[1:].islower():
         return text[0].lower() + text[1:]
     return text
+
+
+def _contact_phrase(report: Mapping[str, Any]) -> str:
+    """ "Jane Officer (01858 828282, jane.officer@example.gov.uk)", as far as it is known."""
+    name = (report.get("contact_name") or "").strip()
+    reach = [
+        x
+        for x in (
+            (report.get("contact_telephone") or "").strip(),
+            (report.get("contact_email") or "").strip(),
+        )
+        if x
+    ]
+    if not name:
+        return ""
+    return name + (f" ({', '.join(reach)})" if reach else "")
+
+
+def _relevant_powers(powers: Sequence[str], partners: Sequence[str]) -> list[str]:
+    """The catalogue's powers for a model, less those for an NHS partner where no partner is
+    an NHS body (told by its name, as the import tells an authority's kind)."""
+    nhs = any("nhs" in p.lower() for p in partners)
+    return [p for p in powers if nhs or "NHS" not in p]
+
+
+_EXEMPT = re.compile(
+    r"^(?P<title>.*?)\s*\(\s*exempt[^)]*?paragraph\s*(?P<para>[1-7])\s*\)\s*\.?$", re.IGNORECASE
+)
+
+
+def attached_appendices(text: str) -> list[tuple[str, str]]:
+    """The officer's own appendices, one a line: (title, Schedule 12A paragraph or "")."""
+    found = []
+    for line in (text or "").splitlines():
+        line = line.strip().lstrip("-*• ").strip()
+        if not line:
+            continue
+        match = _EXEMPT.match(line)
+        found.append((match["title"], match["para"]) if match else (line, ""))
+    return found

@@ -62,6 +62,14 @@ class WarningText:
 
 
 @dataclass(frozen=True)
+class Missing:
+    """What a draft still lacks, in a marked box (issuing refuses while one is left)."""
+
+    text: str
+    kind: str = "missing"
+
+
+@dataclass(frozen=True)
 class Subheading:
     text: str
     kind: str = "subheading"
@@ -87,8 +95,17 @@ class Section:
         for parts in paragraphs:
             self.para(*parts, strong=strong)
         if not paragraphs and placeholder:
-            self.para(NOT_WRITTEN)
+            self.missing()
         return bool(paragraphs)
+
+    def missing(self, text: str = "") -> None:
+        """A marked box where the officer's text should be."""
+        what = text or f"{NOT_WRITTEN}: write this section before the report is issued."
+        self.blocks.append(Missing(what))
+
+    @property
+    def unwritten(self) -> bool:
+        return any(isinstance(block, Missing) for block in self.blocks)
 
     def add(self, block: Any) -> None:
         if block is not None:
@@ -102,7 +119,12 @@ def _part(value: Part | str) -> Part:
 @dataclass(frozen=True)
 class HeaderRow:
     label: str
-    value: str
+    value: str  # its lines joined by newlines
+    missing: str = ""  # what is not yet entered, printed in a marked box
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.value.split("\n") if line]
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ def panels(request: HttpRequest, reference: str) -> HttpResponse:
             user=request.user,
             name=form.cleaned_data["name"],
             members=form.cleaned_data["members"],
+            scored_when=form.cleaned_data["scored_when"],
         )
         messages.success(request, f"Panel “{panel.name}” added.")
         return redirect(_panels_url(appraisal))
@@ -79,7 +80,11 @@ def panel_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
 
     def build(data) -> PanelForm:
         stored = appraisal.panels.get(pk=panel.pk)
-        initial = {"name": stored.name, "members": list(stored.members.all())}
+        initial = {
+            "name": stored.name,
+            "members": list(stored.members.all()),
+            "scored_when": stored.scored_when,
+        }
         return PanelForm(data, people=people, initial=initial)
 
     def save(form: PanelForm) -> None:
@@ -89,6 +94,7 @@ def panel_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
             panel=appraisal.panels.get(pk=panel.pk),
             name=form.cleaned_data["name"],
             members=form.cleaned_data["members"],
+            scored_when=form.cleaned_data["scored_when"],
         )
 
     form = edit(request, appraisal, build=build, save=save, kinds=["panel"], subjects=[panel.name])

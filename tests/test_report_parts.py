@@ -1,0 +1,277 @@
+"""The parts a council report has, and nothing unfinished reaching a reader unmarked: the
+header block and sections a draft marks as missing, what issuing refuses without, the powers
+and TUPE from the catalogue, the list of appendices with exempt ones apart, background
+papers, the contact officer, and the demo reports with nothing unset."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from appraisals import reports
+from appraisals.interchange import import_document
+from appraisals.models import Appraisal, DeliveryModel
+from appraisals.reports.structure import Missing, Para
+from appraisals.results import evaluate
+from tests.test_reports_data import ensure_delivery_models, report_document
+
+pytestmark = pytest.mark.django_db
+
+NEVER_ISSUED = (
+    "Not set",
+    "None recorded",
+    "[Not yet written.]",
+    "Not yet written",
+    "Not yet entered",
+)
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+def imported(**report_changes) -> Appraisal:
+    ensure_delivery_models()
+    doc = report_document(options=3, panels=2, risks=2)
+    narrative = report_changes.pop("narrative", None)
+    doc["report"].update(report_changes)
+    if narrative is not None:
+        doc["report"]["narrative"] = narrative
+    return import_document(document=doc).appraisal
+
+
+def built(appraisal: Appraisal, *, draft: bool = True) -> reports.Report:
+    return reports.build_report(evaluate(appraisal, samples=200), draft=draft)
+
+
+def text_of(section) -> str:
+    return " ".join(
+        line if isinstance(part_or_line, str) else ""
+        for block in section.blocks
+        if isinstance(block, Para)
+        for part in block.parts
+        for part_or_line in (part.lines + part.items)
+        for line in [part_or_line]
+    )
+
+
+def section(report, key):
+    return next(s for s in report.sections if s.key == key)
+
+
+def header(report) -> dict[str, reports.HeaderRow]:
+    return {row.label: row for row in report.header}
+
+
+def test_a_draft_marks_every_missing_header_field_and_unwritten_section_in_a_box():
+    appraisal = imported(
+        author="", contact_telephone="", contact_email="", officers_consulted="", narrative={}
+    )
+    Appraisal.objects.filter(pk=appraisal.pk).update(agenda_item="", meeting_date=None)
+    report = built(appraisal)
+    rows = header(report)
+    for label in ("Date of meeting", "Agenda item", "Report author", "Officers consulted"):
+        assert rows[label].missing == "Not yet entered" and rows[label].value == "", label
+    assert rows["Contact officer"].lines == ["Jane Officer, Head of Transformation"]
+    assert rows["Contact officer"].missing == "Not yet entered: telephone and email"
+    unwritten = [s.key for s in report.sections if s.unwritten]
+    for key in ("reasons", "previous", "equalities", "environmental", "crime_disorder"):
+        assert key in unwritten
+    # In the PDF's HTML and on the web page alike (one template): marked boxes, never a
+    # bare "Not set".
+    html = reports.render_html(appraisal)
+    assert html.count('class="missing"') >= len(unwritten) + 5
+    assert "Not set" not in html and "None recorded" not in html
+    contact = section(report, "contact")
+    assert any(
+        isinstance(b, Missing) and "telephone number and email address" in b.text
+        for b in contact.blocks
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "blank"),
+    [
+        ("agenda_item", ""),
+        ("meeting_date", None),
+        ("report_author", ""),
+        ("portfolio_holder", ""),
+        ("contact_name", ""),
+        ("contact_telephone", ""),
+        ("contact_email", ""),
+    ],
+)
+def test_issuing_refuses_until_each_header_fact_is_set(field, blank):
+    appraisal = imported()
+    assert reports.report_problems(appraisal) == []
+    Appraisal.objects.filter(pk=appraisal.pk).update(**{field: blank})
+    appraisal.refresh_from_db()
+    assert [p.field for p in reports.report_problems(appraisal)] == [field]
+
+
+def test_a_council_without_portfolio_holders_is_not_asked_for_one():
+    appraisal = imported(portfolio_holder="", uses_portfolio_holders=False)
+    assert reports.report_problems(appraisal) == []
+    assert "Portfolio holder" not in header(built(appraisal))
+
+
+def test_an_issued_report_never_prints_a_placeholder():
+    appraisal = imported(officers_consulted="", ward_members_consulted="")
+    assert reports.issue_problems(appraisal) == []
+    html = reports.render_html(appraisal, draft=False)
+    for words in NEVER_ISSUED:
+        assert words not in html, words
+    assert 'class="missing"' not in html
+    # Optional facts left blank are left out, not printed as "None recorded".
+    rows = header(built(appraisal, draft=False))
+    assert "Officers consulted" not in rows and "Ward members consulted" not in rows
+
+
+def test_the_legal_section_states_the_powers_expected_to_be_relied_on():
+    report = built(imported())
+    legal = section(report, "legal")
+    said = text_of(legal)
+    assert "The powers expected to be relied on for each option" in said
+    assert "Local Government Act 1972 ss.101–102: joint arrangements" in said
+    assert "Procurement Act 2023" in said
+    assert "best value duty (Local Government Act 1999 s.3)" in said
+    # No partner is an NHS body, so the NHS Act is not offered.
+    assert "NHS Act 2006" not in said
+
+
+def test_an_nhs_partner_brings_in_section_75():
+    ensure_delivery_models()
+    doc = report_document(options=3, panels=1, risks=0)
+    doc["partners"] = ["Partner Borough Council", "Shire Community Health NHS Trust"]
+    doc["options"][1]["partners"] = ["Shire Community Health NHS Trust"]
+    doc["finance"]["options"]["option-1"]["partner_shares"] = {
+        "Lead District Council": 0.5,
+        "Shire Community Health NHS Trust": 0.5,
+    }
+    report = built(import_document(document=doc).appraisal)
+    assert "NHS Act 2006 s.75" in text_of(section(report, "legal"))
+
+
+def test_human_resources_says_tupe_applies_where_an_option_moves_staff():
+    report = built(imported())
+    said = text_of(section(report, "human_resources"))
+    assert "Transfer of Undertakings (Protection of Employment) Regulations 2006" in said
+    assert "Option 1 shared service" in said and "Option 2 outsourcing" in said
+    assert "Option 3 company" in said
+
+
+def test_human_resources_says_tupe_does_not_apply_when_no_option_moves_staff():
+    ensure_delivery_models()
+    DeliveryModel.objects.update(moves_staff=False)
+    said = text_of(section(built(imported()), "human_resources"))
+    assert "would not apply" in said
+
+
+def test_appendices_are_listed_with_exempt_ones_apart():
+    narrative = report_document()["report"]["narrative"]
+    narrative["appendices"] = "Site plan\nBusiness case (exempt, paragraph 3)"
+    report = built(imported(narrative=narrative))
+    listed = section(report, "appendices")
+    paras = [b for b in listed.blocks if isinstance(b, Para)]
+    open_items = paras[0].parts[-1].items
+    exempt_items = paras[1].parts[-1].items
+    assert open_items[0] == "Appendix A: Scores by panel, with reasons"
+    assert "Appendix F: Site plan" in open_items
+    assert exempt_items == ("Appendix G: Business case (exempt under paragraph 3)",)
+    assert "exempt" in " ".join(paras[1].parts[0].lines)
+    status = header(report)["Status"].value
+    assert status.startswith("Open, except 1 appendix listed as exempt")
+
+
+def test_an_exempt_report_says_every_part_is_exempt():
+    report = built(imported(status="exempt", exempt_paragraph="3"))
+    said = text_of(section(report, "appendices"))
+    assert "The whole report and every appendix are exempt" in said
+    assert "paragraph 3 of Part 1 of Schedule 12A" in said
+
+
+def test_background_papers_say_where_they_can_be_inspected():
+    appraisal = imported()
+    said = text_of(section(built(appraisal), "background_papers"))
+    assert (
+        "can be inspected by arrangement with the contact officer, Jane Officer "
+        "(01632 960000, jane.officer@lead.example), for four years" in said
+    )
+    Appraisal.objects.filter(pk=appraisal.pk).update(papers_inspection="at the Council Offices")
+    said = text_of(section(built(appraisal), "background_papers"))
+    assert "can be inspected at the Council Offices, for four years" in said
+
+
+def test_the_contact_officer_is_printed_with_telephone_and_email():
+    contact = section(built(imported()), "contact")
+    lines = [
+        line for b in contact.blocks if isinstance(b, Para) for p in b.parts for line in p.lines
+    ]
+    assert lines[:3] == [
+        "Jane Officer, Head of Transformation",
+        "Telephone: 01632 960000",
+        "Email: jane.officer@lead.example",
+    ]
+    assert not contact.unwritten
+
+
+def test_background_is_said_once():
+    appraisal = imported()
+    summary = appraisal.summary
+    background = text_of(section(built(appraisal), "background"))
+    assert "The background paragraph written by the officer." in background
+    assert summary not in background  # the officer's background says it
+    narrative = dict(appraisal.narrative)
+    del narrative["background"]
+    Appraisal.objects.filter(pk=appraisal.pk).update(narrative=narrative)
+    appraisal.refresh_from_db()
+    assert summary in text_of(section(built(appraisal), "background"))
+
+
+def test_consultation_says_who_scored_and_when():
+    ensure_delivery_models()
+    doc = report_document(options=2, panels=2, risks=0)
+    doc["panels"][0]["scored_when"] = "September 2011"
+    report = built(import_document(document=doc).appraisal)
+    said = text_of(section(report, "consultation"))
+    assert "The Panel 1 scored in September 2011: it gave" in said
+    assert "The Panel 2 gave" in said
+
+
+DEMOS = sorted((FIXTURES / "demo").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", DEMOS, ids=lambda p: p.stem)
+def test_each_demo_report_has_nothing_unset(path, django_db_setup):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    appraisal = Appraisal.objects.get(reference=doc["reference"])
+    assert reports.issue_problems(appraisal) == []
+    report = built(appraisal)
+    assert not [row.label for row in report.header if row.missing]
+    assert not [s.key for s in report.sections if s.unwritten]
+    html = reports.render_html(appraisal)
+    for words in NEVER_ISSUED:
+        assert words not in html, words
+    # Notes about the demo data itself stay out of the body: the banner says it.
+    body = html[html.index("<main>") :]
+    for note in ("committee name is assumed", "scores and figures here are illustrative"):
+        assert note not in body
+    assert "partner council" not in re.sub(r"\s+", " ", body)
+
+
+def test_every_catalogue_model_carries_its_legal_basis_and_whether_it_moves_staff():
+    models = json.loads((FIXTURES / "delivery_models.json").read_text(encoding="utf-8"))
+    by_key = {m["key"]: m for m in models}
+    assert all(m["legal_basis"].strip() for m in models)
+    assert "Local Government Act 1972 ss.101–102" in by_key["joint-service"]["legal_basis"]
+    assert "s.113" in by_key["shared-management"]["legal_basis"]
+    assert "NHS Act 2006 s.75" in by_key["shared-service"]["legal_basis"]
+    assert {k for k, m in by_key.items() if m["moves_staff"]} >= {"outsourcing", "company"}
+    assert not by_key["in-house"]["moves_staff"] and not by_key["joint-service"]["moves_staff"]
+    for m in models:  # worded for any public body, not only councils
+        for field in ("legal_entity", "employs_staff", "vat_position", "governance"):
+            assert "partner council" not in m[field].lower(), (m["key"], field)
