@@ -233,10 +233,14 @@ def test_consultation_says_who_scored_and_when():
     ensure_delivery_models()
     doc = report_document(options=2, panels=2, risks=0)
     doc["panels"][0]["scored_when"] = "September 2011"
-    report = built(import_document(document=doc).appraisal)
-    said = text_of(section(report, "consultation"))
-    assert "The Panel 1 scored in September 2011: it gave" in said
-    assert "The Panel 2 gave" in said
+    appraisal = import_document(document=doc).appraisal
+    said = text_of(section(built(appraisal), "consultation"))
+    assert "The panels scored: Panel 1 in September 2011." in said
+    appraisal.panels.update(scored_when="12 October 2011")
+    said = text_of(section(built(appraisal), "consultation"))
+    assert "Both panels scored on 12 October 2011." in said
+    # What they said: the reasons given for the leading option.
+    assert "Reason of Panel 1 for" in said
 
 
 DEMOS = sorted((FIXTURES / "demo").glob("*.json"))
