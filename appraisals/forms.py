@@ -339,9 +339,12 @@ class OptionAddForm(forms.Form):
         required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, baseline: str = "", **kwargs) -> None:
+        """`baseline`: the name of the appraisal's baseline now, if it has one."""
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = Authority.objects.order_by("name")
+        if baseline:
+            self.fields["baseline"].help_text += f" It replaces {baseline} as the baseline."
         name_errors(self, OPTION_ERROR_NAMES)
 
     def clean(self) -> dict:

@@ -139,3 +139,14 @@ def test_members_view_query_count_is_fixed(client, personas, django_assert_num_q
         panel.members.add(personas.member)
     make_user("pam", personas.partner, Membership.Role.MEMBER)
     count(big)
+
+
+def test_download_as_json_is_offered_to_officers_not_councillors(client, personas):
+    json_url = _url(personas.appraisal, "export-json")
+    client.force_login(personas.member)
+    page = client.get(_url(personas.appraisal)).text
+    assert f'href="{json_url}"' not in page
+    assert f'href="{_url(personas.appraisal, "export-xlsx")}"' in page
+    for officer in (personas.officer, personas.partner_officer):
+        client.force_login(officer)
+        assert f'href="{json_url}"' in client.get(_url(personas.appraisal)).text

@@ -88,8 +88,9 @@ def test_the_first_do_nothing_option_is_the_baseline_when_there_is_none(client, 
     delivery_model("do-nothing", "Do nothing")
     client.force_login(personas.officer)
     add = _url(personas, "option-add") + "?model=do-nothing"
-    form = client.get(add).context["form"]
-    assert form["baseline"].value() is False  # the appraisal has a baseline already
+    response = client.get(add)
+    assert response.context["form"]["baseline"].value() is False  # it has a baseline already
+    assert "It replaces Do nothing as the baseline." in response.text
     personas.appraisal.options.filter(baseline=True).delete()
     form = client.get(add).context["form"]
     assert form["baseline"].value() is True

@@ -176,6 +176,18 @@ def test_save_and_render_saves_the_typed_text_then_renders_it(officer, appraisal
     assert typed in " ".join(text.split())
 
 
+def test_save_and_render_with_nothing_changed_announces_no_success(officer, appraisal):
+    response = officer.post(url("report"), form_data(appraisal, render="1"), follow=True)
+    page = response.content.decode()
+    assert "Nothing had changed" not in page and "Report saved." not in page
+    assert ">Success</h2>" not in page  # no message banner (the draft's status has its own)
+    assert DraftReport.objects.get().state == DraftReport.State.READY
+    response = officer.post(url("report"), form_data(appraisal), follow=True)
+    page = response.content.decode()
+    said = page.index("There were no changes to save.")
+    assert page.rindex(">Important</h2>", 0, said) > page.rfind(">Success</h2>", 0, said)
+
+
 def test_the_report_page_renders_only_through_the_form_that_holds_the_text(officer, appraisal):
     officer.post(url("report-render"))  # a draft exists: the page offers to render it again
     html = officer.get(url("report")).content.decode()

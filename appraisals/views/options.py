@@ -59,7 +59,8 @@ def option_add(request: HttpRequest, reference: str) -> HttpResponse:
     if model is None:
         raise Http404("Choose a delivery model from the catalogue")
     initial = {"name": model.name, "baseline": actions.becomes_baseline(appraisal, model)}
-    form = OptionAddForm(request.POST or None, initial=initial)
+    baseline = appraisal.options.filter(baseline=True).values_list("name", flat=True).first()
+    form = OptionAddForm(request.POST or None, initial=initial, baseline=baseline or "")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         option = actions.add_option(
@@ -75,17 +76,10 @@ def option_add(request: HttpRequest, reference: str) -> HttpResponse:
         )
         messages.success(request, f"“{option.name}” added {_ADDED_AS[_stage(option)]}.")
         return redirect(_options_url(appraisal))
-    baseline = appraisal.options.filter(baseline=True).first()
     return render(
         request,
         "appraisals/option_add.html",
-        {
-            "appraisal": appraisal,
-            "model": model,
-            "form": form,
-            "baseline": baseline,
-            "section": "tasks",
-        },
+        {"appraisal": appraisal, "model": model, "form": form, "section": "tasks"},
     )
 
 

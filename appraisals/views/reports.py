@@ -53,7 +53,12 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
 
     form = edit(request, appraisal, build=build, save=save, kinds=["report"])
     if form.saved:
-        messages.success(request, "Report saved." if changed else "Nothing had changed.")
+        # Unchanged is no success to announce; when rendering, the draft's status says
+        # what happens next.
+        if changed:
+            messages.success(request, "Report saved.")
+        elif not form.cleaned_data["render"]:
+            messages.info(request, "There were no changes to save.")
         if not form.cleaned_data["render"]:
             return redirect("appraisals:report", appraisal.reference)
         _request_draft(request, appraisal)

@@ -227,6 +227,7 @@ def appraisal(request: HttpRequest, reference: str) -> HttpResponse:
             "unanswered": progress.n_unanswered,
             "can_edit": True,
             "can_answer": True,
+            "offer_json": True,
             "section": "tasks",
             **_scope_summary(appraisal),
         },
@@ -294,6 +295,9 @@ def _members_view(request: HttpRequest, appraisal: Appraisal) -> HttpResponse:
             **recommendations_context(appraisal, standing.preferred if standing else None),
             "can_edit": False,
             "can_answer": can_answer(request.user, appraisal),
+            # JSON is for moving an appraisal between installations, which officers do (a
+            # partner council's too); councillors read the spreadsheet or the report.
+            "offer_json": can_answer(request.user, appraisal),
             "section": "tasks",
             **_scope_summary(appraisal),
         },
