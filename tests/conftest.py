@@ -1,9 +1,20 @@
 """Shared test set-up: personas (healthchecks' alice/bob/charlie, for councils)."""
 
+import os
+
 import pytest
 from django.core.cache import cache
+from hypothesis import settings
 
 from tests.factories import Personas, make_personas
+
+# Property and fuzz tests: explore anew on a developer's machine; in CI, the same examples on
+# every run (derandomized), so a red build is repeatable. HYPOTHESIS_PROFILE picks one.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from typing import Any
 
 from .. import limits
@@ -134,7 +135,7 @@ def check_workbook(data: bytes) -> None:
                 continue
             try:
                 size = _dimension_size(zf, info)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
                 raise InvalidDocument(
                     [Problem(info.filename, f"cannot be unpacked ({error})")]
                 ) from None
