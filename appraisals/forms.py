@@ -811,7 +811,10 @@ class QuestionForm(forms.Form):
         label="Your question",
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter your question"},
+        error_messages={
+            "required": "Enter your question",
+            "max_length": f"Your question must be {MAX_TEXT:,} characters or fewer",
+        },
     )
 
 
@@ -820,7 +823,10 @@ class AnswerForm(forms.Form):
         label="Answer",
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the answer"},
+        error_messages={
+            "required": "Enter the answer",
+            "max_length": f"The answer must be {MAX_TEXT:,} characters or fewer",
+        },
     )
 
 

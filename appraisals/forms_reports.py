@@ -93,6 +93,12 @@ class ReportForm(forms.Form):
                 max_length=NARRATIVE_MAX,
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length:
+                # Django's "Ensure this value has at most …" becomes GOV.UK's wording.
+                field.error_messages["max_length"] = (
+                    f"{field.label} must be {field.max_length:,} characters or fewer"
+                )
 
     @classmethod
     def initial_for(cls, appraisal: Appraisal) -> dict:

@@ -396,8 +396,22 @@ def test_every_text_field_of_every_form_has_a_length_limit(personas):
     ]
     for form in built:
         for name, field in form.fields.items():
-            if type(field) is forms.forms.CharField and not field.widget.is_hidden:
-                assert field.max_length, f"{type(form).__name__}.{name} has no max_length"
+            if isinstance(field, forms.forms.CharField) and not field.widget.is_hidden:
+                where = f"{type(form).__name__}.{name}"
+                assert field.max_length, f"{where} has no max_length"
+                message = str(field.error_messages.get("max_length", "Django's own"))
+                assert message.endswith(f"must be {field.max_length:,} characters or fewer"), (
+                    where,
+                    message,
+                )
+
+
+def test_a_long_report_section_gets_a_plain_message():
+    from appraisals.forms_reports import ReportForm
+
+    form = ReportForm({"narrative_background": "x" * (limits.MAX_NARRATIVE + 1)})
+    assert not form.is_valid()
+    assert form.errors["narrative_background"] == ["Background must be 20,000 characters or fewer"]
 
 
 def test_a_long_summary_typed_in_the_scope_form_gets_a_plain_message(personas):
