@@ -19,7 +19,7 @@ import zlib
 from typing import Any
 
 from .. import limits
-from .validation import InvalidDocument, Problem
+from .validation import InvalidDocument, Problem, printable
 
 # An integer of more digits than this is no number the format holds (MAX_NUMBER has 16), and
 # int() refuses more than 4,300 digits with a ValueError that is not a JSON error.
@@ -114,7 +114,7 @@ def check_workbook(data: bytes) -> None:
         for info in members:
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise InvalidDocument(
-                    [Problem(info.filename, "is compressed in a way Excel does not use")]
+                    [Problem(printable(info.filename), "is compressed in a way Excel does not use")]
                 )
             total += info.file_size
         if total > limits.MAX_XLSX_UNCOMPRESSED_BYTES:
@@ -124,7 +124,8 @@ def check_workbook(data: bytes) -> None:
                     Problem(
                         "",
                         f"the workbook unpacks to {_megabytes(total)} "
-                        f"({largest.filename} alone is {_megabytes(largest.file_size)}); "
+                        f"({printable(largest.filename)} alone is "
+                        f"{_megabytes(largest.file_size)}); "
                         f"the most allowed is "
                         f"{_megabytes(limits.MAX_XLSX_UNCOMPRESSED_BYTES)}",
                     )
@@ -137,10 +138,10 @@ def check_workbook(data: bytes) -> None:
                 size = _dimension_size(zf, info)
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
                 raise InvalidDocument(
-                    [Problem(info.filename, f"cannot be unpacked ({error})")]
+                    [Problem(printable(info.filename), f"cannot be unpacked ({error})")]
                 ) from None
             if size is not None:
-                check_sheet_size(info.filename, *size)
+                check_sheet_size(printable(info.filename), *size)
 
 
 def check_sheet_size(where: str, rows: int, columns: int) -> None:

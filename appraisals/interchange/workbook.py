@@ -11,7 +11,7 @@ from typing import Any
 from .. import limits
 from .export import SAVINGS_SERIES, _number
 from .reading import check_workbook
-from .validation import InvalidDocument, Problem
+from .validation import InvalidDocument, Problem, printable
 
 # The workbook carries the document's content, one sheet per list; the "Score matrix" and the
 # results sheets are for reading and are ignored when a workbook is read back. Lists of names
@@ -388,7 +388,7 @@ def xlsx_to_document(data: bytes) -> dict[str, Any]:
 
 
 def _short(error: Exception) -> str:
-    text = str(error) or type(error).__name__
+    text = printable(str(error) or type(error).__name__)
     return text if len(text) <= 200 else f"{text[:197]}…"
 
 
