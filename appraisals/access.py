@@ -57,7 +57,10 @@ def get_appraisal_for(user, reference: str, *, edit: bool = False) -> Appraisal:
     """The appraisal the user may see, or 404; with edit=True, 403 unless they may change it."""
     try:
         appraisal = (
-            visible_appraisals(user).select_related("lead_authority").get(reference=reference)
+            visible_appraisals(user)
+            .select_related("lead_authority")
+            .with_last_issue()
+            .get(reference=reference)
         )
     except Appraisal.DoesNotExist:
         raise Http404("No such appraisal") from None

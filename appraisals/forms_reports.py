@@ -167,3 +167,18 @@ class ReportForm(forms.Form):
 
     def narrative_fields(self) -> list[forms.BoundField]:
         return [self[f"narrative_{s.key}"] for s in NARRATIVE_SECTIONS]
+
+
+class ReopenForm(forms.Form):
+    """Why an issued appraisal is reopened: recorded in its history."""
+
+    reason = forms.CharField(
+        label="Why are you reopening it?",
+        help_text="For example, the committee deferred the decision and asked for a fourth option.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why you are reopening the appraisal",
+            "max_length": "The reason must be 1,000 characters or fewer",
+        },
+    )

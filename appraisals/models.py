@@ -194,6 +194,15 @@ class AppraisalQuerySet(models.QuerySet["Appraisal"]):
         )
         return self.filter(Q(lead_authority__in=authorities) | Q(pk__in=partnered))
 
+    def with_last_issue(self) -> AppraisalQuerySet:
+        """Each appraisal with the number and time of its latest issued version (None if none),
+        in the same query: every appraisal page's banner reads them."""
+        latest = ReportVersion.objects.filter(appraisal=models.OuterRef("pk")).order_by("-number")
+        return self.annotate(
+            last_issued_number=models.Subquery(latest.values("number")[:1]),
+            last_issued_at=models.Subquery(latest.values("issued_at")[:1]),
+        )
+
 
 class Appraisal(models.Model):
     class Status(models.TextChoices):
@@ -305,6 +314,11 @@ class Appraisal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("appraisals:appraisal", args=[self.reference])
+
+    @property
+    def is_frozen(self) -> bool:
+        """Issued: nothing may change until an officer reopens it for a new version."""
+        return self.status == self.Status.ISSUED
 
     def objective_list(self) -> list[str]:
         return [line.strip() for line in self.objectives.splitlines() if line.strip()]

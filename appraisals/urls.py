@@ -151,6 +151,7 @@ urlpatterns = [
     ),
     path("appraisals/<slug:reference>/report/check/", reports.report_check, name="report-check"),
     path("appraisals/<slug:reference>/report/issue/", reports.report_issue, name="report-issue"),
+    path("appraisals/<slug:reference>/report/reopen/", reports.report_reopen, name="report-reopen"),
     path("appraisals/<slug:reference>/versions/", reports.versions, name="versions"),
     path(
         "appraisals/<slug:reference>/versions/<int:number>.html",

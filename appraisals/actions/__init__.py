@@ -58,9 +58,11 @@ from .removal import (
 )
 from .report import (
     REPORT_HEADER_FIELDS,
+    NotIssued,
     ReportAlreadyIssued,
     ReportIncomplete,
     issue_report,
+    reopen_appraisal,
     set_draft_ready_for_members,
     update_report_text,
 )
@@ -74,6 +76,7 @@ __all__ = [
     "RISK_FIELDS",
     "Conflict",
     "Losses",
+    "NotIssued",
     "ReportAlreadyIssued",
     "ReportIncomplete",
     "add_criteria_from_library",
@@ -101,6 +104,7 @@ __all__ = [
     "remove_option",
     "remove_panel",
     "set_draft_ready_for_members",
+    "reopen_appraisal",
     "save_financial_case",
     "save_risk",
     "save_score",

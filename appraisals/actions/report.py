@@ -44,6 +44,10 @@ class ReportAlreadyIssued(Exception):
         self.number = number
 
 
+class NotIssued(Exception):
+    """Only an issued appraisal can be reopened."""
+
+
 class ReportIncomplete(Exception):
     """The report lacks something members need before it can be issued."""
 
@@ -187,3 +191,29 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
     )
     appraisal.status = locked.status
     return version
+
+
+@transaction.atomic
+def reopen_appraisal(*, appraisal: Appraisal, user, reason: str) -> None:
+    """Reopen an issued appraisal for a new version, recording who, when and why. The issued
+    versions stay as they were; the next one issued is the next number."""
+    locked = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
+    if locked.status != Appraisal.Status.ISSUED:
+        raise NotIssued()
+    number = locked.report_versions.order_by("-number").values_list("number", flat=True).first()
+    record_change(
+        appraisal=locked,
+        user=user,
+        kind="report",
+        subject=f"Committee report version {number}",
+        field="reopened",
+        new=reason,
+    )
+    update_fields(
+        instance=locked,
+        user=user,
+        appraisal=locked,
+        kind="report",
+        changes={"status": Appraisal.Status.REVIEW},
+    )
+    appraisal.status = locked.status

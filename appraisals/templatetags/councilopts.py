@@ -6,6 +6,8 @@ from django import template
 from django.forms import BoundField
 from django.urls import NoReverseMatch, reverse
 
+from ..access import can_edit
+
 register = template.Library()
 
 # GOV.UK Frontend's class for each Django widget type, and its error modifier.
@@ -29,6 +31,12 @@ def url_if(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def may_change(appraisal, user) -> bool:
+    """`{% if appraisal|may_change:request.user %}`: an officer of the lead council."""
+    return can_edit(user, appraisal)
 
 
 @register.filter

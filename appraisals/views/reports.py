@@ -19,13 +19,15 @@ from .. import reports
 from ..access import can_edit, get_appraisal_for
 from ..actions import (
     Conflict,
+    NotIssued,
     ReportAlreadyIssued,
     ReportIncomplete,
     issue_report,
+    reopen_appraisal,
     set_draft_ready_for_members,
     update_report_text,
 )
-from ..forms_reports import NARRATIVE_MAX, ReportForm
+from ..forms_reports import NARRATIVE_MAX, ReopenForm, ReportForm
 from ..models import Appraisal, DraftReport, ReportVersion
 from ..results import evaluate
 from ..tasks import STALLED, recover_stalled_renders, render_draft_report
@@ -374,3 +376,32 @@ def version_html(request: HttpRequest, reference: str, number: int) -> HttpRespo
     response = HttpResponse(version.html)
     response["Cache-Control"] = "private, max-age=31536000, immutable"
     return response
+
+
+@allow("GET", "POST")
+def report_reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    """Reopen an issued appraisal for a new version, with the reason for the history."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    if not appraisal.is_frozen:
+        messages.info(request, "This appraisal is open for changes already.")
+        return redirect(appraisal)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reopen_appraisal(
+                appraisal=appraisal, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except NotIssued:
+            messages.info(request, "This appraisal is open for changes already.")
+        else:
+            messages.success(
+                request,
+                f"The appraisal is open for changes. They will be issued as version "
+                f"{appraisal.last_issued_number + 1}.",
+            )
+        return redirect(appraisal)
+    return render(
+        request,
+        "appraisals/report_reopen.html",
+        {"appraisal": appraisal, "section": "versions", "form": form},
+    )

@@ -1,0 +1,79 @@
+"""Issued means frozen: once a version of the report is issued, the appraisal refuses every
+change until an officer of the lead council reopens it for a new version, giving a reason.
+
+One middleware, deny by default: every unsafe request to an appraisal's pages is refused
+while the appraisal is issued, except the few that change nothing of it (`OPEN_WHEN_ISSUED`).
+So a new edit view is covered without anyone remembering to add a check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .access import visible_appraisals
+from .models import Appraisal
+
+# URL names (namespace "appraisals") that take a POST but change nothing in the appraisal.
+OPEN_WHEN_ISSUED = frozenset(
+    {
+        "questions",  # members ask questions about what was issued
+        "question-answer",
+        "report-section-preview",  # previews text, saves nothing
+        "report-render",  # renders a draft of the issued state
+        "report-reopen",
+    }
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def frozen_message(appraisal: Appraisal) -> str:
+    issued = getattr(appraisal, "last_issued_at", None)
+    when = f" on {issued:%-d %B %Y}" if issued else ""
+    return (
+        f"This appraisal cannot be changed: version {appraisal.last_issued_number} of its "
+        f"report was issued{when}. To change it, reopen it for a new version."
+    )
+
+
+class FrozenWhenIssuedMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        match = request.resolver_match
+        if (
+            request.method in SAFE_METHODS
+            or match is None
+            or match.namespace != "appraisals"
+            or "reference" not in view_kwargs
+            or match.url_name in OPEN_WHEN_ISSUED
+        ):
+            return None
+        # Only an appraisal the user may see: for anyone else the view answers 404 as usual.
+        appraisal = (
+            visible_appraisals(request.user)
+            .filter(reference=view_kwargs["reference"], status=Appraisal.Status.ISSUED)
+            .with_last_issue()
+            .first()
+        )
+        if appraisal is None:
+            return None
+        messages.error(request, frozen_message(appraisal))
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = appraisal.get_absolute_url()
+        if request.headers.get("HX-Request"):
+            # htmx follows HX-Redirect with a full page load, which shows the message.
+            response = HttpResponse(status=200)
+            response["HX-Redirect"] = back
+            return response
+        return HttpResponseRedirect(back)
