@@ -71,6 +71,6 @@ def drop_trigger(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("appraisals", "0004_appraisal_draft_ready_for_members")]
+    dependencies = [("appraisals", "0005_report_contact_and_legal_basis")]
 
     operations = [migrations.RunPython(create_trigger, drop_trigger)]
