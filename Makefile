@@ -15,13 +15,14 @@ export DEBUG ?= true
 export SECRET_KEY ?= councilopts-local-development-only
 export TASKS_IMMEDIATE ?= true
 
-.PHONY: help setup system-packages test-packages demo test test-sqlite test-postgres lint bench assets clean
+.PHONY: help setup system-packages test-packages demo test test-sqlite test-postgres lint bench loadtest assets clean
 
 help:
 	@echo "make demo    set up, migrate SQLite, load the demo and serve on http://127.0.0.1:8000"
 	@echo "make test    set up, lint, check migrations, run every test on SQLite and PostgreSQL"
 	@echo "make setup   set up only (.venv with the locked dependencies, GOV.UK Frontend assets)"
 	@echo "make bench   benchmarks: the engine, report rendering and every page"
+	@echo "make loadtest  50 users for 60 s against gunicorn on PostgreSQL (then SQLite), checked"
 
 setup: system-packages $(VENV)/.installed static/build/.built
 
@@ -111,6 +112,14 @@ bench: setup
 	$(PY) bench/bench_engine.py || status=1; \
 	$(PY) bench/bench_reports.py || status=1; \
 	$(PY) bench/bench_pages.py || status=1; \
+	exit $$status
+
+# Load test (loadtest/run.py): gunicorn and a task worker on loopback, locust for a bounded
+# time, then the database checked; 60 s on PostgreSQL, then briefly on SQLite.
+loadtest: setup
+	@status=0; \
+	$(PY) loadtest/run.py --database postgresql || status=1; \
+	$(PY) loadtest/run.py --database sqlite --seconds 20 --baseline-seconds 10 || status=1; \
 	exit $$status
 
 clean:
