@@ -71,6 +71,8 @@ class _Appendices(_BuilderBase):
             + ". A dash means no score was given. The reasons follow each panel's scores, "
             "where the panel gave one."
         )
+        if len(doc.get("panels") or []) > 1:
+            s.add(self.panel_table())
         by_panel: dict[str, dict[tuple[str, str], Mapping[str, Any]]] = {}
         for x in doc.get("scores") or []:
             by_panel.setdefault(x["panel"], {})[(x["option"], x["criterion"])] = x
@@ -341,6 +343,8 @@ class _Appendices(_BuilderBase):
         if not self.e.risks:
             s.para("No risks have been recorded.")
             return s
+        s.add(_figure(charts.risk_heat_map(self.e, residual=False), "half"))
+        s.add(_figure(charts.risk_heat_map(self.e, residual=True), "half"))
         s.add(
             Table(
                 "The risk register",

@@ -36,7 +36,7 @@ from .formatting import (
 from .narrative import _TITLES, NOT_ENTERED, Part, parse_narrative
 from .structure import Cell, Column, Row, Section, Table, WarningText
 
-SAID_IN_BODY = 12  # reasons quoted in the consultation section; Appendix A has them all
+SAID_IN_BODY = 5  # reasons quoted in the consultation section; Appendix A has them all
 # The baseline's standing, in the same words wherever the report mentions it.
 BASELINE = "kept as the baseline the other options are measured against"
 
@@ -165,8 +165,6 @@ class _Sections(_BuilderBase):
             s.para(sentence)
         s.add(self.ranking_table())
         s.add(_figure(charts.contribution_chart(self.e)))
-        if len(panels) > 1:
-            s.add(self.panel_table())
         for sentence in explained.switching:
             s.para(sentence)
         for sentence in explained.close_call:
@@ -276,7 +274,7 @@ class _Sections(_BuilderBase):
         columns += [Column(p.name, f"w-{width} num") for p in panels]
         columns.append(Column("All panels", f"w-{width} num"))
         return Table(
-            self.table_caption("Each panel's weighted values (rank in brackets)"),
+            "Each panel's weighted values, out of 100 (rank in brackets)",
             tuple(columns),
             tuple(rows),
             "keep",
@@ -460,8 +458,8 @@ class _Sections(_BuilderBase):
             f"The risk register records {_plural(len(risks), 'risk')}. Likelihood and impact "
             "are each rated 1 (lowest) to 5 (highest); the rating is "
             "their product, banded low, medium, high or very high, before and after the "
-            "control measures. The heat maps place each risk by its ID. Appendix D gives the "
-            "full register with the option each risk applies to and its owner."
+            "control measures. Appendix D gives the full register, with the option each risk "
+            "applies to, its owner, and heat maps that place each risk by its ID."
         )
         rows = tuple(
             Row(
@@ -492,8 +490,6 @@ class _Sections(_BuilderBase):
                 rows,
             )
         )
-        s.add(_figure(charts.risk_heat_map(self.e, residual=False), "half"))
-        s.add(_figure(charts.risk_heat_map(self.e, residual=True), "half"))
         return s
 
     def consultation(self) -> Section:
@@ -515,10 +511,16 @@ class _Sections(_BuilderBase):
             if said:
                 shown = said[:SAID_IN_BODY]
                 more = len(said) - len(shown)
+                heaviest = (
+                    f", on the {_plural(len(shown), 'criterion', 'criteria')} that carry most "
+                    "weight"
+                    if more
+                    else ""
+                )
                 s.para(
-                    f"What the panels said about {self.leader_name()}, the leading option "
-                    f"(scores {on_scale(r)})"
-                    + (f"; {more} more reasons are in Appendix A:" if more else ":"),
+                    f"What the panels said about {self.leader_name()}, the leading option"
+                    f"{heaviest} (scores {on_scale(r)})"
+                    + ("; Appendix A gives the rest:" if more else ":"),
                     Part(items=tuple(shown), style="bullet"),
                 )
         return s
@@ -612,9 +614,12 @@ class _Sections(_BuilderBase):
                 given.setdefault(key, []).append(
                     f"{self.e.panel_name(x['panel'])} {format_score(x['score'])}"
                 )
+        # Most weight first: what matters most to the result is quoted in the body.
+        order = sorted(given, key=lambda k: -self.r.weights.get(k[0], 0.0))
         return [
-            f"{self.e.criterion_name(criterion)} ({', '.join(scores)}): {reason}"
-            for (criterion, reason), scores in given.items()
+            f"{self.e.criterion_name(criterion)} ({', '.join(given[(criterion, reason)])}): "
+            f"{reason}"
+            for criterion, reason in order
         ]
 
     def candidates(self) -> list[Mapping[str, Any]]:
