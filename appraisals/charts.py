@@ -345,9 +345,9 @@ def _contribution_description(result: Any, options: list[Any], criteria: list[st
     if leader is not None and leader.contributions:
         most = max(leader.contributions, key=lambda k: leader.contributions[k])
         text += (
-            f" {result.option_names[leader.key]} has the highest value, "
-            f"{format_value(leader.value)}, to which {result.criterion_names[most]} "
-            f"contributes most ({format_value(leader.contributions[most])})."
+            f" {result.option_names[leader.key]} has the highest weighted value, "
+            f"{format_value(leader.value)} out of 100, to which {result.criterion_names[most]} "
+            f"contributes most ({format_value(leader.contributions[most])} points)."
         )
     return text
 
@@ -585,10 +585,15 @@ def value_for_money_chart(evaluation: Any) -> Chart:
     best_npv = max(points, key=lambda p: p[1].npv_central)
     description = (
         f"Each numbered point is an option, placed by its weighted value (across, 0 to 100) and "
-        f"its central net present value to {lead} (up), for a partnership {lead}'s share. "
-        f"{_name(result, best_value)} has the highest "
-        f"weighted value; {_name(result, best_npv[0])} the highest central NPV, "
-        f"{money(best_npv[1].npv_central)}."
+        f"its central net present value to {lead} (up; for a partnership, {lead}'s share). "
+        + (
+            f"{_name(result, best_value)} has both the highest weighted value and the highest "
+            f"central NPV, {money(best_npv[1].npv_central)}."
+            if best_value.key == best_npv[0].key
+            else f"{_name(result, best_value)} has the highest weighted value, and "
+            f"{_name(result, best_npv[0])} has the highest central NPV, "
+            f"{money(best_npv[1].npv_central)}."
+        )
     )
     headers = ("Point", "Option", "Weighted value", "NPV low", "NPV central", "NPV high")
     rows = tuple(

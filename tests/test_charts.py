@@ -208,7 +208,7 @@ def test_contribution_table_lists_each_criterions_contribution_and_the_value():
     assert first[-1] == f"{leader.value:.1f}"
     assert chart.rows[-1][0] == "Base (baseline)"
     assert chart.numeric == (False, True, True, True, True)
-    assert f"{leader.name} has the highest value" in chart.description
+    assert f"{leader.name} has the highest weighted value" in chart.description
 
 
 def test_contribution_segments_are_numbered_and_explained_in_a_legend():

@@ -19,7 +19,7 @@ import pytest
 from appraisals import reports
 from appraisals.interchange import import_document
 from appraisals.models import Appraisal, Authority
-from appraisals.reports import Para, Table, WarningText
+from appraisals.reports import Figure, Para, Table, WarningText
 from appraisals.results import evaluate
 from tests.test_reports_data import ensure_delivery_models
 
@@ -208,8 +208,9 @@ def build(shape: str) -> tuple[Appraisal, Any]:
 
 
 def generated(evaluation: Any) -> tuple[list[str], list[str]]:
-    """The paragraphs and warnings the report writes itself (the officer's own sections left
-    out) with the results page's explanations; and the report's table captions and cells."""
+    """The paragraphs, warnings and chart descriptions the report writes itself (the officer's
+    own sections left out) with the results page's explanations; and the report's table
+    captions and cells."""
     report = reports.build_report(evaluation, draft=False, version=1)
     paragraphs: list[str] = []
     cells: list[str] = []
@@ -222,6 +223,8 @@ def generated(evaluation: Any) -> tuple[list[str], list[str]]:
                 paragraphs.append(" ".join(x for part in block.parts for x in part.lines))
             elif isinstance(block, WarningText):
                 paragraphs.append(block.text)
+            elif isinstance(block, Figure):
+                paragraphs.append(block.chart.description)
             elif isinstance(block, Table):
                 cells.append(block.caption)
                 cells += [cell.text for row in block.rows for cell in row.cells]
