@@ -266,7 +266,7 @@ def test_no_paragraph_opens_with_a_bare_numeral(prose):
 # A figure with a decimal point is a weighted value, a difference, a share or years: it is
 # followed by its unit, or by a list that ends with it ("Staff with 88.9 and Unison with
 # 81.1, out of 100"). The consistency ratio (0.48, against 0.10) is a pure number.
-UNIT = r"\s*(?:out of \d+|points?|%|years?|times)"
+UNIT = r"(?: or more)?\s*(?:out of \d+|on the scale of|points?|%|years?|times)"
 FIGURE = re.compile(r"(?<![\d.£−-])(\d+\.\d+|(?<=with )\d+)(?!\d|\.\d)")
 CLAUSE_END = re.compile(r"[;:(]|\.(?:\s|$)")
 
@@ -297,6 +297,8 @@ def test_the_unit_check_finds_a_figure_without_its_unit():
     assert unitless("A leads with 73.9 out of 100, 10.6 points ahead of B.") == []
     assert unitless("Staff with 88.9 and Unison with 81.1, out of 100.") == []
     assert unitless("The ratio is 0.48, above the 0.10 usually accepted.") == []
+    assert unitless("They differ by 3.6 or more on the scale of 1 to 10.") == []
+    assert unitless("They differ by 3.6 or more.") == ["3.6"]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import charts
-from ..explain import format_percent, format_score, format_value, join_names
+from ..explain import (
+    format_percent,
+    format_score,
+    format_value,
+    in_scale,
+    join_names,
+    on_scale,
+)
 from .base import _BuilderBase
 from .formatting import (
     RATING_AFTER,
@@ -303,8 +310,9 @@ class _Appendices(_BuilderBase):
             )
         if r.disagreements:
             s.para(
-                f"Scores on which the panels differ by {format_value(r.disagreement_threshold)} "
-                "points or more (out of 100):"
+                f"Scores on which the panels differ by {in_scale(r, r.disagreement_threshold)} "
+                f"or more {on_scale(r)}, that is {format_score(r.disagreement_threshold)} points "
+                "or more out of 100:"
             )
             s.add(
                 Table(
@@ -313,8 +321,8 @@ class _Appendices(_BuilderBase):
                         [
                             ("Option", "w-26"),
                             ("Criterion", "w-26"),
-                            ("Spread", "w-10 num"),
-                            ("Scores given", "w-38"),
+                            ("Gap (points out of 100)", "w-12 num"),
+                            (f"Scores given ({on_scale(r)})", "w-36"),
                         ]
                     ),
                     tuple(

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from .. import charts
 from ..access import can_edit, get_appraisal_for
 from ..engine import OptionResult
-from ..explain import format_percent, format_signed, format_value
+from ..explain import format_percent, format_signed, format_value, in_scale, on_scale
 from ..finance import FinanceResult
 from ..results import Evaluation, evaluate
 from .allow import allow
@@ -74,32 +74,18 @@ def panel_rows(
 
 
 def _switching_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The switching table's rows; the findings in words are `explained.switching`, which
+    says once what several criteria have in common."""
     name = evaluation.option_name
-    rows = []
-    for s in evaluation.result.switching:
-        criterion = evaluation.criterion_name(s.criterion)
-        now = format_percent(s.weight)
-        sentences = []
-        if s.lower is not None:
-            sentences.append(
-                f"If the weight on {criterion} fell from {now} to below "
-                f"{format_percent(s.lower.weight)}, {name(s.lower.new_leader)} would lead."
-            )
-        if s.upper is not None:
-            sentences.append(
-                f"If the weight on {criterion} rose from {now} to above "
-                f"{format_percent(s.upper.weight)}, {name(s.upper.new_leader)} would lead."
-            )
-        rows.append(
-            {
-                "criterion": criterion,
-                "weight": now,
-                "lower": s.lower and (format_percent(s.lower.weight), name(s.lower.new_leader)),
-                "upper": s.upper and (format_percent(s.upper.weight), name(s.upper.new_leader)),
-                "sentences": sentences,
-            }
-        )
-    return rows
+    return [
+        {
+            "criterion": evaluation.criterion_name(s.criterion),
+            "weight": format_percent(s.weight),
+            "lower": s.lower and (format_percent(s.lower.weight), name(s.lower.new_leader)),
+            "upper": s.upper and (format_percent(s.upper.weight), name(s.upper.new_leader)),
+        }
+        for s in evaluation.result.switching
+    ]
 
 
 @dataclass(frozen=True)
@@ -184,7 +170,7 @@ def _what_it_means(evaluation: Evaluation) -> dict[str, list[str]]:
         if ranked
         else [],
         "simulations": [
-            said.robustness,
+            *said.acceptability,
             "Each simulation recalculates the ranking with every weight and score moved at "
             "random within a reasonable range. An option first in nearly all of them leads "
             "whatever such changes are made; one first in about half leads only narrowly.",
@@ -219,11 +205,13 @@ def results(request: HttpRequest, reference: str) -> HttpResponse:
             "section": "results",
             "summary": _summary(evaluation),
             "what_it_means": _what_it_means(evaluation),
-            # Said once: the leader is in the summary above the tabs.
-            "technical": [
-                x for x in evaluation.explanations if x not in evaluation.explained.leader
-            ],
+            # Each finding said once: the leader in the summary above the tabs, the close call
+            # and switching values on the sensitivity tab, the simulations and disagreement
+            # beside their figures; here, what else qualifies the ranking.
+            "technical": list(evaluation.explained.consistency),
             "ranked": len(result.ranking) >= 2,
+            "scale_words": on_scale(result),
+            "disagreement_in_scale": in_scale(result, result.disagreement_threshold),
             **recommendations_context(
                 appraisal,
                 (evaluation.recommended or result.leader)

@@ -61,7 +61,7 @@ def test_without_javascript_each_tab_is_a_link_to_its_section(page_without_js, p
     page.keyboard.press("Enter")
     page.wait_for_url("**/results/#sensitivity")
     expect(page.locator("#switching-table")).to_be_visible()
-    expect(page.locator("#switching-sentences")).to_contain_text("would lead")
+    expect(page.locator("#switching-sentences")).to_contain_text("would lose the lead")
 
 
 def test_member_moves_between_result_tabs_with_arrow_keys(page, personas):
