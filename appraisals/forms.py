@@ -588,7 +588,14 @@ class PanelForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = people
         self.fields["members"].label_from_instance = _person_label
-        name_errors(self, {"name": "the name of the panel", "members": "who scores in it"})
+        name_errors(
+            self,
+            {
+                "name": "the name of the panel",
+                "members": "who scores in it",
+                "scored_when": "when the panel scored",
+            },
+        )
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
