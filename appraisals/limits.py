@@ -18,6 +18,9 @@ MAX_XLSX_MEMBERS = 200  # files inside the zip (an exported workbook has about 3
 MAX_XLSX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024  # all its files, unpacked
 MAX_SHEET_ROWS = 20_001  # a header row and 20,000 scores
 MAX_SHEET_COLUMNS = 200  # the Finance sheet needs 62, the Pairwise sheet one per criterion
+# Cells read in all, counted as they stream: openpyxl takes 5-40 µs a cell, so this bounds the
+# time (a few seconds at worst on a busy machine). 20,000 scores are 100,000.
+MAX_WORKBOOK_CELLS = 150_000
 
 # Text (characters)
 MAX_TEXT = 5_000  # descriptions, reasons, guidance, risks, questions and answers

@@ -325,6 +325,9 @@ def test_a_zip_of_too_many_files_is_refused_unparsed(no_parsing):
     [
         (limits.MAX_SHEET_ROWS + 1, 1, "sheet Appraisal: has more than 20,001 rows"),
         (2, limits.MAX_SHEET_COLUMNS + 1, "sheet Appraisal: has more than 200 columns"),
+        # Within the rows, the columns and the unpacked size, but 62 s to read on a busy
+        # machine: held to the cells a workbook may have.
+        (1000, 151, "sheet Appraisal: the workbook has more than 150,000 cells"),
     ],
 )
 def test_a_sheet_without_dimension_is_counted_as_it_streams(personas, rows, columns, expected):

@@ -317,8 +317,13 @@ def _read_value(value: Any, kind: str) -> Any:
     return "" if value is None else value
 
 
-def _rows(wb: Any, title: str, required: bool = True) -> list[dict[str, Any]] | None:
-    """A sheet's rows as {header: value}, blank rows skipped; None if the sheet is absent."""
+def _rows(
+    wb: Any, cells: list[int], title: str, required: bool = True
+) -> list[dict[str, Any]] | None:
+    """A sheet's rows as {header: value}, blank rows skipped; None if the sheet is absent.
+
+    `cells` is the one-item count of the cells the workbook may still have read: each cell
+    costs openpyxl some microseconds, so the whole workbook is held to MAX_WORKBOOK_CELLS."""
     if title not in wb.sheetnames:
         if required:
             raise InvalidDocument([Problem(f"sheet {title}", "is missing from the workbook")])
@@ -328,6 +333,20 @@ def _rows(wb: Any, title: str, required: bool = True) -> list[dict[str, Any]] | 
     # does may not tell the truth. Columns past the limit are never read.
     for row in wb[title].iter_rows(values_only=True, max_col=limits.MAX_SHEET_COLUMNS + 1):
         rows.append(row[: limits.MAX_SHEET_COLUMNS])
+        used = len(row)  # rows come padded to max_col with None: count up to the last value
+        while used and row[used - 1] is None:
+            used -= 1
+        cells[0] -= max(used, 1)
+        if cells[0] < 0:
+            raise InvalidDocument(
+                [
+                    Problem(
+                        f"sheet {title}",
+                        f"the workbook has more than {limits.MAX_WORKBOOK_CELLS:,} cells; "
+                        f"the most allowed is {limits.MAX_WORKBOOK_CELLS:,}",
+                    )
+                ]
+            )
         if len(row) > limits.MAX_SHEET_COLUMNS and row[-1] not in (None, ""):
             raise InvalidDocument(
                 [
@@ -366,9 +385,9 @@ def xlsx_to_document(data: bytes) -> dict[str, Any]:
     directory before anything is parsed: `reading.check_workbook`), a sheet is too large, or
     a required sheet is missing.
     """
+    check_workbook(data)  # before openpyxl is even imported: a refusal costs microseconds
     from openpyxl import load_workbook
 
-    check_workbook(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several kinds for a bad file
@@ -394,7 +413,8 @@ def _short(error: Exception) -> str:
 
 def _read_workbook(wb: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {}
-    fields = {row.get("field"): row.get("value") for row in _rows(wb, "Appraisal") or []}
+    cells = [limits.MAX_WORKBOOK_CELLS]
+    fields = {row.get("field"): row.get("value") for row in _rows(wb, cells, "Appraisal") or []}
     for name, path, kind in _APPRAISAL_FIELDS:
         if name not in fields:
             continue
@@ -406,25 +426,25 @@ def _read_workbook(wb: Any) -> dict[str, Any]:
         doc["savings_target"] = None
     narrative = {
         str(row.get("section")): _read_value(row.get("text"), "text")
-        for row in _rows(wb, "Narrative", required=False) or []
+        for row in _rows(wb, cells, "Narrative", required=False) or []
     }
     doc.setdefault("report", {})["narrative"] = narrative
     for title, key, columns in _LIST_SHEETS:
         required = key in ("criteria", "options")
-        rows = _rows(wb, title, required=required)
+        rows = _rows(wb, cells, title, required=required)
         if rows is None:
             continue
         doc[key] = [
             {c: _read_value(row.get(c), kind) for c, kind in columns if c in row} for row in rows
         ]
-    pairwise = _rows(wb, "Pairwise", required=False)
+    pairwise = _rows(wb, cells, "Pairwise", required=False)
     if pairwise is not None:
         keys = [c.get("key") for c in doc.get("criteria", [])]
         doc.setdefault("weighting", {})["matrix"] = [
             [_read_value(row.get(k), "number") for k in keys] for row in pairwise
         ]
     cases: dict[str, Any] = {}
-    for row in _rows(wb, "Finance", required=False) or []:
+    for row in _rows(wb, cells, "Finance", required=False) or []:
         values = [v for k, v in row.items() if k.startswith("year ")]
         while values and values[-1] in (None, ""):
             values.pop()
@@ -438,7 +458,7 @@ def _read_workbook(wb: Any) -> dict[str, Any]:
             case["costs"] = numbers
         elif series.startswith("savings."):
             case["savings"][series.removeprefix("savings.")] = numbers
-    for row in _rows(wb, "Partner shares", required=False) or []:
+    for row in _rows(wb, cells, "Partner shares", required=False) or []:
         case = cases.setdefault(
             str(row.get("option")),
             {"costs": [], "savings": {s: [] for s in SAVINGS_SERIES}, "partner_shares": {}},
