@@ -6,6 +6,8 @@ page as shown then replaces the first's values knowingly. Scores have their own 
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -325,3 +327,48 @@ def test_filling_in_the_table_is_refused_after_someone_saved_it(personas, office
     assert 'value="500000"' in response.text
     assert FinancialCase.objects.get(option__key="option-1").costs == [1000]
     assert Change.objects.count() == history
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_one_waits_and_is_refused(personas, officers, monkeypatch):
+    """Both officers' saves pass validation together; the first holds the appraisal's row
+    while it writes, so the second's comparison, made after the lock, sees the first's
+    change. (PostgreSQL: the row lock is what is being proved.)"""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite takes one writer at a time anyway")
+    appraisal = personas.appraisal
+    alice, dev = officers
+    url = reverse("appraisals:option-edit", args=[appraisal.reference, "option-1"])
+    mine = opened(alice, url) | {"name": "Trading company (Alice)"}
+    theirs = opened(dev, url) | {"name": "Trading company (Dev)"}
+    first_is_writing = threading.Event()
+    edit_option = actions.edit_option
+
+    def slow_edit_option(**kwargs):
+        edit_option(**kwargs)
+        if not first_is_writing.is_set():
+            first_is_writing.set()
+            time.sleep(1)  # the other save arrives now, while this one holds the row
+
+    monkeypatch.setattr(actions, "edit_option", slow_edit_option)
+    answers: dict[str, int] = {}
+
+    def post(name: str, client: Client, data: dict) -> None:
+        try:
+            answers[name] = client.post(url, data).status_code
+        finally:
+            connection.close()
+
+    dev_thread = threading.Thread(target=post, args=("dev", dev, theirs))
+    dev_thread.start()
+    assert first_is_writing.wait(10)
+    alice_thread = threading.Thread(target=post, args=("alice", alice, mine))
+    alice_thread.start()
+    dev_thread.join(20)
+    alice_thread.join(20)
+
+    assert answers == {"dev": 302, "alice": 200}
+    assert appraisal.options.get(key="option-1").name == "Trading company (Dev)"
+    assert not Change.objects.filter(new="Trading company (Alice)").exists()
