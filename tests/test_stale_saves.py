@@ -17,7 +17,15 @@ from django.test import Client
 from django.urls import reverse
 
 from appraisals import actions
-from appraisals.models import Appraisal, Change, Criterion, FinancialCase, Membership, Risk
+from appraisals.models import (
+    Appraisal,
+    Change,
+    Criterion,
+    FinancialCase,
+    Membership,
+    Question,
+    Risk,
+)
 from tests.factories import make_user
 
 
@@ -372,3 +380,27 @@ def test_two_saves_at_the_same_moment_one_waits_and_is_refused(personas, officer
     assert answers == {"dev": 302, "alice": 200}
     assert appraisal.options.get(key="option-1").name == "Trading company (Dev)"
     assert not Change.objects.filter(new="Trading company (Alice)").exists()
+
+
+def test_an_answer_changed_meanwhile_is_not_overwritten(personas, officers):
+    """The questions page holds one answer form a question; each carries what it showed."""
+    appraisal = personas.appraisal
+    alice, dev = officers
+    question = Question.objects.create(
+        appraisal=appraisal, asked_by=personas.member, text="When would staff transfer?"
+    )
+    page = alice.get(reverse("appraisals:questions", args=[appraisal.reference]))
+    shown = next(q for q in page.context["questions"] if q.pk == question.pk)
+    assert f'name="loaded" value="{shown.stamp}"' in page.text
+    url = reverse("appraisals:question-answer", args=[appraisal.reference, question.pk])
+    dev_page = dev.get(reverse("appraisals:questions", args=[appraisal.reference]))
+    dev_stamp = next(q for q in dev_page.context["questions"] if q.pk == question.pk).stamp
+    assert dev.post(url, {"answer": "In April", "loaded": dev_stamp}).status_code == 302
+    history = Change.objects.count()
+    response = alice.post(url, {"answer": "In June", "loaded": shown.stamp})
+    assert response.status_code == 200
+    assert "Answer: changed to “In April”" in response.text
+    assert "In June</textarea>" in response.text
+    question.refresh_from_db()
+    assert question.answer == "In April"
+    assert Change.objects.count() == history

@@ -89,9 +89,11 @@ def edit(
     return form
 
 
-def stamp(appraisal: Appraisal, form: forms.BaseForm) -> str:
-    """`mark:digests`, what the form carries in its hidden `loaded` field."""
-    return f"{history_mark(appraisal)}:{''.join(_digests(form))}"
+def stamp(appraisal: Appraisal, form: forms.BaseForm, *, mark: int | None = None) -> str:
+    """`mark:digests`, what the form carries in its hidden `loaded` field (`mark`: the
+    newest history row, if already known, for a page of many forms)."""
+    mark = history_mark(appraisal) if mark is None else mark
+    return f"{mark}:{''.join(_digests(form))}"
 
 
 def stale_fields(loaded: str, form: forms.BaseForm) -> list[str] | None:

@@ -9,8 +9,10 @@ from django.urls import reverse
 from .. import actions
 from ..access import can_answer, get_appraisal_for
 from ..forms import AnswerForm, QuestionForm
+from ..history import history_mark
 from ..models import Question
 from .allow import allow
+from .edit import edit, stamp
 
 
 def questions(request: HttpRequest, reference: str) -> HttpResponse:
@@ -21,18 +23,28 @@ def questions(request: HttpRequest, reference: str) -> HttpResponse:
         actions.ask_question(appraisal=appraisal, user=request.user, text=form.cleaned_data["text"])
         messages.success(request, "Your question has been sent to the officers.")
         return redirect(reverse("appraisals:questions", args=[reference]))
+    answering = can_answer(request.user, appraisal)
+    questions = list(appraisal.questions.select_related("asked_by", "answered_by"))
+    if answering:  # each answer form carries what it showed (views/edit.py)
+        mark = history_mark(appraisal)
+        for question in questions:
+            question.stamp = stamp(appraisal, _answer_form(question), mark=mark)
     return render(
         request,
         "appraisals/questions.html",
         {
             "appraisal": appraisal,
-            "questions": appraisal.questions.select_related("asked_by", "answered_by"),
+            "questions": questions,
             "form": form,
             "answer_form": AnswerForm(),
-            "can_answer": can_answer(request.user, appraisal),
+            "can_answer": answering,
             "section": "questions",
         },
     )
+
+
+def _answer_form(question: Question, data=None) -> AnswerForm:
+    return AnswerForm(data, initial={"answer": question.answer})
 
 
 @allow("POST")
@@ -40,22 +52,36 @@ def question_answer(request: HttpRequest, reference: str, pk: int) -> HttpRespon
     appraisal = get_appraisal_for(request.user, reference)
     if not can_answer(request.user, appraisal):
         raise PermissionDenied("Only officers answer questions.")
+    question = _question(appraisal, pk)
+
+    def save(form: AnswerForm) -> None:
+        actions.answer_question(
+            appraisal=appraisal,
+            user=request.user,
+            question=_question(appraisal, pk),
+            answer=form.cleaned_data["answer"],
+        )
+
+    form = edit(
+        request,
+        appraisal,
+        build=lambda data: _answer_form(_question(appraisal, pk), data),
+        save=save,
+        kinds=["question"],
+        subjects=[str(question)],
+    )
+    if form.saved:
+        messages.success(request, "Answer published.")
+        return redirect(reverse("appraisals:questions", args=[reference]) + f"#question-{pk}")
+    return render(
+        request,
+        "appraisals/question_answer.html",
+        {"appraisal": appraisal, "question": question, "form": form, "section": "questions"},
+    )
+
+
+def _question(appraisal, pk: int) -> Question:
     try:
-        question = appraisal.questions.get(pk=pk)
+        return appraisal.questions.get(pk=pk)
     except Question.DoesNotExist:
         raise Http404("No such question") from None
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "appraisals/question_answer.html",
-            {"appraisal": appraisal, "question": question, "form": form, "section": "questions"},
-        )
-    actions.answer_question(
-        appraisal=appraisal,
-        user=request.user,
-        question=question,
-        answer=form.cleaned_data["answer"],
-    )
-    messages.success(request, "Answer published.")
-    return redirect(reverse("appraisals:questions", args=[reference]) + f"#question-{pk}")
