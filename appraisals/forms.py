@@ -568,6 +568,36 @@ class PairwiseForm(forms.Form):
         }
 
 
+class RemovalForm(forms.Form):
+    """What an "Are you sure?" page says goes with the item (`actions.Losses`), carried in
+    its stamp (views/edit.py): a removal confirmed after someone added a score or a case
+    to the item is refused, not done blind. Nothing here is typed: every field is shown
+    text, disabled."""
+
+    def __init__(self, *args, losses, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.losses = losses
+        counted = {
+            "scores": "Scores that go with it",
+            "risks": "Risks recorded against it",
+            "partner_shares": "Partner shares of its savings",
+            "judgements": "Pairwise judgements that go with it",
+        }
+        for name, label in counted.items():
+            self.fields[name] = forms.IntegerField(
+                label=label, initial=getattr(losses, name), disabled=True, required=False
+            )
+        self.fields["financial_case"] = forms.BooleanField(
+            label="Its financial case", initial=losses.financial_case, disabled=True, required=False
+        )
+        self.fields["members"] = forms.CharField(
+            label="Who sits on it",
+            initial=", ".join(losses.members),
+            disabled=True,
+            required=False,
+        )
+
+
 class PanelForm(forms.Form):
     name = forms.CharField(max_length=200, help_text="For example, “Staff” or “Councillors”.")
     members = forms.ModelMultipleChoiceField(

@@ -433,14 +433,16 @@ def _grow(personas) -> None:
     [
         # session, user, appraisal, memberships, the option with its delivery model, its
         # scores, risks, financial case and partner shares counted in one query, the header's
-        # council
-        ("option-remove", "option-1", 7),
+        # council; and for the form's stamp (views/edit.py) the option read again and the
+        # newest history row
+        ("option-remove", "option-1", 9),
         # session, user, appraisal, memberships, the criteria (for the weights before and
-        # after), the criterion's scores counted, the header's council
-        ("criterion-remove", "criterion-1", 7),
+        # after), the criterion's scores counted, the header's council; the criteria read
+        # again for the stamp, the newest history row
+        ("criterion-remove", "criterion-1", 9),
         # session, user, appraisal, memberships, the panel, its scores counted, its members,
-        # the header's council
-        ("panel-remove", "panel-1", 8),
+        # the header's council; the panel read again for the stamp, the newest history row
+        ("panel-remove", "panel-1", 10),
     ],
     ids=KIND_IDS,
 )

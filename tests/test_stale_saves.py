@@ -404,3 +404,32 @@ def test_an_answer_changed_meanwhile_is_not_overwritten(personas, officers):
     question.refresh_from_db()
     assert question.answer == "In April"
     assert Change.objects.count() == history
+
+
+def test_a_removal_confirmed_after_more_was_added_to_the_item_is_refused(personas, officers):
+    """The "Are you sure?" page says what goes with the option; a risk recorded against it
+    since the page was opened refuses the removal, which is then confirmed knowingly."""
+    appraisal = personas.appraisal
+    alice, dev = officers
+    url = reverse("appraisals:option-remove", args=[appraisal.reference, "option-1"])
+    confirm = opened(alice, url)
+    add = reverse("appraisals:risk-add", args=[appraisal.reference])
+    risk = opened(dev, add) | {
+        "risk": "The company cannot recruit",
+        "option": str(appraisal.options.get(key="option-1").pk),
+        "likelihood": "3",
+        "impact": "4",
+        "residual_likelihood": "2",
+        "residual_impact": "3",
+    }
+    assert dev.post(add, risk).status_code == 302
+    history = Change.objects.count()
+    response = alice.post(url, confirm)
+    assert response.status_code == 200
+    assert "Dev Patel changed this at " in response.text
+    assert "Risks recorded against it: changed to “1”" in response.text
+    assert "also removes 6 scores and 1 risk recorded against it" in response.text
+    assert appraisal.options.filter(key="option-1").exists()
+    assert Change.objects.count() == history
+    assert alice.post(url, posted(response.context["form"])).status_code == 302
+    assert not appraisal.options.filter(key="option-1").exists()

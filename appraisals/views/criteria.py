@@ -16,6 +16,7 @@ from ..forms import (
     DirectWeightsForm,
     LibraryPickForm,
     PairwiseForm,
+    RemovalForm,
     SwingWeightsForm,
 )
 from ..models import Appraisal, Criterion, LibraryCriterion
@@ -283,6 +284,17 @@ def weights_after(appraisal: Appraisal, criteria: list[Criterion], gone: Criteri
     )
 
 
+def _criterion_removal(appraisal: Appraisal, key: str, data=None) -> RemovalForm:
+    criteria = list(appraisal.criteria.all())
+    criterion = next((c for c in criteria if c.key == key), None)
+    if criterion is None:
+        raise Http404("No such criterion")
+    losses = actions.criterion_losses(
+        criterion, criteria=len(criteria), matrix=appraisal.pairwise_matrix
+    )
+    return RemovalForm(data, losses=losses)
+
+
 @allow("GET", "POST")
 def criterion_remove(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     """Are you sure? Shows what goes with the criterion and the weights after; POST removes."""
@@ -291,18 +303,31 @@ def criterion_remove(request: HttpRequest, reference: str, key: str) -> HttpResp
     criterion = next((c for c in criteria if c.key == key), None)
     if criterion is None:
         raise Http404("No such criterion")
-    if request.method == "POST":
-        actions.remove_criterion(appraisal=appraisal, user=request.user, criterion=criterion)
-        messages.success(request, f"Criterion “{criterion.name}” removed.")
+    name = criterion.name
+    form = edit(
+        request,
+        appraisal,
+        build=lambda data: _criterion_removal(appraisal, key, data),
+        save=lambda form: actions.remove_criterion(
+            appraisal=appraisal, user=request.user, criterion=_criterion(appraisal, key)
+        ),
+        kinds=["criterion", "score", "weight"],
+        subjects=[name],
+    )
+    if form.saved:
+        messages.success(request, f"Criterion “{name}” removed.")
         return redirect(_criteria_url(appraisal))
-    matrix = appraisal.pairwise_matrix
+    if request.method == "POST":  # refused: show the criteria as they are now
+        criteria = list(appraisal.criteria.all())
+        criterion = next(c for c in criteria if c.key == key)
     return render(
         request,
         "appraisals/criterion_remove.html",
         {
             "appraisal": appraisal,
             "criterion": criterion,
-            "losses": actions.criterion_losses(criterion, criteria=len(criteria), matrix=matrix),
+            "form": form,
+            "losses": form.losses,
             "weights": weights_after(appraisal, criteria, criterion),
             "section": "tasks",
         },

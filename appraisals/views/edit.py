@@ -131,7 +131,9 @@ def refuse(
     form.add_error(None, _headline(rows))
     for name in changed[:SHOWN_CHANGES]:
         message = f"{_label(now, name)}: {_now_reads(now, name)}"
-        form.add_error(name if name in form.fields else None, message)
+        # A value the page shows as text, not as a field, is named at the top instead.
+        shown_as_field = name in form.fields and not form.fields[name].disabled
+        form.add_error(name if shown_as_field else None, message)
     if len(changed) > SHOWN_CHANGES:
         more = len(changed) - SHOWN_CHANGES
         form.add_error(None, f"{more:,} more value{'s' if more != 1 else ''} changed too")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from .. import actions
 from ..access import can_edit, get_appraisal_for
-from ..forms import OptionAddForm, OptionEditForm
+from ..forms import OptionAddForm, OptionEditForm, RemovalForm
 from ..models import Appraisal, DeliveryModel, Option
 from .allow import allow
 from .edit import edit
@@ -155,8 +155,17 @@ def option_remove(request: HttpRequest, reference: str, key: str) -> HttpRespons
     """Are you sure? Shows what goes with the option; POST removes it."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     option = _option(appraisal, key)
-    if request.method == "POST":
-        actions.remove_option(appraisal=appraisal, user=request.user, option=option)
+    form = edit(
+        request,
+        appraisal,
+        build=lambda data: RemovalForm(data, losses=actions.option_losses(_option(appraisal, key))),
+        save=lambda form: actions.remove_option(
+            appraisal=appraisal, user=request.user, option=_option(appraisal, key)
+        ),
+        kinds=["option", "score", "finance", "risk"],
+        subjects=[option.name],
+    )
+    if form.saved:
         messages.success(request, f"Option “{option.name}” removed.")
         return redirect(_options_url(appraisal))
     return render(
@@ -165,7 +174,8 @@ def option_remove(request: HttpRequest, reference: str, key: str) -> HttpRespons
         {
             "appraisal": appraisal,
             "option": option,
-            "losses": actions.option_losses(option),
+            "form": form,
+            "losses": form.losses,
             "section": "tasks",
         },
     )

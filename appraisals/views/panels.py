@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from .. import actions
 from ..access import can_edit, get_appraisal_for, get_panel_for
-from ..forms import PanelForm
+from ..forms import PanelForm, RemovalForm
 from ..models import Appraisal, Membership
 from ..templatetags.councilopts import url_if
 from .allow import allow
@@ -113,8 +113,19 @@ def panel_remove(request: HttpRequest, reference: str, key: str) -> HttpResponse
     """Are you sure? Shows what goes with the panel; POST removes it."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     panel = get_panel_for(request.user, appraisal, key)
-    if request.method == "POST":
-        actions.remove_panel(appraisal=appraisal, user=request.user, panel=panel)
+    form = edit(
+        request,
+        appraisal,
+        build=lambda data: RemovalForm(
+            data, losses=actions.panel_losses(appraisal.panels.get(pk=panel.pk))
+        ),
+        save=lambda form: actions.remove_panel(
+            appraisal=appraisal, user=request.user, panel=appraisal.panels.get(pk=panel.pk)
+        ),
+        kinds=["panel", "score"],
+        subjects=[panel.name],
+    )
+    if form.saved:
         messages.success(request, f"Panel “{panel.name}” removed.")
         return redirect(_panels_url(appraisal))
     return render(
@@ -123,7 +134,8 @@ def panel_remove(request: HttpRequest, reference: str, key: str) -> HttpResponse
         {
             "appraisal": appraisal,
             "panel": panel,
-            "losses": actions.panel_losses(panel),
+            "form": form,
+            "losses": form.losses,
             "section": "tasks",
         },
     )
