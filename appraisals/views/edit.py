@@ -26,7 +26,7 @@ from django.utils.functional import lazy
 from ..history import changes_since, history_mark, person_name
 from ..models import Appraisal, Change
 
-DIGEST = 8  # hex digits a field: 32 bits, so two different values share one about never
+DIGEST = 8  # hex digits (32 bits) a field: a change goes unseen once in 4 billion
 SHOWN_CHANGES = 20  # changed values named one by one in the error summary; then a count
 LONGEST_VALUE = 100  # characters of a changed value quoted back
 
