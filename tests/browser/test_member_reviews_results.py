@@ -36,7 +36,8 @@ def test_member_reads_the_ranking_and_the_explanation(page, personas):
     first = page.locator("#ranking-table tbody tr").first
     expect(first).to_contain_text(leader.name)
     expect(first).to_contain_text(f"{leader.value:.1f}")
-    expect(page.locator(".app-explanations")).to_contain_text(evaluation.explanations[0])
+    # The plain-English summary opens the page, before any technical tab.
+    expect(page.locator("#results-summary")).to_contain_text(evaluation.explained.leader[0])
     expect(page.locator("#chart-contribution-title")).to_have_count(1)
 
 
