@@ -179,13 +179,13 @@ def test_options_page_query_count_is_fixed(client, personas, django_assert_num_q
 def test_officers_mark_one_recommended_option_and_can_withdraw_it(client, personas):
     client.force_login(personas.officer)
     options = personas.appraisal.options
-    client.post(_url(personas, "option-recommend", "option-2"))
+    client.post(_url(personas, "option-recommend", "option-2"), {"recommended": "yes"})
     assert list(options.filter(recommended=True).values_list("key", flat=True)) == ["option-2"]
-    client.post(_url(personas, "option-recommend", "option-1"))  # moves it
+    client.post(_url(personas, "option-recommend", "option-1"), {"recommended": "yes"})  # moves
     assert list(options.filter(recommended=True).values_list("key", flat=True)) == ["option-1"]
     page = client.get(_url(personas, "options")).text
     assert "Withdraw the recommendation" in page
-    client.post(_url(personas, "option-recommend", "option-1"))  # again: withdrawn
+    client.post(_url(personas, "option-recommend", "option-1"), {"recommended": "no"})
     assert not options.filter(recommended=True).exists()
     changes = Change.objects.filter(field="recommended").values_list("subject", "new")
     assert list(changes.order_by("pk")) == [
@@ -196,13 +196,29 @@ def test_officers_mark_one_recommended_option_and_can_withdraw_it(client, person
     ]
 
 
+def test_two_officers_who_both_click_recommend_leave_it_recommended(client, personas):
+    # Both opened the options page while option 2 was unmarked; each posts "yes".
+    client.force_login(personas.officer)
+    page = client.get(_url(personas, "options")).text
+    assert 'name="recommended" value="yes"' in page
+    for _ in range(2):
+        client.post(_url(personas, "option-recommend", "option-2"), {"recommended": "yes"})
+    option = personas.appraisal.options.get(key="option-2")
+    assert option.recommended
+    assert Change.objects.filter(field="recommended").count() == 1
+    response = client.post(
+        _url(personas, "option-recommend", "option-2"), {"recommended": "yes"}, follow=True
+    )
+    assert "is the option officers recommend already" in response.text
+
+
 def test_a_rejected_option_is_not_recommended(client, personas):
     client.force_login(personas.officer)
-    client.post(_url(personas, "option-recommend", "option-2"))
+    client.post(_url(personas, "option-recommend", "option-2"), {"recommended": "yes"})
     _edit(client, personas, "option-2", status="rejected", rejection_reason="Too slow")
     option = personas.appraisal.options.get(key="option-2")
     assert (option.status, option.recommended) == ("rejected", False)  # rejecting clears it
-    client.post(_url(personas, "option-recommend", "option-2"))
+    client.post(_url(personas, "option-recommend", "option-2"), {"recommended": "yes"})
     assert not personas.appraisal.options.filter(recommended=True).exists()
     assert (
         _url(personas, "option-recommend", "option-2")

@@ -139,7 +139,17 @@ def option_recommend(request: HttpRequest, reference: str, key: str) -> HttpResp
     if option.status == Option.Status.REJECTED:
         messages.error(request, f"“{option.name}” is rejected, so it cannot be recommended.")
         return redirect(_options_url(appraisal))
-    recommend = not option.recommended
+    # The button posts what the officer asked for, not "flip it": two officers who both click
+    # "Recommend" on the same page leave it recommended, where a toggle would undo it.
+    wanted = request.POST.get("recommended")
+    if wanted not in ("yes", "no"):
+        messages.error(request, "Choose whether to recommend the option or withdraw it.")
+        return redirect(_options_url(appraisal))
+    recommend = wanted == "yes"
+    if recommend == option.recommended:
+        state = "is the option" if recommend else "is not marked as the option"
+        messages.info(request, f"“{option.name}” {state} officers recommend already.")
+        return redirect(_options_url(appraisal))
     actions.set_recommended(
         appraisal=appraisal, user=request.user, option=option, recommended=recommend
     )
