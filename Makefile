@@ -15,7 +15,7 @@ export DEBUG ?= true
 export SECRET_KEY ?= councilopts-local-development-only
 export TASKS_IMMEDIATE ?= true
 
-.PHONY: help setup system-packages test-packages demo test test-sqlite test-postgres lint bench loadtest assets clean
+.PHONY: help setup system-packages test-packages demo test test-sqlite test-postgres lint bench loadtest scaleout assets clean
 
 help:
 	@echo "make demo    set up, migrate SQLite, load the demo and serve on http://127.0.0.1:8000"
@@ -121,6 +121,11 @@ loadtest: setup
 	$(PY) loadtest/run.py --database postgresql || status=1; \
 	$(PY) loadtest/run.py --database sqlite --seconds 20 --baseline-seconds 10 || status=1; \
 	exit $$status
+
+# Scale-out (loadtest/scaleout.py): two gunicorn instances and two db_workers on one
+# PostgreSQL database render 20 reports; each task runs exactly once.
+scaleout: setup
+	$(PY) loadtest/scaleout.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles
