@@ -190,13 +190,134 @@ def write_pdf(html: str, *, fetcher: StaticFilesFetcher | None = None) -> bytes:
     gc.disable()
     try:
         source = ReportHTML(html, url_fetcher=fetcher or StaticFilesFetcher())
-        pdf = source.write_pdf(pdf_variant=PDF_VARIANT, finisher=_mark_header_scope)
+        pdf = source.write_pdf(pdf_variant=PDF_VARIANT, finisher=finisher_for(source))
         del source
     finally:
         if collecting:
             gc.enable()
     gc.collect()
     return pdf
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels and draws at 72/96 of them
+
+
+def figure_descriptions(source: ReportHTML) -> dict[str, list[str]]:
+    """Each chart's <title> → the <desc> of the charts with that title, in document order."""
+    descriptions: dict[str, list[str]] = {}
+    for svg in source.etree_element.iter(f"{SVG}svg"):
+        title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
+        if title is not None and title.text:
+            descriptions.setdefault(title.text, []).append(
+                desc.text if desc is not None and desc.text else ""
+            )
+    return descriptions
+
+
+def finisher_for(source: ReportHTML) -> Any:
+    """The `finish` step for this document, as WeasyPrint's `write_pdf(finisher=...)`."""
+    return functools.partial(finish, descriptions=figure_descriptions(source))
+
+
+def finish(document: Any, pdf: Any, *, descriptions: Mapping[str, list[str]]) -> None:
+    """What WeasyPrint's PDF/UA output lacks, put right before the PDF is written."""
+    _mark_header_scope(document, pdf)
+    _mark_running_content_as_artifacts(pdf)
+    _fix_figures(pdf, {title: list(texts) for title, texts in descriptions.items()})
+    # Open with the bookmarks pane: the report's headings are its table of contents.
+    pdf.catalog["PageMode"] = "/UseOutlines"
+
+
+def _number(reference: Any) -> int | None:
+    if isinstance(reference, bytes | str):
+        try:
+            return int(reference.split()[0])
+        except (ValueError, IndexError):
+            return None
+    return None
+
+
+def _struct_elements(pdf: Any) -> tuple[Any, set[int]]:
+    """The structure tree root and the object numbers of every element reachable from it."""
+    objects = pdf.objects
+    root = objects[_number(pdf.catalog["StructTreeRoot"])]
+    reachable: set[int] = set()
+    todo = [n for n in map(_number, root["K"]) if n is not None]
+    while todo:
+        number = todo.pop()
+        if number in reachable:
+            continue
+        reachable.add(number)
+        kids = objects[number].get("K") if isinstance(objects[number], dict) else None
+        if isinstance(kids, list):
+            todo.extend(n for n in map(_number, kids) if n is not None)
+    return root, reachable
+
+
+def _mark_running_content_as_artifacts(pdf: Any) -> None:
+    """Running headers, footers, page numbers and the DRAFT mark become /Artifact /Pagination.
+
+    WeasyPrint tags the text of @page margin boxes like body text (/Span with an MCID) but
+    leaves its structure elements out of the tree, since a PDF 1.7 tree may not hold
+    artifacts. So a screen reader met "Page 3 of 19" as content. An MCID whose element is
+    not reachable from the tree's root is such text: its marked content is rewritten as a
+    pagination artifact and its parent-tree entry emptied.
+    """
+    objects = pdf.objects
+    root, reachable = _struct_elements(pdf)
+    nums = objects[_number(root["ParentTree"])]["Nums"]
+    pages = [objects[number] for number in pdf.pages["Kids"][::3]]
+    for index in range(0, len(nums), 2):
+        page_number, mcids = nums[index], nums[index + 1]
+        if not isinstance(mcids, list) or page_number >= len(pages):
+            continue  # an annotation's entry, not a page's
+        running = {
+            mcid
+            for mcid, reference in enumerate(mcids)
+            if _number(reference) is not None and _number(reference) not in reachable
+        }
+        if not running:
+            continue
+        stream = objects[_number(pages[page_number]["Contents"])].stream
+        for position, item in enumerate(stream):
+            if isinstance(item, dict) and item.get("MCID") in running and position:
+                mcids[item["MCID"]] = "null"
+                stream[position - 1] = "/Artifact"
+                stream[position] = pydyf.Dictionary({"Type": "/Pagination"})
+
+
+def _fix_figures(pdf: Any, descriptions: dict[str, list[str]]) -> None:
+    """Figures' bounding boxes in PDF points, and their alt text with the description.
+
+    WeasyPrint writes a figure's /BBox in CSS pixels from the top of the page; PDF/UA wants
+    default user space: points, from the bottom. Its /Alt is the SVG's <title> only; the
+    <desc> says what the chart shows, so the alt text carries both.
+    """
+    heights = {
+        number: float(pdf.objects[number]["MediaBox"][3]) for number in pdf.pages["Kids"][::3]
+    }
+    for obj in pdf.objects:
+        if not isinstance(obj, dict) or obj.get("S") != "/Figure":
+            continue
+        layout = obj.get("A")
+        height = heights.get(_number(obj.get("Pg")))
+        if isinstance(layout, dict) and "BBox" in layout and height is not None:
+            x1, y1, x2, y2 = (float(v) for v in layout["BBox"])
+            layout["BBox"] = pydyf.Array(
+                [
+                    round(x1 * PX_TO_PT, 2),
+                    round(height - y2 * PX_TO_PT, 2),
+                    round(x2 * PX_TO_PT, 2),
+                    round(height - y1 * PX_TO_PT, 2),
+                ]
+            )
+        alt = obj.get("Alt")
+        title = getattr(alt, "string", None)
+        if title and descriptions.get(title):
+            description = descriptions[title].pop(0)
+            if description:
+                obj["Alt"] = pydyf.String(f"{title.rstrip('.')}. {description}")
 
 
 def _mark_header_scope(document: Any, pdf: Any) -> None:

@@ -94,7 +94,7 @@ def phases(html: str) -> tuple[float, float, float]:
         document = source.render(pdf_variant=report_pdf.PDF_VARIANT)
         t2 = time.perf_counter()
         document.write_pdf(
-            pdf_variant=report_pdf.PDF_VARIANT, finisher=report_pdf._mark_header_scope
+            pdf_variant=report_pdf.PDF_VARIANT, finisher=report_pdf.finisher_for(source)
         )
         t3 = time.perf_counter()
         del source, document

@@ -85,11 +85,7 @@ class _Appendices(_BuilderBase):
             by_panel.setdefault(x["panel"], {})[(x["option"], x["criterion"])] = x
         for p in doc.get("panels") or []:
             cells = by_panel.get(p["key"], {})
-            s.add(
-                Subheading(
-                    f"A.{len([b for b in s.blocks if b.kind == 'subheading']) + 1} {p['name']}"
-                )
-            )
+            s.add(Subheading(p["name"]))  # unnumbered: paragraphs are A.1, A.2, …
             for first, chunk in _columns_of(options, 6):
                 width = 70 // len(chunk)
                 rows = tuple(
@@ -390,11 +386,11 @@ class _Appendices(_BuilderBase):
         for o in self.doc["options"]:
             if o["delivery_model"] not in used:
                 used.append(o["delivery_model"])
-        for n, key in enumerate(used, start=1):
+        for key in used:
             model = self.models.get(key)
             if model is None:
                 continue
-            s.add(Subheading(f"E.{n} {model.name}"))
+            s.add(Subheading(model.name))  # unnumbered: paragraphs are E.1, E.2, …
             if model.summary:
                 s.text(model.summary, placeholder=False)
             traits = [

@@ -15,7 +15,7 @@ from .appendices import _Appendices
 from .formatting import _date, _plural
 from .narrative import NOT_ENTERED
 from .sections import _Sections, attached_appendices
-from .structure import HeaderRow, Report, Section
+from .structure import HeaderRow, Report, Section, number_tables
 
 
 def build_report(
@@ -44,6 +44,7 @@ def build_report(
     builder = _Builder(evaluation, narrative, models)
     sections = builder.sections()
     appendices = builder.appendices()
+    links = number_tables(sections, appendices)
     header = _header(doc, report, committee, narrative, draft=draft)
     return Report(
         council=doc["lead_authority"],
@@ -62,6 +63,7 @@ def build_report(
         ),
         created=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         illustrative=bool(doc.get("illustrative")),
+        links=links,
     )
 
 

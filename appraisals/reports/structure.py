@@ -6,8 +6,13 @@ read; `Section` numbers its paragraphs as they are added.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from .narrative import NOT_WRITTEN, ONE_PER_LINE, Part, parse_narrative
 
@@ -46,6 +51,16 @@ class Table:
     rows: tuple[Row, ...]
     cls: str = ""
     kind: str = "table"
+    number: str = ""  # "3", "A2": given by `number_tables` once the report is built
+
+    @property
+    def anchor(self) -> str:
+        return f"table-{self.number.lower()}" if self.number else ""
+
+    @property
+    def label(self) -> str:
+        """The caption as printed: "Table 3: The financial case for each option"."""
+        return f"Table {self.number}: {self.caption}" if self.number else self.caption
 
 
 @dataclass(frozen=True)
@@ -142,3 +157,62 @@ class Report:
     description: str
     created: str  # W3C date-time for the PDF metadata
     illustrative: bool = False  # scores or figures not the council's own: said on every page
+    # "Appendix A", "Table 3" as written in the text → (as printed, the anchor it links to)
+    links: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+# Numbering tables and linking references to them ---------------------------------------------
+
+_TABLE_PREFIX = re.compile(r"^Table (\d+): ")
+_REFERENCE = re.compile(r"\b(?:Appendix [A-Z]|Table [A-Z]?\d+)\b")
+
+
+def number_tables(
+    sections: Iterable[Section], appendices: Iterable[Section]
+) -> dict[str, tuple[str, str]]:
+    """Number every table in the order printed, with no gaps: 1, 2, … in the body, A1, A2, …
+    in Appendix A. A caption written as "Table 3: …" loses its number and takes the one it
+    now has; references to appendices and tables in the text then link to them (the map
+    returned: the text's phrase → the printed phrase and its anchor)."""
+    links: dict[str, tuple[str, str]] = {}
+    count = 0
+    for section in sections:
+        for i, block in enumerate(section.blocks):
+            if isinstance(block, Table):
+                count += 1
+                caption, written = block.caption, None
+                if match := _TABLE_PREFIX.match(caption):
+                    caption, written = caption[match.end() :], match.group(1)
+                numbered = replace(block, caption=caption, number=str(count))
+                section.blocks[i] = numbered
+                links[f"Table {written or count}"] = (f"Table {count}", numbered.anchor)
+    for appendix in appendices:
+        links[f"Appendix {appendix.number}"] = (
+            f"Appendix {appendix.number}",
+            f"appendix-{appendix.key}",
+        )
+        count = 0
+        for i, block in enumerate(appendix.blocks):
+            if isinstance(block, Table):
+                count += 1
+                numbered = replace(block, number=f"{appendix.number}{count}")
+                appendix.blocks[i] = numbered
+                links[f"Table {numbered.number}"] = (f"Table {numbered.number}", numbered.anchor)
+    return links
+
+
+def cross_links(text: str, links: Mapping[str, tuple[str, str]] | None) -> SafeString:
+    """`text` escaped, with each "Appendix A" or "Table 3" it names made a link to it."""
+    if not links:
+        return escape(text)
+    out, at = [], 0
+    for match in _REFERENCE.finditer(text):
+        target = links.get(match.group(0))
+        if target is None:
+            continue
+        printed, anchor = target
+        out.append(escape(text[at : match.start()]))
+        out.append(f'<a href="#{escape(anchor)}">{escape(printed)}</a>')
+        at = match.end()
+    out.append(escape(text[at:]))
+    return mark_safe("".join(out))  # noqa: S308 - every part escaped above

@@ -113,3 +113,11 @@ def nav_section(context) -> str:
     match = getattr(request, "resolver_match", None)
     name = match.url_name if match else ""
     return _SECTIONS.get(name, "appraisals") if match and match.namespace == "appraisals" else ""
+
+
+@register.filter
+def cross_links(text: str, links=None) -> str:
+    """The report's text escaped, its "Appendix A" and "Table 3" made internal links."""
+    from appraisals.reports import structure  # here: the reports import this module's filters
+
+    return structure.cross_links(str(text), links)
