@@ -5,8 +5,10 @@ attributes will do): no database, no models. Each function returns a `Chart` hol
 (role="img" with a title and a description, presentation attributes only so the strict
 Content-Security-Policy allows it, fixed pixel size for WeasyPrint), a one-sentence text
 alternative and the data table the chart summarises. Every text is escaped before the SVG is
-marked safe. Colour is never the only cue: segments carry numbers or percentages, heat-map
-cells their band's initials, and the table holds every figure.
+marked safe. Colour is never the only cue: segments carry numbers or percentages and a fill
+pattern (`series_style`), so they can be told apart in greyscale print; heat-map cells carry
+their band's initials, and the table holds every figure. Names wrap onto more lines
+(`wrap`) and are never cut short; gridlines are drawn before the bars, never over them.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ SERIES = (
     "#6f4b00",  # brown
     "#505a5f",  # grey
 )
-# Rank 1 darkest; lighter ranks get dark text.
-RANKS = ("#003078", "#1d70b8", "#5694ca", "#9fc0e0", "#d2e2f1", "#dee0e2", "#f3f2f1")
+# Rank 1 darkest, each rank lighter in greyscale too; lighter ranks get dark text.
+RANKS = ("#003078", "#1d70b8", "#5694ca", "#9fc0e0", "#d2e2f1", "#e3ebf4", "#f3f2f1")
 BANDS = {  # risk band: fill, short label
     "low": ("#cce2d8", "L"),
     "medium": ("#fff7bf", "M"),
@@ -120,10 +122,6 @@ def _text(x: float, y: float, text: str, *, size: int = 13, **attrs: Any) -> str
     return _el("text", escape(text), x=x, y=y, font_family=FONT, font_size=size, **attrs)
 
 
-def _clip(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
 def _svg(
     chart_id: str,
     title: str,
@@ -144,20 +142,45 @@ def _svg(
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every text escaped above
 
 
-def _hatch(chart_id: str) -> str:
-    """A light diagonal hatch laid over the second round of colours (more series than hues)."""
+# Fill patterns laid over the series colours (white, half transparent), so that segments can
+# be told apart in greyscale print too: neighbouring series differ in pattern as well as hue.
+# None is plain colour. Each pattern is (its marks, its rotation).
+PATTERNS: tuple[tuple[str, int] | None, ...] = (
+    None,
+    ('<rect width="2.5" height="6"/>', 45),  # diagonal stripes
+    ('<circle cx="3" cy="3" r="1.3"/>', 0),  # dots
+    ('<rect width="6" height="2.5"/>', 0),  # horizontal stripes
+    ('<rect width="2.5" height="6"/>', -45),  # diagonal stripes the other way
+    ('<rect width="2.5" height="6"/><rect width="6" height="2.5"/>', 0),  # grid
+)
+
+
+def series_style(index: int) -> tuple[str, int]:
+    """The colour and pattern number of series `index`: the pair differs for up to 30 series,
+    and neighbours always differ in both."""
+    return SERIES[index % len(SERIES)], index % len(PATTERNS)
+
+
+def _patterns(chart_id: str) -> str:
+    """The <defs> of every pattern but plain colour, with ids `{chart_id}-p1` …"""
     return _el(
         "defs",
-        _el(
-            "pattern",
-            _el("rect", width=2, height=6, fill=WHITE, fill_opacity="0.45"),
-            id=f"{chart_id}-hatch",
-            width=6,
-            height=6,
-            patternUnits="userSpaceOnUse",
-            patternTransform="rotate(45)",
+        "".join(
+            f'<pattern id="{escape(chart_id)}-p{n}" width="6" height="6"'
+            f' patternUnits="userSpaceOnUse" patternTransform="rotate({angle})">'
+            f'<g fill="{WHITE}" fill-opacity="0.55">{marks}</g></pattern>'
+            for n, (marks, angle) in ((n, p) for n, p in enumerate(PATTERNS) if p)
         ),
     )
+
+
+def _swatch(chart_id: str, index: int, **geometry: Any) -> str:
+    """A rectangle in series `index`'s colour with its pattern over it."""
+    fill, pattern = series_style(index)
+    rect = _el("rect", fill=fill, stroke=WHITE, stroke_width=1, **geometry)
+    if pattern:
+        rect += _el("rect", fill=f"url(#{chart_id}-p{pattern})", **geometry)
+    return rect
 
 
 def _message(chart_id: str, title: str, description: str) -> Chart:
@@ -175,28 +198,42 @@ def _message(chart_id: str, title: str, description: str) -> Chart:
     return Chart(title, description, svg, (), ())
 
 
-def _label_lines(name: str, width: int = 26) -> list[str]:
-    """An option's name in at most two lines of about `width` characters."""
-    words, lines, line = name.split(), [], ""
-    for word in words:
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of about `width` characters, broken between words; never cut short."""
+    lines, line = [], ""
+    for word in text.split():
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
         else:
             line = f"{line} {word}".strip()
-    lines.append(line)
-    if len(lines) > 2:
-        lines = [lines[0], _clip(" ".join(lines[1:]), width)]
-    return [_clip(line, width) for line in lines]
+    return [*lines, line] if line or not lines else lines
+
+
+LINE = 15  # the height of a line of 12-13 px text
+
+
+def _lines(x: float, y: float, lines: Sequence[str], *, size: int = 13, **attrs: Any) -> str:
+    """Lines of text centred on `y` as a block."""
+    top = y - LINE * (len(lines) - 1) / 2
+    return "".join(
+        _text(x, top + LINE * i, line, size=size, dominant_baseline="middle", **attrs)
+        for i, line in enumerate(lines)
+    )
 
 
 def _option_label(x: float, y: float, name: str) -> str:
-    lines = _label_lines(name)
-    top = y - 8 * (len(lines) - 1)
-    return "".join(
-        _text(x, top + 16 * i, line, text_anchor="end", dominant_baseline="middle")
-        for i, line in enumerate(lines)
-    )
+    return _lines(x, y, wrap(name, 26), text_anchor="end")
+
+
+def _bar_rows(names: Sequence[str], top: float, bar: float, gap: float) -> list[float]:
+    """The y of each bar, each row as tall as its label's lines need, and the y below them."""
+    ys, y = [], top
+    for name in names:
+        height = max(bar, LINE * len(wrap(name, 26)))
+        ys.append(y + (height - bar) / 2)
+        y += height + gap
+    return [*ys, y]
 
 
 def _x_axis(x0: float, x1: float, y: float, ticks: Sequence[tuple[float, str]], top: float) -> str:
@@ -234,25 +271,34 @@ def contribution_chart(evaluation: Any) -> Chart:
 
     top, bar, gap, left, right = 16, 26, 18, 210, WIDTH - 60
     scale = (right - left) / 100.0
-    body = [_hatch(chart_id)]
-    for i, option in enumerate(options):
-        y = top + i * (bar + gap)
-        body.append(_option_label(left - 10, y + bar / 2, _name(result, option)))
+    labels = [_name(result, o) for o in options]
+    *ys, below = _bar_rows(labels, top, bar, gap)
+    axis_y = below - gap / 2
+    ticks = [(v / 100, str(v)) for v in range(0, 101, 20)]
+    # The grid first, so that the bars are drawn over it, never it over them.
+    body = [_patterns(chart_id), _x_axis(left, right, axis_y, ticks, top - 6)]
+    for option, label, y in zip(options, labels, ys, strict=True):
+        body.append(_option_label(left - 10, y + bar / 2, label))
         x = left
         for c, key in enumerate(criteria):
             share = option.contributions.get(key)
             if not share:
                 continue
             w = share * scale
-            fill = SERIES[c % len(SERIES)]
-            body.append(
-                _el("rect", x=x, y=y, width=w, height=bar, fill=fill, stroke=WHITE, stroke_width=1)
-            )
-            if c >= len(SERIES):
-                body.append(
-                    _el("rect", x=x, y=y, width=w, height=bar, fill=f"url(#{chart_id}-hatch)")
-                )
-            if w >= 18:
+            body.append(_swatch(chart_id, c, x=x, y=y, width=w, height=bar))
+            if w >= 18:  # the segment's number, on a plain patch so the pattern cannot blur it
+                fill, pattern = series_style(c)
+                if pattern:
+                    body.append(
+                        _el(
+                            "rect",
+                            x=x + w / 2 - 8,
+                            y=y + bar / 2 - 8,
+                            width=16,
+                            height=16,
+                            fill=fill,
+                        )
+                    )
                 body.append(
                     _text(
                         x + w / 2,
@@ -267,9 +313,6 @@ def contribution_chart(evaluation: Any) -> Chart:
             x += w
         value = format_value(option.value) if option.value is not None else "provisional"
         body.append(_text(x + 6, y + bar / 2 + 1, value, size=12, dominant_baseline="middle"))
-    axis_y = top + len(options) * (bar + gap) - gap / 2
-    ticks = [(v / 100, str(v)) for v in range(0, 101, 20)]
-    body.append(_x_axis(left, right, axis_y, ticks, top - 6))
     body.append(
         _text(
             (left + right) / 2,
@@ -280,33 +323,33 @@ def contribution_chart(evaluation: Any) -> Chart:
         )
     )
 
-    # Legend: number, swatch and name, two columns.
-    legend_top = axis_y + 58
+    # Legend: number, swatch and the whole name (wrapped), two columns.
+    ly = axis_y + 58
     col_width = (WIDTH - 20) / 2
-    for c, key in enumerate(criteria):
-        lx = 10 + (c % 2) * col_width
-        ly = legend_top + (c // 2) * 22
-        fill = SERIES[c % len(SERIES)]
-        body.append(_el("rect", x=lx, y=ly, width=18, height=16, fill=fill))
-        if c >= len(SERIES):
+    for row in range(0, len(criteria), 2):
+        pair = list(enumerate(criteria))[row : row + 2]
+        height = max(LINE * len(wrap(names[key], 38)) for _, key in pair) + 7
+        for c, key in pair:
+            lx = 10 + (c % 2) * col_width
+            fill, pattern = series_style(c)
+            # the number on plain colour, then the pattern beside it
+            body.append(_swatch(chart_id, c, x=lx, y=ly, width=36, height=16))
+            body.append(_el("rect", x=lx, y=ly, width=17, height=16, fill=fill))
             body.append(
-                _el("rect", x=lx, y=ly, width=18, height=16, fill=f"url(#{chart_id}-hatch)")
+                _text(
+                    lx + 8.5,
+                    ly + 9,
+                    str(c + 1),
+                    size=10,
+                    fill=ink_on(fill),
+                    text_anchor="middle",
+                    dominant_baseline="middle",
+                )
             )
-        body.append(
-            _text(
-                lx + 9,
-                ly + 9,
-                str(c + 1),
-                size=10,
-                fill=ink_on(fill),
-                text_anchor="middle",
-                dominant_baseline="middle",
-            )
-        )
-        body.append(
-            _text(lx + 26, ly + 9, _clip(names[key], 40), size=12, dominant_baseline="middle")
-        )
-    height = legend_top + ((len(criteria) + 1) // 2) * 22 + 6
+            lines = wrap(names[key], 38)
+            body.append(_lines(lx + 44, ly + 9 + LINE * (len(lines) - 1) / 2, lines, size=12))
+        ly += height
+    height = ly + 6
 
     description = _contribution_description(result, options, criteria)
     headers = (
@@ -367,13 +410,16 @@ def acceptability_chart(evaluation: Any) -> Chart:
         )
     keys = [o.key for o in result.ranking if o.key in ra.options] or list(ra.options)
     ranks = max(len(shares) for shares in ra.options.values())
-    colours = [RANKS[min(r, len(RANKS) - 1)] for r in range(ranks)]
+    colours = rank_colours(ranks)
 
     top, bar, gap, left, right = 16, 26, 18, 210, WIDTH - 20
-    body = []
-    for i, key in enumerate(keys):
-        y = top + i * (bar + gap)
-        body.append(_option_label(left - 10, y + bar / 2, result.option_names[key]))
+    labels = [result.option_names[key] for key in keys]
+    *ys, below = _bar_rows(labels, top, bar, gap)
+    axis_y = below - gap / 2
+    ticks = [(v / 100, f"{v}%") for v in range(0, 101, 25)]
+    body = [_x_axis(left, right, axis_y, ticks, top - 6)]  # the grid under the bars
+    for key, label, y in zip(keys, labels, ys, strict=True):
+        body.append(_option_label(left - 10, y + bar / 2, label))
         x = left
         for r, share in enumerate(ra.options[key]):
             if share <= 0:
@@ -405,9 +451,6 @@ def acceptability_chart(evaluation: Any) -> Chart:
                     )
                 )
             x += w
-    axis_y = top + len(keys) * (bar + gap) - gap / 2
-    ticks = [(v / 100, f"{v}%") for v in range(0, 101, 25)]
-    body.append(_x_axis(left, right, axis_y, ticks, top - 6))
     body.append(
         _text(
             (left + right) / 2,
@@ -443,6 +486,22 @@ def acceptability_chart(evaluation: Any) -> Chart:
         rows,
         (False, *(True for _ in range(ranks))),
     )
+
+
+def rank_colours(ranks: int) -> list[str]:
+    """One colour a rank, darkest first: `RANKS` while there are enough, else a ramp from the
+    first to the last, so that no two ranks share a colour and each is lighter in greyscale
+    than the one before."""
+    if ranks <= len(RANKS):
+        return list(RANKS[:ranks])
+    start, end = (tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in (RANKS[0], RANKS[-1]))
+    return [
+        "#"
+        + "".join(
+            f"{round(a + (b - a) * r / (ranks - 1)):02x}" for a, b in zip(start, end, strict=True)
+        )
+        for r in range(ranks)
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -567,16 +626,15 @@ def value_for_money_chart(evaluation: Any) -> Chart:
                 dominant_baseline="middle",
             )
         )
-        label = _clip(_name(result, option), 28)
-        anchor_right = x + 16 + 7 * len(label) <= WIDTH
+        lines = wrap(_name(result, option), 24)
+        anchor_right = x + 16 + 7 * max(len(line) for line in lines) <= WIDTH
         body.append(
-            _text(
+            _lines(
                 x + 16 if anchor_right else x - 16,
                 y + 1,
-                label,
+                lines,
                 size=12,
                 text_anchor="start" if anchor_right else "end",
-                dominant_baseline="middle",
             )
         )
     height = bottom + 50

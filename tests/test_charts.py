@@ -5,6 +5,7 @@ Built from the real engine and finance functions on plain inputs: no database ne
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -379,3 +380,98 @@ def test_chart_template_shows_the_svg_its_text_and_its_table():
     assert "<script" not in html
     headers = re.findall(r'<th scope="col" class="govuk-table__header( app-numeric)?">', html)
     assert headers == ["", " app-numeric", " app-numeric", " app-numeric", " app-numeric"]
+
+
+# --------------------------------------------------------------------------------------------
+# Charts that are never cut (issue 10, point 8)
+
+LONG_OPTION = "Shared chief executive and senior management team with the neighbouring council"
+LONG_CRITERION = "Alignment with the council's corporate plan and its localism commitments"
+
+
+def long_named() -> FakeEvaluation:
+    ev = with_money_and_risks(evaluation(names={"share": LONG_OPTION}))
+    ev.result = dataclasses.replace(
+        ev.result, criterion_names={**ev.result.criterion_names, "c2": LONG_CRITERION}
+    )
+    return ev
+
+
+def words_drawn(chart: charts.Chart) -> list[str]:
+    return " ".join(el.text or "" for el in parse(chart).iter(f"{SVG}text")).split()
+
+
+@pytest.mark.parametrize("make", ALL[:3])
+def test_long_names_wrap_whole_and_never_end_in_an_ellipsis(make):
+    chart = make(long_named())
+    assert "…" not in chart.svg
+    drawn = words_drawn(chart)
+    for word in LONG_OPTION.split():
+        assert word in drawn, word
+    if make is charts.contribution_chart:  # the legend names every criterion in full
+        for word in LONG_CRITERION.split():
+            assert word in drawn, word
+
+
+@pytest.mark.parametrize("make", ALL[:2])
+def test_wrapped_labels_of_neighbouring_bars_do_not_overlap(make):
+    chart = make(long_named())
+    label_ys = sorted(
+        float(el.get("y"))
+        for el in parse(chart).iter(f"{SVG}text")
+        if el.get("text-anchor") == "end"
+    )
+    assert all(b - a >= 14 for a, b in zip(label_ys, label_ys[1:], strict=False))
+
+
+@pytest.mark.parametrize("make", ALL[:2])
+def test_no_gridline_is_drawn_over_a_bar(make):
+    """SVG paints in document order: every gridline comes before the first bar."""
+    elements = list(parse(make(evaluation())).iter())
+    grid = [
+        i
+        for i, el in enumerate(elements)
+        if el.tag == f"{SVG}line" and el.get("stroke") == charts.GRID
+    ]
+    bars = [
+        i for i, el in enumerate(elements) if el.tag == f"{SVG}rect" and el.get("height") == "26"
+    ]
+    assert grid and bars and max(grid) < min(bars)
+
+
+def test_neighbouring_series_differ_in_pattern_as_well_as_colour():
+    styles = [charts.series_style(i) for i in range(30)]
+    assert len(set(styles)) == 30
+    for (fill_a, pattern_a), (fill_b, pattern_b) in zip(styles, styles[1:], strict=False):
+        assert fill_a != fill_b and pattern_a != pattern_b
+
+
+def test_contribution_segments_and_legend_carry_their_series_pattern():
+    ev = evaluation()
+    root = parse(charts.contribution_chart(ev))
+    pattern_ids = {p.get("id") for p in root.iter(f"{SVG}pattern")}
+    used = {
+        r.get("fill") for r in root.iter(f"{SVG}rect") if (r.get("fill") or "").startswith("url(")
+    }
+    # criteria 2 and 3 are patterned (1 is plain colour), in the bars and the legend
+    assert used == {"url(#chart-contribution-p1)", "url(#chart-contribution-p2)"}
+    assert {u[5:-1] for u in used} <= pattern_ids
+
+
+def test_every_rank_has_its_own_colour_each_lighter_than_the_one_before():
+    for ranks in (2, 7, 12):
+        colours = charts.rank_colours(ranks)
+        assert len(set(colours)) == ranks
+        grey = [charts._luminance(c) for c in colours]
+        assert grey == sorted(grey)
+        for colour in colours:
+            assert charts.contrast(colour, charts.ink_on(colour)) >= 4.5, colour
+
+
+def test_the_report_draws_the_same_svg_markup_as_the_screen():
+    from appraisals.reports import Figure
+
+    chart = charts.contribution_chart(long_named())
+    screen = render_to_string("appraisals/_chart.html", {"chart": chart})
+    paper = render_to_string("reports/_blocks.html", {"blocks": [Figure(chart)]})
+    assert str(chart.svg) in screen and str(chart.svg) in paper
