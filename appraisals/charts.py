@@ -555,7 +555,7 @@ def value_for_money_chart(evaluation: Any) -> Chart:
         return _message(
             chart_id, title, "No option has both a complete score and a financial case yet."
         )
-    left, right, top, bottom = 90, WIDTH - 30, 20, 340
+    left, right, top, bottom = 90, WIDTH - 30, 20, 290  # short enough to share a page
     # Every option on one basis: the lead council's figures (its share of a partnership's).
     document = getattr(evaluation, "document", None) or {}
     lead = document.get("lead_authority") or "the lead council"

@@ -578,6 +578,9 @@ class ReportVersion(models.Model):
     # The same report as a web page, rendered from the same state when it was issued (empty
     # for versions issued before web pages were kept).
     html = models.TextField(blank=True, default="")
+    # And as Word (.docx), for councils that finish papers in their own template (empty for
+    # versions issued before Word files were kept).
+    docx = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         ordering = ["appraisal", "-number"]
@@ -602,6 +605,8 @@ class DraftReport(models.Model):
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     task_id = models.CharField(max_length=64, blank=True)
     pdf = models.BinaryField(null=True, blank=True)
+    # The same draft as Word (.docx), written from the same evaluation as the PDF.
+    docx = models.BinaryField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

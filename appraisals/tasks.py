@@ -135,6 +135,7 @@ def _render(appraisal_id: int, content_hash: str, attempt: int) -> str:
                 )
                 return DraftReport.State.FAILED
             pdf = reports.render_committee_report(evaluation=evaluation, draft=True)
+            word = reports.render_word(evaluation, draft=True)
     except RenderTimedOut:
         logger.warning(
             "Rendering the draft report of appraisal %s took over %s (attempt %s of %s)",
@@ -156,8 +157,11 @@ def _render(appraisal_id: int, content_hash: str, attempt: int) -> str:
     finally:
         # WeasyPrint's documents hold large cyclic structures: free them before the next job.
         gc.collect()
-    # One UPDATE stores the PDF and makes it servable: never a half-written draft.
-    draft.update(state=DraftReport.State.READY, pdf=pdf, error="", finished_at=timezone.now())
+    # One UPDATE stores the PDF and the Word file and makes them servable: never a half-written
+    # draft.
+    draft.update(
+        state=DraftReport.State.READY, pdf=pdf, docx=word, error="", finished_at=timezone.now()
+    )
     _prune(appraisal_id)
     return DraftReport.State.READY
 

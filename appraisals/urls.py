@@ -140,6 +140,11 @@ urlpatterns = [
     path("appraisals/<slug:reference>/report/status/", reports.report_status, name="report-status"),
     path("appraisals/<slug:reference>/report/draft.pdf", reports.report_draft, name="report-draft"),
     path(
+        "appraisals/<slug:reference>/report/draft.docx",
+        reports.report_draft_docx,
+        name="report-draft-docx",
+    ),
+    path(
         "appraisals/<slug:reference>/report/preview/<slug:key>/",
         reports.report_section_preview,
         name="report-section-preview",
@@ -162,5 +167,10 @@ urlpatterns = [
         "appraisals/<slug:reference>/versions/<int:number>.pdf",
         reports.version_download,
         name="version-download",
+    ),
+    path(
+        "appraisals/<slug:reference>/versions/<int:number>.docx",
+        reports.version_docx,
+        name="version-docx",
     ),
 ]

@@ -123,7 +123,8 @@ def set_draft_ready_for_members(*, appraisal: Appraisal, user, ready: bool) -> b
 @transaction.atomic
 def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None):
     """Issue the committee report: freeze the interchange document with its results, and the
-    PDF (with its SHA-256) and web page rendered from that same state, as the next version.
+    PDF (with its SHA-256), web page and Word file rendered from that same state, as the next
+    version.
 
     Refuses (`ReportIncomplete`) what members could not decide on, (`ReportAlreadyIssued`)
     a report identical to the last issued version, and (`Conflict`) an appraisal that
@@ -164,6 +165,7 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
         evaluation=evaluation, draft=False, version=number, issued_at=issued_at
     )
     pdf = reports.write_pdf(html)  # the PDF and the web page are the same rendering
+    word = reports.render_word(evaluation, draft=False, version=number, issued_at=issued_at)
     version = ReportVersion.objects.create(
         appraisal=locked,
         number=number,
@@ -173,6 +175,7 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
         html=html,
+        docx=word,
     )
     record_change(
         appraisal=locked,

@@ -19,6 +19,7 @@ The package, by what each module holds:
 - `appendices`: appendices A to E, one method each
 - `rendering`: `render_html`, `render_committee_report`, the template and stylesheets
 - `cache`: the draft cache key (`document_hash`, `content_hash`, the renderer fingerprint)
+- `word`: the same report as a Word document (`write_docx`, `render_word`)
 - `checks`: before issuing (`report_problems`, `issue_problems`, `unwritten_sections`, ...)
 """
 
@@ -66,6 +67,7 @@ from .structure import (
     Table,
     WarningText,
 )
+from .word import render_word, write_docx
 
 # The public names of the single module this package replaced, so that
 # `from appraisals.reports import X` and `reports.X` work as before.
@@ -106,5 +108,7 @@ __all__ = [
     "render_html",
     "report_problems",
     "unwritten_sections",
+    "write_docx",
     "write_pdf",
+    "render_word",
 ]

@@ -94,8 +94,8 @@ def _latest_draft(appraisal: Appraisal) -> DraftReport | None:
 def _last_requested(appraisal: Appraisal) -> DraftReport | None:
     return (
         DraftReport.objects.filter(appraisal=appraisal)
-        .defer("pdf")
-        .annotate(size=Length("pdf"))
+        .defer("pdf", "docx")
+        .annotate(size=Length("pdf"), docx_size=Length("docx"))
         .order_by("-requested_at", "-pk")
         .first()
     )
@@ -210,6 +210,28 @@ def report_draft(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@allow("GET")
+def report_draft_docx(request: HttpRequest, reference: str) -> HttpResponse:
+    """The latest rendered draft as Word: the same state as the draft PDF beside it."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    draft = (
+        DraftReport.objects.filter(appraisal=appraisal, state=DraftReport.State.READY)
+        .order_by("-finished_at", "-pk")
+        .only("docx", "content_hash")
+        .first()
+    )
+    if draft is None or not draft.docx:
+        raise Http404("No Word draft has been rendered yet")
+    return _file_response(
+        request,
+        bytes(draft.docx),
+        etag=f"{draft.content_hash}-docx",
+        filename=f"{appraisal.reference}-draft.docx",
+        immutable=False,
+        content_type=reports.word.CONTENT_TYPE,
+    )
+
+
 @allow("POST")
 def report_section_preview(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     """One narrative section as it would print with the text being typed (htmx, nothing
@@ -240,13 +262,25 @@ def report_preview(request: HttpRequest, reference: str) -> HttpResponse:
 def _pdf_response(
     request: HttpRequest, pdf: bytes, *, etag: str, filename: str, immutable: bool
 ) -> HttpResponse:
+    return _file_response(request, pdf, etag=etag, filename=filename, immutable=immutable)
+
+
+def _file_response(
+    request: HttpRequest,
+    content: bytes,
+    *,
+    etag: str,
+    filename: str,
+    immutable: bool,
+    content_type: str = "application/pdf",
+) -> HttpResponse:
     quoted = f'"{etag}"'
     if quoted in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(pdf, content_type="application/pdf")
+        response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Content-Length"] = str(len(pdf))
+        response["Content-Length"] = str(len(content))
     response["ETag"] = quoted
     response["Cache-Control"] = (
         "private, max-age=31536000, immutable" if immutable else "private, no-cache"
@@ -328,9 +362,9 @@ def _issue_written_report(
 def versions(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
     issued = list(
-        appraisal.report_versions.defer("pdf", "snapshot", "html")
+        appraisal.report_versions.defer("pdf", "snapshot", "html", "docx")
         .select_related("issued_by")
-        .annotate(size=Length("pdf"), html_size=Length("html"))
+        .annotate(size=Length("pdf"), html_size=Length("html"), docx_size=Length("docx"))
         .order_by("-number")
     )
     for version in issued:  # a break opportunity every 16 hex digits
@@ -364,6 +398,23 @@ def version_download(request: HttpRequest, reference: str, number: int) -> HttpR
     digest = base64.b64encode(bytes.fromhex(version.sha256)).decode("ascii")
     response["Repr-Digest"] = f"sha-256=:{digest}:"
     return response
+
+
+@allow("GET")
+def version_docx(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """An issued version as Word, written when it was issued from the same state as its PDF."""
+    appraisal = get_appraisal_for(request.user, reference)
+    version = appraisal.report_versions.filter(number=number).only("docx", "sha256").first()
+    if version is None or not version.docx:
+        raise Http404("No Word file was kept for this version")
+    return _file_response(
+        request,
+        bytes(version.docx),
+        etag=f"{version.sha256}-docx",
+        filename=f"{appraisal.reference}-report-v{number}.docx",
+        immutable=True,
+        content_type=reports.word.CONTENT_TYPE,
+    )
 
 
 @allow("GET")
