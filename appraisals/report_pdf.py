@@ -14,6 +14,12 @@
   only markers are list items', so `ReportHTML` uses WeasyPrint's stylesheet with those
   rules dropped and `::marker` narrowed to `li::marker`.
 
+And `finish`, run on the PDF's objects before they are written, puts right what WeasyPrint's
+PDF/UA output lacks: table headers' /Scope; running headers, page numbers and the DRAFT mark
+as pagination artifacts rather than untagged-tree content; figures' /BBox in points; figures'
+alt text with their description; and the bookmarks pane open (/PageMode /UseOutlines).
+`tests/test_report_pdf_structure.py` reads each of these back.
+
 Two more: pydyf rebuilds the tuple of page references each time it is read, and WeasyPrint's
 tagging reads it once per tagged box (quadratic in pages), so `_cache_page_references` keeps
 it until a page is added; and the garbage collector waits for the end of a render rather
