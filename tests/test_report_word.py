@@ -31,6 +31,11 @@ def captions(document) -> list[str]:
     return [p.text for p in document.paragraphs if p.style.name == "Caption"]
 
 
+def header_value(row) -> str:
+    """A header row's lines, then what is missing from it, one a line."""
+    return "\n".join([*row.lines, *([row.missing] if row.missing else [])])
+
+
 def cells(table) -> list[list[str]]:
     return [[cell.text for cell in row.cells] for row in table.rows]
 
@@ -48,7 +53,7 @@ def test_word_has_the_header_block_of_the_pdf(built):
     assert document.paragraphs[0].text == report.council
     assert report.title in [p.text for p in document.paragraphs if p.style.name == "Title"]
     header_block = cells(document.tables[0])
-    assert header_block == [[row.label, row.value] for row in report.header]
+    assert header_block == [[row.label, header_value(row)] for row in report.header]
     assert document.core_properties.title == report.title
     assert document.core_properties.language == "en-GB"
 
@@ -90,7 +95,7 @@ def captioned_tables(document) -> list[tuple[str, list[list[str]]]]:
 def test_word_has_every_table_with_its_numbered_caption_header_and_rows(built):
     report, document = built
     blocks = [b for s in report.sections + report.appendices for b in s.blocks]
-    expected = [(None, [[row.label, row.value] for row in report.header])]
+    expected = [(None, [[row.label, header_value(row)] for row in report.header])]
     for block in blocks:
         if block.kind == "table":
             expected.append(
@@ -137,6 +142,16 @@ def test_word_running_header_carries_the_draft_mark_and_the_footer_the_page(buil
     assert "DRAFT" in section.header.paragraphs[0].text
     footer = section.footer.paragraphs[0]._p.xml
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+
+
+def test_a_drafts_gaps_are_boxed_in_word_as_in_the_pdf(personas):
+    appraisal = make_report_appraisal(options=2, criteria=2, panels=1, risks=0)
+    report = reports.build_report(evaluate(appraisal))
+    gaps = [b.text for s in report.sections for b in s.blocks if b.kind == "missing"]
+    assert gaps, "the test appraisal has no unwritten section"
+    document = read(reports.write_docx(report))
+    boxed = [p.text for p in document.paragraphs if p._p.xpath("./w:pPr/w:pBdr")]
+    assert boxed == gaps
 
 
 def test_an_issued_word_file_carries_its_version_not_draft(personas):

@@ -47,7 +47,15 @@ def write_docx(report: Report) -> bytes:
     document.add_heading(report.title, level=0)
     if report.illustrative:
         _paragraph(document, ILLUSTRATIVE.format(council=report.council), bold=True)
-    _table(document, ("", ""), [(row.label, (row.value,)) for row in report.header], header=False)
+    _table(
+        document,
+        ("", ""),
+        [
+            (row.label, ("\n".join([*row.lines, *filter(None, [row.missing])]),))
+            for row in report.header
+        ],
+        header=False,
+    )
 
     for section in report.sections:
         document.add_heading(f"{section.number}. {section.title}", level=1)
@@ -140,6 +148,8 @@ def _blocks(document: Any, section: Section, report: Report) -> None:
             _paragraph(document, f"Warning: {block.text}", bold=True)
         elif kind == "subheading":
             document.add_heading(block.text, level=2)
+        elif kind == "missing":  # what a draft still lacks: a box, as in the PDF
+            _boxed(_paragraph(document, block.text, bold=True))
         elif getattr(block, "text", None):  # a kind added later still reaches the reader
             _paragraph(document, str(block.text))
 
@@ -173,6 +183,18 @@ def _numbered(document: Any, para: Any) -> None:
                 if i < len(part.lines) - 1:
                     run.add_break(WD_BREAK.LINE)
         first = False
+
+
+def _boxed(paragraph: Any) -> None:
+    """A dashed red border round the paragraph: a gap the officer still has to fill."""
+    properties = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        for name, value in (("val", "dashed"), ("sz", "12"), ("space", "4"), ("color", "D4351C")):
+            edge.set(qn(f"w:{name}"), value)
+        borders.append(edge)
+    properties.append(borders)
 
 
 def _caption(document: Any, text: str) -> None:

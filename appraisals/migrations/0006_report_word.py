@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appraisals", "0003_option_recommended"),
+        ("appraisals", "0005_report_contact_and_legal_basis"),
     ]
 
     operations = [
