@@ -146,6 +146,8 @@ def test_word_running_header_carries_the_draft_mark_and_the_footer_the_page(buil
 
 def test_a_drafts_gaps_are_boxed_in_word_as_in_the_pdf(personas):
     appraisal = make_report_appraisal(options=2, criteria=2, panels=1, risks=0)
+    appraisal.narrative = {}  # nothing written yet
+    appraisal.save()
     report = reports.build_report(evaluate(appraisal))
     gaps = [b.text for s in report.sections for b in s.blocks if b.kind == "missing"]
     assert gaps, "the test appraisal has no unwritten section"
