@@ -580,7 +580,7 @@ class ReportVersion(models.Model):
     html = models.TextField(blank=True, default="")
     # And as Word (.docx), for councils that finish papers in their own template (empty for
     # versions issued before Word files were kept).
-    docx = models.BinaryField(blank=True, default=b"")
+    docx = models.BinaryField(null=True, blank=True)
 
     class Meta:
         ordering = ["appraisal", "-number"]

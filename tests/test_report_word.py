@@ -214,6 +214,15 @@ def test_only_the_councils_officers_get_the_word_draft(
     assert client.get(url("report-draft-docx")).status_code == status
 
 
+def test_an_issued_word_file_cannot_be_changed(client, personas, appraisal):
+    from django.db import DatabaseError, transaction
+
+    client.force_login(personas.officer)
+    issue(client, appraisal)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ReportVersion.objects.update(docx=b"changed")
+
+
 def test_an_issued_version_is_kept_as_word_from_the_same_state(client, personas, appraisal):
     client.force_login(personas.officer)
     issue(client, appraisal)
@@ -240,7 +249,15 @@ def test_another_council_cannot_download_an_issued_word_file(client, personas, a
 def test_a_version_issued_before_word_files_were_kept_has_none(client, personas, appraisal):
     client.force_login(personas.officer)
     issue(client, appraisal)
-    ReportVersion.objects.update(docx=b"")
+    # Kept as such a version was (the database refuses any change of an issued one).
+    version = ReportVersion.objects.get()
+    fields = {
+        f.name: getattr(version, f.name)
+        for f in ReportVersion._meta.concrete_fields
+        if f.name not in ("id", "docx")
+    }
+    version.delete()
+    ReportVersion.objects.create(**fields, docx=None)
     assert client.get(url("version-docx", 1)).status_code == 404
     assert url("version-docx", 1) not in client.get(url("versions")).content.decode()
     assert client.get(reverse("appraisals:version-docx", args=[REF, 9])).status_code == 404
