@@ -3,6 +3,8 @@ checks their answers and issues it; the pages pass axe-core."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from appraisals import reports
 from appraisals.models import DraftReport, ReportVersion
 from appraisals.tasks import render_draft_report
@@ -45,7 +47,7 @@ def test_officer_edits_renders_checks_and_issues_the_report(page, personas):
     assert_accessible(page)
     # …and shows the link once the worker is done, without a reload.
     render_draft_report.call(appraisal.pk, content, personas.officer.pk)
-    link = page.get_by_role("link", name="Download the draft report")
+    link = page.get_by_role("link", name="Download the draft report (PDF")
     link.wait_for(timeout=10_000)
     with page.expect_download() as download:
         link.click()
@@ -55,7 +57,8 @@ def test_officer_edits_renders_checks_and_issues_the_report(page, personas):
     page.get_by_label("Equalities").fill("No group is affected differently.")
     page.get_by_role("button", name="Save and render the draft").click()
     page.get_by_text("Report saved.").wait_for()
-    page.get_by_role("link", name="Download the draft report").wait_for()
+    page.get_by_role("link", name="Download the draft report (PDF").wait_for()
+    expect(page.get_by_role("link", name="Download the draft report as Word")).to_be_visible()
     assert page.get_by_label("Equalities").input_value() == "No group is affected differently."
     assert DraftReport.objects.count() == 2
     assert DraftReport.objects.latest("requested_at").content_hash == reports.content_hash(
