@@ -84,6 +84,7 @@ def _url(pattern: URLPattern, personas) -> str:
                 "pdf": b"%PDF-1.7",
                 "sha256": "0" * 64,
                 "html": "<!DOCTYPE html><title>Report</title>",
+                "docx": b"PK\x03\x04 a Word file",
             },
         )
     route = str(pattern.pattern)
