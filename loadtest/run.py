@@ -124,6 +124,17 @@ def prepare(users: int) -> dict:
     }
 
 
+def stop(processes: list[subprocess.Popen], *, timeout: float) -> None:
+    """SIGTERM every process, then wait for each, killing any still running after `timeout`."""
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def wait_for_server(port: int, answers: int, seconds: float = 180) -> None:
     """Until the sign-in page has answered `answers` times in a row: every worker is up."""
     deadline, answered = time.monotonic() + seconds, 0
@@ -306,13 +317,7 @@ def main() -> int:
         baseline = summarise(run_locust("trivial", args, plan_file, work, args.baseline_seconds))
         mix = summarise(run_locust("mix", args, plan_file, work, args.seconds))
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes, timeout=30)
     saves, lost, trail = check_saves(work, plan)
     ratio = mix["rate"] / baseline["rate"] if baseline["rate"] else 0.0
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,14 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BIN, ROOT, fresh_postgresql, server_environment, wait_for_server  # noqa: E402
+from run import (  # noqa: E402
+    BIN,
+    ROOT,
+    fresh_postgresql,
+    server_environment,
+    stop,
+    wait_for_server,
+)
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/councilopts_scaleout"
 PASSWORD = secrets.token_urlsafe(16)
@@ -147,13 +153,7 @@ def main() -> int:
                 break
             time.sleep(1)
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes, timeout=60)
 
     from django_tasks_db.models import DBTaskResult
 
