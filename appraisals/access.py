@@ -70,10 +70,24 @@ def get_appraisal_for(user, reference: str, *, edit: bool = False) -> Appraisal:
 
 
 def can_score(user, panel: Panel) -> bool:
-    """Editors score in any panel; others only in a panel they are assigned to."""
+    """Editors (the lead council's officers) score in any panel. Anyone else scores only in a
+    panel they are assigned to, and only while they belong to a council the appraisal names:
+    the lead or a partner, whatever their role there (a partner's officer in the panel named
+    for their council, a councillor in the members' panel)."""
     if can_edit(user, panel.appraisal):
         return True
-    return panel.members.filter(pk=user.pk).exists()
+    return _in_appraisal_councils(user, panel.appraisal) and (
+        panel.members.filter(pk=user.pk).exists()
+    )
+
+
+def _in_appraisal_councils(user, appraisal: Appraisal) -> bool:
+    """Whether the user belongs to the lead council or a partner (the lead is checked first,
+    from the memberships already read, so the lead's own people cost no query)."""
+    roles = memberships(user)
+    if appraisal.lead_authority_id in roles:
+        return True
+    return appraisal.partners.filter(pk__in=roles.keys()).exists()
 
 
 def get_panel_for(user, appraisal: Appraisal, key: str) -> Panel:

@@ -635,9 +635,14 @@ class PanelForm(forms.Form):
 
 
 def _person_label(user) -> str:
+    """A person with their places, "Ian Wood (officer, Stockton-on-Tees Borough Council)": each
+    membership the caller prefetched (the appraisal's councils only), by role and council."""
     name = user.get_full_name() or user.get_username()
-    councils = ", ".join(sorted({m.authority.name for m in user.memberships.all()}))
-    return f"{name} ({councils})" if councils else name
+    places = sorted(
+        f"{m.get_role_display().split(' (')[0].lower()}, {m.authority.name}"
+        for m in user.memberships.all()
+    )
+    return f"{name} ({'; '.join(places)})" if places else name
 
 
 RISK_ERROR_NAMES = {

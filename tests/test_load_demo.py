@@ -114,6 +114,16 @@ def test_member_scores_in_the_harborough_councillors_panel(loaded):
     assert list(panel.members.values_list("username", flat=True)) == ["member"]
 
 
+def test_stockton_officer_scores_in_the_stockton_panel_of_the_partnership(loaded):
+    panel = Panel.objects.get(
+        appraisal__reference="darlington-stockton-support-services", key="stockton"
+    )
+    assert list(panel.members.values_list("username", flat=True)) == ["officer.stockton"]
+    assert not Panel.objects.get(
+        appraisal__reference="darlington-stockton-support-services", key="darlington"
+    ).members.exists()
+
+
 def test_stockton_officer_sees_the_partnership_appraisal_only(loaded):
     stockton = User.objects.get(username="officer.stockton")
     assert list(Appraisal.objects.visible_to(stockton).values_list("reference", flat=True)) == [

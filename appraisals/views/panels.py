@@ -17,16 +17,17 @@ from .edit import edit
 
 
 def _people(appraisal: Appraisal) -> QuerySet:
-    """Users of the lead council and of the partners: the people who may sit on a panel."""
+    """Users of the lead council and of the partners, whatever their role: the people who may
+    sit on a panel. Each is labelled with their places in these councils only (a person's
+    other councils are none of this appraisal's business)."""
     councils = [appraisal.lead_authority_id, *appraisal.partners.values_list("pk", flat=True)]
+    places = Membership.objects.filter(authority__in=councils).select_related("authority")
     return (
         get_user_model()
         .objects.filter(memberships__authority__in=councils, is_active=True)
         .distinct()
         .order_by("username")
-        .prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.select_related("authority"))
-        )
+        .prefetch_related(Prefetch("memberships", queryset=places))
     )
 
 

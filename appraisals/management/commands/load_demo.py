@@ -52,8 +52,12 @@ DEMO_USERS = (
         False,
     ),
 )
-# The member scores in this panel of this appraisal.
-MEMBER_PANEL = ("hdc-future-options-2011", "councillors")
+# Who sits on which panel: (username, appraisal, panel). The councillor scores with the
+# Harborough councillors; Stockton's officer, of the partner council, in Stockton's panel.
+PANEL_SEATS = (
+    ("member", "hdc-future-options-2011", "councillors"),
+    ("officer.stockton", "darlington-stockton-support-services", "stockton"),
+)
 PLURALS = {"authority": "authorities", "library criterion": "library criteria"}
 
 
@@ -155,9 +159,9 @@ class Command(BaseCommand):
             )
             if created:
                 self.note("membership", f"{username} as {role} at {authority_name}", "created")
-        reference, key = MEMBER_PANEL
-        panel = Panel.objects.filter(appraisal__reference=reference, key=key).first()
-        member = User.objects.get(username="member")
-        if panel is not None and not panel.members.filter(pk=member.pk).exists():
-            panel.members.add(member)
-            self.note("panel member", f"member in {reference}/{key}", "created")
+        for username, reference, key in PANEL_SEATS:
+            panel = Panel.objects.filter(appraisal__reference=reference, key=key).first()
+            person = User.objects.get(username=username)
+            if panel is not None and not panel.members.filter(pk=person.pk).exists():
+                panel.members.add(person)
+                self.note("panel member", f"{username} in {reference}/{key}", "created")
