@@ -624,3 +624,22 @@ class DraftReport(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of {self.appraisal_id} ({self.state})"
+
+
+class EmailOptOut(models.Model):
+    """A kind of e-mail (appraisals/emails.py, KINDS) a user chose not to get. Kinds that
+    cannot be turned off (invitations, security) are sent whatever is stored here."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs"
+    )
+    kind = models.CharField(max_length=50)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} does not want {self.kind} e-mails"

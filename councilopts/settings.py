@@ -207,6 +207,42 @@ TASKS = {
     }
 }
 
+# E-mail (appraisals/emails.py): queued by the request, sent by the task worker. With
+# EMAIL_HOST set, through that SMTP server (README, "Running in production"); without it, printed
+# to the console (the demo), so nothing leaves a developer's machine.
+_email_ssl = envbool("EMAIL_USE_SSL", "false")  # TLS from the start (port 465)
+_email_starttls = envbool("EMAIL_USE_TLS", "false" if _email_ssl else "true")  # STARTTLS
+if _email_ssl and _email_starttls:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": envint("EMAIL_PORT", "465" if _email_ssl else "587"),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": _email_starttls,
+                "use_ssl": _email_ssl,
+                "timeout": envint("EMAIL_TIMEOUT", "30"),
+            },
+        }
+        if os.environ.get("EMAIL_HOST")
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Options appraisal <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in e-mails point (a task has no request to take the host from).
+# By default the first of ALLOWED_HOSTS over HTTPS (plain HTTP on a developer's machine).
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
+).rstrip("/")
+# How long an invitation to join a council can be used (councils/invitations.py).
+INVITATION_DAYS = envint("INVITATION_DAYS", "7")
+
 # A strict Content-Security-Policy: no inline scripts, styles or event handlers anywhere.
 SECURE_CSP = {
     "default-src": ["'self'"],

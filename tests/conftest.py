@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from hypothesis import settings
 
+from tests import smtp
 from tests.factories import Personas, make_personas
 
 # Property and fuzz tests: explore anew on a developer's machine; in CI, the same examples on
@@ -35,3 +36,17 @@ def empty_cache():
     # Each test's database reuses ids, so the same content, and evaluations are cached by
     # content: a test that patches the method must not read another test's evaluation.
     cache.clear()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback that Django sends to; yields its `smtp.Mailbox`."""
+    controller, mailbox = smtp.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": controller.hostname, "port": controller.port, "use_tls": False},
+        }
+    }
+    yield mailbox
+    controller.stop()
