@@ -25,6 +25,7 @@ OPEN_WHEN_ISSUED = frozenset(
         "report-section-preview",  # previews text, saves nothing
         "report-render",  # renders a draft of the issued state
         "report-reopen",
+        "appraisal-copy",  # writes a new appraisal; the issued one is only read
     }
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     catalogue,
+    copying,
     criteria,
     finances,
     history,
@@ -32,6 +33,7 @@ urlpatterns = [
     # The appraisal workspace
     path("appraisals/<slug:reference>/", workspace.appraisal, name="appraisal"),
     path("appraisals/<slug:reference>/scope/", workspace.scope_edit, name="scope-edit"),
+    path("appraisals/<slug:reference>/copy/", copying.appraisal_copy, name="appraisal-copy"),
     path("appraisals/<slug:reference>/options/", options.options, name="options"),
     path("appraisals/<slug:reference>/options/add/", options.option_add, name="option-add"),
     path(

@@ -68,7 +68,7 @@ def loaded(db) -> str:
 
 def test_first_run_loads_everything_and_says_what_it_created(loaded):
     assert list(DeliveryModel.objects.values_list("key", flat=True)) == CATALOGUE
-    assert CriteriaSet.objects.count() == 3
+    assert CriteriaSet.objects.count() == 5
     assert LibraryCriterion.objects.filter(criteria_set__key="harborough-2011").count() == 12
     assert set(Appraisal.objects.values_list("reference", flat=True)) == {
         "hdc-future-options-2011",
@@ -79,7 +79,7 @@ def test_first_run_loads_everything_and_says_what_it_created(loaded):
     assert "Created appraisal: hdc-future-options-2011" in lines
     assert "Created authority: Stockton-on-Tees Borough Council" in lines
     assert "Created user: officer (password councilopts-demo)" in lines
-    assert lines[-1].startswith("Done: 11 delivery models created, 3 criteria sets created")
+    assert lines[-1].startswith("Done: 11 delivery models created, 5 criteria sets created")
 
 
 def test_second_run_changes_nothing(loaded):

@@ -12,6 +12,7 @@ refused or failed write leaves neither data nor history behind.
 - `questions`: questions and answers
 - `scoring`: one panel's score of an option on a criterion (`save_score`)
 - `report`: the committee report's text, issuing it
+- `copying`: copying an appraisal as a new one, without scores or narrative
 - `removal`: removing an option, a criterion or a panel, and what goes with it (`Losses`)
 
 The audit trail itself (`record_change`, `update_fields`, `Conflict`) is `appraisals.history`,
@@ -24,6 +25,7 @@ finance, question, score, report. Everything is imported here: callers use
 """
 
 from ..history import Conflict, record_change, unique_key, update_fields
+from .copying import copy_appraisal
 from .criteria import (
     add_criteria_from_library,
     add_criterion,
@@ -88,6 +90,7 @@ __all__ = [
     "answer_question",
     "ask_question",
     "cash_flows_from_profile",
+    "copy_appraisal",
     "create_appraisal",
     "criterion_losses",
     "delete_risk",
