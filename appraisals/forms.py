@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
 from .actions import RESERVED_REFERENCES, RISK_FIELDS
+from .bodies import same_body
 from .limits import MAX_TEXT, MAX_UPLOAD_BYTES, MAX_YEARS
 from .models import Appraisal, Authority, Criterion, Option, Risk, Service
 
@@ -122,6 +123,8 @@ class ScopeForm(forms.ModelForm):
         "summary": "what is appraised and why",
         "objectives": "the objectives",
         "other_services": "the other services",
+        "new_partner_name": "the name of the partner body",
+        "new_partner_kind": "the kind of body",
         "savings_target_year": "the year by which the target is met",
         "committee_name": "the committee",
         "meeting_day": "the day of the meeting",
@@ -138,6 +141,17 @@ class ScopeForm(forms.ModelForm):
         max_length=600,
         label="Other services",
         help_text="Services not in the list, separated by commas.",
+    )
+    new_partner_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Name of the body",
+        help_text="In full, for example “Leicestershire Partnership NHS Trust”.",
+    )
+    new_partner_kind = forms.ChoiceField(
+        required=False,
+        label="Kind of body",
+        choices=[("", "Choose the kind of body"), *Authority.Kind.choices],
     )
     meeting_day = forms.IntegerField(
         required=False, label="Day", widget=whole_input(), min_value=1, max_value=31
@@ -278,7 +292,35 @@ class ScopeForm(forms.ModelForm):
         lead = data.get("lead_authority") or getattr(self.instance, "lead_authority", None)
         if lead and lead in data.get("partners", ()):
             self.add_error("partners", "The lead council cannot also be a partner")
+        self._clean_new_partner(data, lead)
         return data
+
+    def _clean_new_partner(self, data: dict, lead: Authority | None) -> None:
+        """A partner not in the list: its name and kind, and not a body listed already under
+        another spelling ("Harborough Council" is Harborough District Council)."""
+        name = " ".join(data.get("new_partner_name", "").split())
+        kind = data.get("new_partner_kind", "")
+        data["new_partner"] = None
+        if not name and not kind:
+            return
+        if not name:
+            self.add_error("new_partner_name", "Enter the name of the partner body")
+            return
+        existing = same_body(name)
+        if existing is not None:
+            if lead is not None and existing.pk == lead.pk:
+                message = f"{existing.name} is the lead council: it cannot also be a partner"
+            else:
+                message = (
+                    f"{existing.name} is already listed: tick it under “Partners” instead "
+                    "of adding it again"
+                )
+            self.add_error("new_partner_name", message)
+            return
+        if not kind:
+            self.add_error("new_partner_kind", "Choose the kind of body")
+            return
+        data["new_partner"] = (name, kind)
 
     def scope_changes(self) -> dict:
         """The plain fields to apply to the appraisal (not partners or services)."""

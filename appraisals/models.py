@@ -23,6 +23,7 @@ class Authority(models.Model):
         METROPOLITAN = "metropolitan", "Metropolitan borough council"
         LONDON_BOROUGH = "london-borough", "London borough council"
         NHS_TRUST = "nhs-trust", "NHS trust"
+        INTEGRATED_CARE_BOARD = "icb", "Integrated care board"
         POLICE = "police", "Police"
         FIRE = "fire", "Fire and rescue authority"
         COMBINED = "combined", "Combined authority"

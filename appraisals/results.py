@@ -7,7 +7,8 @@ the frozen `Evaluation`; they never query or compute results themselves.
 
 Evaluations are cached (Django's cache: each process's memory, see settings.CACHES) under a
 fingerprint of everything they are computed from: the document, the
-rows' ids and the lead authority's risk matrix that `RiskView` reads, the samples and seed,
+rows' ids and the lead authority's risk matrix that `RiskView` reads, the facts of the
+councils and bodies named (the report's background gives them), the samples and seed,
 and the source of the method itself. An edit changes the fingerprint, so nothing is ever
 invalidated: a page after an edit computes afresh, and every page after it reads the cache.
 """
@@ -24,6 +25,7 @@ from typing import Any
 from django.core.cache import cache
 
 from . import engine, explain, finance
+from .bodies import BodyFacts, facts_of
 from .interchange import export_with_appraisal
 from .models import Appraisal
 
@@ -60,6 +62,10 @@ class Evaluation:
     option_names: dict[str, str]
     criterion_names: dict[str, str]
     panel_names: dict[str, str]
+    # The lead council and the partners with their facts (population, budget, character),
+    # which the report's background gives: not part of the interchange document, since
+    # each body's own administrators keep them.
+    bodies: tuple[BodyFacts, ...] = ()
 
     @property
     def leader(self) -> str | None:
@@ -127,6 +133,7 @@ def _evaluate_document(
         option_names=option_names,
         criterion_names={c["key"]: c["name"] for c in doc["criteria"]},
         panel_names={p["key"]: p["name"] for p in doc["panels"]},
+        bodies=facts_of(appraisal),
     )
 
 
@@ -151,6 +158,7 @@ def evaluation_key(doc: dict[str, Any], appraisal: Appraisal, *, samples: int, s
             "document": doc,
             "risk_ids": [r.pk for r in appraisal.risks.all()],  # prefetched by the export
             "risk_cutoffs": appraisal.lead_authority.risk_cutoffs,
+            "bodies": [b.as_key() for b in facts_of(appraisal)],
             "samples": samples,
             "seed": seed,
             "method": _method_fingerprint(),

@@ -129,7 +129,7 @@ def _render(appraisal_id: int, content_hash: str, attempt: int) -> str:
         with _time_limit(RENDER_TIMEOUT):
             appraisal = Appraisal.objects.select_related("lead_authority").get(pk=appraisal_id)
             evaluation = evaluate(appraisal)
-            if reports.document_hash(evaluation.document) != content_hash:
+            if reports.evaluation_hash(evaluation) != content_hash:
                 draft.update(
                     state=DraftReport.State.FAILED, error=CHANGED, finished_at=timezone.now()
                 )

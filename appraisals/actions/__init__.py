@@ -4,6 +4,7 @@ Each records what it changed in the audit trail (`Change`) inside the same trans
 refused or failed write leaves neither data nor history behind.
 
 - `scope`: creating an appraisal and changing its scope
+- `bodies`: adding a public body to the list, to name it as a partner
 - `options`: adding and editing options, the baseline
 - `criteria`: criteria from the library or added, edited; their weights
 - `panels`: scoring panels and their members
@@ -25,6 +26,7 @@ finance, question, score, report. Everything is imported here: callers use
 """
 
 from ..history import Conflict, record_change, unique_key, update_fields
+from .bodies import BodyExists, add_partner_body
 from .copying import copy_appraisal
 from .criteria import (
     add_criteria_from_library,
@@ -73,6 +75,7 @@ from .scope import RESERVED_REFERENCES, create_appraisal, update_scope
 from .scoring import save_score
 
 __all__ = [
+    "BodyExists",
     "REPORT_HEADER_FIELDS",
     "RESERVED_REFERENCES",
     "RISK_FIELDS",
@@ -82,6 +85,7 @@ __all__ = [
     "ReportAlreadyIssued",
     "ReportIncomplete",
     "add_criteria_from_library",
+    "add_partner_body",
     "add_criterion",
     "DO_NOTHING",
     "add_option",

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from ..history import _set_related, record_change, unique_key, update_fields
 from ..models import Appraisal, Authority, Service
+from .bodies import add_partner_body
 
 # Path segments under /appraisals/ that are pages, not appraisals.
 RESERVED_REFERENCES = ("new", "import")
@@ -24,7 +25,11 @@ def create_appraisal(
     fields: dict | None = None,
     partners: Iterable[Authority] = (),
     services: Iterable[Service] = (),
+    new_partner: tuple[str, str] | None = None,
 ) -> Appraisal:
+    """`new_partner`: (name, kind) of a body not listed yet, added and named as a partner
+    (BodyExists, and nothing written, if it is listed after all)."""
+    body = add_partner_body(name=new_partner[0], kind=new_partner[1]) if new_partner else None
     taken = Appraisal.objects.filter(reference__startswith=slugify(reference or title)[:44])
     reserved = {*taken.values_list("reference", flat=True), *RESERVED_REFERENCES}
     reference = reference or unique_key(title, reserved, "appraisal")
@@ -35,12 +40,25 @@ def create_appraisal(
         created_by=user if user.is_authenticated else None,
         **(fields or {}),
     )
-    appraisal.partners.set(partners)
+    appraisal.partners.set([*partners, *([body] if body else [])])
     appraisal.services.set(services)
     record_change(
         appraisal=appraisal, user=user, kind="appraisal", subject=title, field="created", new=title
     )
+    if body:
+        _record_new_body(appraisal=appraisal, user=user, body=body)
     return appraisal
+
+
+def _record_new_body(*, appraisal: Appraisal, user, body: Authority) -> None:
+    record_change(
+        appraisal=appraisal,
+        user=user,
+        kind="appraisal",
+        subject=appraisal.title,
+        field="partner body added to the list",
+        new=f"{body.name} ({body.get_kind_display()})",
+    )
 
 
 @transaction.atomic
@@ -51,7 +69,13 @@ def update_scope(
     changes: dict,
     partners: Iterable[Authority],
     services: Iterable[Service],
+    new_partner: tuple[str, str] | None = None,
 ) -> None:
+    """`new_partner` as for `create_appraisal`."""
+    body = add_partner_body(name=new_partner[0], kind=new_partner[1]) if new_partner else None
+    if body:
+        _record_new_body(appraisal=appraisal, user=user, body=body)
+        partners = [*partners, body]
     update_fields(
         instance=appraisal, user=user, appraisal=appraisal, kind="appraisal", changes=changes
     )

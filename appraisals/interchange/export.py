@@ -51,7 +51,13 @@ def _load(appraisal: Appraisal) -> Appraisal:
     return (
         Appraisal.objects.select_related("lead_authority")
         .prefetch_related(
-            Prefetch("partners", queryset=Authority.objects.only("pk", "name")),
+            # With their facts: the report's background and its cache key read them.
+            Prefetch(
+                "partners",
+                queryset=Authority.objects.only(
+                    "pk", "name", "kind", "population", "net_revenue_budget", "character"
+                ),
+            ),
             "services",
             Prefetch(
                 "options",

@@ -36,6 +36,7 @@ class ImportReport:
 
 # Words in a new authority's name that tell its kind, most specific first.
 _KIND_WORDS = (
+    ("integrated care board", Authority.Kind.INTEGRATED_CARE_BOARD),
     ("nhs", Authority.Kind.NHS_TRUST),
     ("police", Authority.Kind.POLICE),
     ("fire", Authority.Kind.FIRE),

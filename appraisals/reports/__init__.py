@@ -24,7 +24,7 @@ The package, by what each module holds:
 """
 
 from .build import build_report, preview_section
-from .cache import content_hash, document_hash
+from .cache import content_hash, document_hash, evaluation_hash
 from .checks import (
     Problem,
     issue_problems,
@@ -98,6 +98,7 @@ __all__ = [
     "build_report",
     "content_hash",
     "document_hash",
+    "evaluation_hash",
     "issue_problems",
     "issue_warnings",
     "iter_section_titles",

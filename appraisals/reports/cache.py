@@ -5,23 +5,30 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from django.template.loader import get_template
 
+from ..bodies import BodyFacts, facts_of
 from ..models import Appraisal
+from ..results import Evaluation
 from .rendering import DRAFT_STYLESHEET, RENDERER_VERSION, STYLESHEETS, TEMPLATE, _static_text
 
 
-def document_hash(document: Mapping[str, Any]) -> str:
+def document_hash(document: Mapping[str, Any], bodies: Sequence[BodyFacts] = ()) -> str:
     """SHA-256 of what a report is rendered from: the interchange document (the narrative
     and header included, the appraisal's status and any results left out: results follow
-    from the rest) and the renderer itself (template, stylesheets, version)."""
+    from the rest), the renderer itself (template, stylesheets, version) and, for a draft,
+    the facts of the councils and bodies named (`bodies`: the background gives them, and
+    their administrators may change them)."""
     content = {k: v for k, v in document.items() if k not in ("status", "archived", "results")}
+    what = {"document": content, "renderer": _renderer_fingerprint()}
+    if bodies:
+        what["bodies"] = [b.as_key() for b in bodies]
     blob = json.dumps(
-        {"document": content, "renderer": _renderer_fingerprint()},
+        what,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -32,9 +39,16 @@ def document_hash(document: Mapping[str, Any]) -> str:
 
 def content_hash(appraisal: Appraisal) -> str:
     """The draft cache key of the appraisal as it stands (the export: ten queries)."""
-    from ..interchange import export_document
+    from ..interchange import export_with_appraisal
 
-    return document_hash(export_document(appraisal))
+    document, loaded = export_with_appraisal(appraisal)
+    return document_hash(document, facts_of(loaded))
+
+
+def evaluation_hash(evaluation: Evaluation) -> str:
+    """The draft cache key of what `evaluation` renders: `content_hash` of its appraisal as
+    it stood when evaluated."""
+    return document_hash(evaluation.document, evaluation.bodies)
 
 
 @functools.cache

@@ -138,9 +138,25 @@ class _Sections(_BuilderBase):
             year = target.get("year")
             within = "" if year is None else f" by year {year} of the financial case"
             s.para(f"The savings target is {pounds(target['amount'])} a year{within}.")
+        self.bodies_paragraph(s)
         if len(s.blocks) == 0:
             s.missing()
         return s
+
+    def bodies_paragraph(self, s: Section) -> None:
+        """The facts of the councils and bodies involved (size, budget, character: partners
+        who are alike share more easily), as their own administrators recorded them; nothing
+        while none are recorded."""
+        bodies = self.e.bodies
+        if not any(b.recorded for b in bodies):
+            return
+        if len(bodies) == 1:
+            s.para(f"About {bodies[0].name}: {bodies[0].facts_text()}.")
+            return
+        s.para(
+            "The councils and bodies involved are:",
+            Part(items=tuple(b.sentence() for b in bodies), style="bullet"),
+        )
 
     def options_considered(self) -> Section:
         s = self.section("options")

@@ -52,6 +52,7 @@ def appraisal_new(request: HttpRequest) -> HttpResponse:
             fields=changes,
             partners=form.cleaned_data["partners"],
             services=_services(form),
+            new_partner=form.cleaned_data["new_partner"],
         )
         messages.success(request, f"Appraisal “{appraisal.title}” started.")
         return redirect(appraisal)

@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from .. import actions, reports
 from ..access import can_answer, can_edit, get_appraisal_for
+from ..bodies import facts_of
 from ..explain import format_signed, format_value, join_names, recommendation
 from ..forms import ScopeForm
 from ..models import Appraisal, Criterion, FinancialCase, Option, Panel, Question, Risk, Score
@@ -364,6 +365,7 @@ def scope_edit(request: HttpRequest, reference: str) -> HttpResponse:
             changes=form.scope_changes(),
             partners=form.cleaned_data["partners"],
             services=_services(form),
+            new_partner=form.cleaned_data["new_partner"],
         )
 
     form = edit(
@@ -377,4 +379,9 @@ def scope_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _scope_context(appraisal: Appraisal, form: ScopeForm | None) -> dict:
     form = form or ScopeForm(instance=appraisal)
-    return {"appraisal": appraisal, "form": form, "section": "tasks"}
+    return {
+        "appraisal": appraisal,
+        "form": form,
+        "section": "tasks",
+        "bodies": facts_of(Appraisal.objects.select_related("lead_authority").get(pk=appraisal.pk)),
+    }

@@ -1,0 +1,150 @@
+"""Public bodies as partners: telling whether a name is a body already listed, and the facts
+about each body (population, net revenue budget, character) in the words the scope page and
+the report's background use.
+
+Names are compared normalised (`normalised_name`): case, accents, punctuation and the words
+that vary between one paper and the next ("Council", "Borough", "District", "County",
+"City of", "Metropolitan", "the") are set aside, so "Harborough District Council",
+"Harborough Council" and "harborough" are one body, and "Borough Council of Wellingborough"
+is "Wellingborough Borough Council".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .models import Authority
+
+# Words that name the tier or style of a council rather than the place.
+_VARYING = frozenset({"council", "borough", "district", "county", "city", "metropolitan"})
+_LINKING = frozenset({"of", "the"})
+
+
+def normalised_name(name: str) -> str:
+    """The name as compared for duplicates: "Harborough District Council" → "harborough".
+
+    Lower case without accents; "&" is "and"; apostrophes go ("King's" = "Kings"); other
+    punctuation separates words; the varying and linking words go. A name that is nothing
+    but those words ("City Council") keeps them, so that it matches only itself."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = text.replace("&", " and ")
+    text = re.sub(r"['’`]", "", text)
+    words = re.findall(r"[a-z0-9]+", text)
+    kept = [w for w in words if w not in _VARYING and w not in _LINKING]
+    return " ".join(kept or words)
+
+
+def same_body(name: str, among: Iterable[Authority] | None = None) -> Authority | None:
+    """The body already listed under this name, however it is written; None if none is.
+    `among` defaults to every authority (a few hundred names at most: read once)."""
+    wanted = normalised_name(name)
+    if not wanted:
+        return None
+    candidates = Authority.objects.only("pk", "name") if among is None else among
+    return next((a for a in candidates if normalised_name(a.name) == wanted), None)
+
+
+# --------------------------------------------------------------------------------------------
+# A body's facts, in words
+
+
+CHARACTER_WORDS = {
+    Authority.Character.RURAL: "largely rural",
+    Authority.Character.URBAN: "largely urban",
+    Authority.Character.MIXED: "mixed rural and urban",
+}
+
+
+@dataclass(frozen=True)
+class BodyFacts:
+    """One council or body named on an appraisal, as the scope page and the report show it."""
+
+    name: str
+    role: str  # "lead council" or "partner"
+    kind: str  # "District council", "NHS trust" …
+    population: int | None
+    net_revenue_budget: int | None  # pounds a year
+    character: str  # Authority.Character value, "" if not recorded
+
+    @classmethod
+    def of(cls, authority: Authority, role: str) -> BodyFacts:
+        budget = authority.net_revenue_budget
+        return cls(
+            name=authority.name,
+            role=role,
+            kind=authority.get_kind_display(),
+            population=authority.population,
+            net_revenue_budget=None if budget is None else int(Decimal(budget)),
+            character=authority.character or "",
+        )
+
+    @property
+    def recorded(self) -> bool:
+        return any((self.population, self.net_revenue_budget, self.character))
+
+    def as_key(self) -> list:
+        """Plain values for a cache key (what the report prints from)."""
+        return [
+            self.name,
+            self.role,
+            self.kind,
+            self.population,
+            self.net_revenue_budget,
+            self.character,
+        ]
+
+    def population_figure(self) -> str:
+        """ "93,000" ("" if not recorded)."""
+        return "" if self.population is None else f"{self.population:,}"
+
+    def budget_figure(self) -> str:
+        """ "£14.2 million" ("" if not recorded)."""
+        return "" if self.net_revenue_budget is None else money_in_words(self.net_revenue_budget)
+
+    def population_text(self) -> str:
+        return self.population_figure() and f"population {self.population_figure()}"
+
+    def budget_text(self) -> str:
+        return self.budget_figure() and f"net revenue budget {self.budget_figure()}"
+
+    def character_text(self) -> str:
+        return CHARACTER_WORDS.get(self.character, "")
+
+    def facts_text(self) -> str:
+        """ "population 85,000, net revenue budget £14.2 million, largely rural" ("" if none
+        is recorded)."""
+        parts = (self.population_text(), self.budget_text(), self.character_text())
+        return ", ".join(part for part in parts if part)
+
+    def sentence(self) -> str:
+        """ "Harborough District Council (lead council): population 85,000, net revenue
+        budget £14.2 million, largely rural", as a list item (the name alone if no facts)."""
+        head = f"{self.name} ({self.role})"
+        return f"{head}: {self.facts_text()}" if self.recorded else head
+
+
+LEAD, PARTNER = "lead council", "partner"
+
+
+def facts_of(appraisal) -> tuple[BodyFacts, ...]:
+    """The lead council then the partners by name, from what is loaded (no query when the
+    lead is selected and the partners prefetched, as the export does)."""
+    partners = sorted(appraisal.partners.all(), key=lambda a: a.name)
+    return (
+        BodyFacts.of(appraisal.lead_authority, LEAD),
+        *(BodyFacts.of(a, PARTNER) for a in partners),
+    )
+
+
+def money_in_words(pounds: float) -> str:
+    """£14.2 million, £1.3 billion, £850,000: a budget as a sentence reads it."""
+    value = float(pounds)
+    for size, word in ((1_000_000_000, "billion"), (1_000_000, "million")):
+        if abs(value) >= size:
+            shown = f"{value / size:.1f}".removesuffix(".0")
+            return f"£{shown} {word}"
+    return f"£{round(value):,}"
