@@ -14,16 +14,11 @@ SCHEDULE_12A_PARAGRAPHS = [(str(n), f"Paragraph {n}") for n in range(1, 8)]
 
 
 class ReportForm(forms.Form):
-    """The header block (committee, meeting, status, people) and every narrative section."""
+    """The header block (committee, status, people) and every narrative section. The date of
+    the meeting is edited in one place, the scope (with its day, month and year boxes): the
+    report page shows it and links there."""
 
     committee_name = forms.CharField(label="Committee", max_length=200, required=False)
-    meeting_date = forms.DateField(
-        label="Date of meeting",
-        required=False,
-        input_formats=["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"],
-        help_text="For example, 31/10/2011",
-        widget=forms.DateInput(format="%d/%m/%Y"),
-    )
     agenda_item = forms.CharField(label="Agenda item", max_length=20, required=False)
     report_purpose = forms.ChoiceField(
         label="Decision or information",
@@ -104,7 +99,6 @@ class ReportForm(forms.Form):
     def initial_for(cls, appraisal: Appraisal) -> dict:
         initial = {
             "committee_name": appraisal.committee_name,
-            "meeting_date": appraisal.meeting_date,
             "agenda_item": appraisal.agenda_item,
             "report_purpose": appraisal.report_purpose,
             "report_status": appraisal.report_status,
@@ -141,7 +135,6 @@ class ReportForm(forms.Form):
     def header(self) -> dict:
         names = (
             "committee_name",
-            "meeting_date",
             "agenda_item",
             "report_purpose",
             "report_status",

@@ -16,7 +16,6 @@ from ..models import Appraisal
 
 REPORT_HEADER_FIELDS = (
     "committee_name",
-    "meeting_date",
     "agenda_item",
     "report_status",
     "exempt_paragraph",

@@ -24,8 +24,17 @@ class Problem:
     field: str  # the form field (or narrative key) that fixes it
 
     @property
+    def page(self) -> str:
+        """The page whose form fixes it: the scope for the meeting date (edited there alone,
+        with its day, month and year boxes), the report page for the rest."""
+        return "scope" if self.field == "meeting_date" else "report"
+
+    @property
     def form_field(self) -> str:
-        """The report form's field to link to: narrative keys are `narrative_<key>` there."""
+        """The form's field to link to: narrative keys are `narrative_<key>` on the report
+        page; the meeting date is the scope's day box."""
+        if self.field == "meeting_date":
+            return "meeting_day"
         return f"narrative_{self.field}" if self.field in NARRATIVE_KEYS else self.field
 
 
