@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "appraisals",
+    "councils",
     "councilopts",
 ]
 
@@ -103,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "appraisals.context_processors.council",
+                "councils.context_processors.council",
             ],
         },
     },

@@ -112,6 +112,8 @@ def nav_section(context) -> str:
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     name = match.url_name if match else ""
+    if match and match.namespace == "councils":
+        return "council"
     return _SECTIONS.get(name, "appraisals") if match and match.namespace == "appraisals" else ""
 
 

@@ -93,6 +93,11 @@ def stamp(appraisal: Appraisal, form: forms.BaseForm, *, mark: int | None = None
     """`mark:digests`, what the form carries in its hidden `loaded` field (`mark`: the
     newest history row, if already known, for a page of many forms)."""
     mark = history_mark(appraisal) if mark is None else mark
+    return stamp_at(mark, form)
+
+
+def stamp_at(mark: int, form: forms.BaseForm) -> str:
+    """The stamp of a form against any audit trail's newest row `mark` (a council's too)."""
     return f"{mark}:{''.join(_digests(form))}"
 
 
@@ -124,10 +129,21 @@ def refuse(
 ) -> None:
     """Put the refusal on `form`: a headline naming who changed what and when, then each
     changed value as it is now, against its field; `form.conflict` tells the template."""
-    mark = form.stamp.partition(":")[0]
-    rows = changes_since(
-        appraisal, int(mark) if mark.isdigit() else 0, kinds=kinds, subjects=subjects
-    )
+    rows = changes_since(appraisal, stamp_mark(form.stamp), kinds=kinds, subjects=subjects)
+    refuse_after(form, rows, now, changed)
+
+
+def stamp_mark(loaded: str) -> int:
+    """The audit trail's newest row when the form was loaded (0 if the stamp is unreadable)."""
+    mark = loaded.partition(":")[0]
+    return int(mark) if mark.isdigit() else 0
+
+
+def refuse_after(
+    form: forms.BaseForm, rows: Sequence, now: forms.BaseForm, changed: list[str]
+) -> None:
+    """`refuse`, given the audit trail's rows since the form was loaded (rows of any trail
+    with `user`, `kind` and `at`, so a council's edit forms share the same refusal)."""
     form.add_error(None, _headline(rows))
     for name in changed[:SHOWN_CHANGES]:
         message = f"{_label(now, name)}: {_now_reads(now, name)}"
@@ -140,7 +156,7 @@ def refuse(
     form.conflict = True
 
 
-def _headline(rows: list[Change]) -> str:
+def _headline(rows: Sequence[Change]) -> str:
     names = list(dict.fromkeys(person_name(r.user) for r in rows if r.user is not None))
     if any(r.kind == "import" for r in rows):
         names.append("an import")

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_tables2 import RequestConfig
 
+from councils.access import acting_council
+
 from .. import actions
 from ..access import editable_authorities, is_officer, visible_appraisals
 from ..filters import AppraisalFilter
@@ -40,8 +42,15 @@ def _services(form: ScopeForm) -> list[Service]:
 def appraisal_new(request: HttpRequest) -> HttpResponse:
     if not is_officer(request.user):
         raise PermissionDenied("Only officers start appraisals.")
+    # Every council where they are an officer; the one they are acting for comes first.
     leads = Authority.objects.filter(pk__in=editable_authorities(request.user))
-    form = ScopeForm(request.POST or None, lead_choices=leads)
+    acting = acting_council(request)
+    initial = (
+        {"lead_authority": acting.pk}
+        if acting and acting.pk in set(leads.values_list("pk", flat=True))
+        else {}
+    )
+    form = ScopeForm(request.POST or None, lead_choices=leads, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = form.scope_changes()
         appraisal = actions.create_appraisal(

@@ -52,6 +52,9 @@ DEMO_USERS = (
         False,
     ),
 )
+# Places at a second council, for switching between councils: the administrator also
+# works for the county (Harborough stays first by name, so it is the one acted for first).
+DEMO_SECOND_PLACES = (("admin", "Leicestershire County Council", Membership.Role.OFFICER),)
 # Who sits on which panel: (username, appraisal, panel). The councillor scores with the
 # Harborough councillors; Stockton's officer, of the partner council, in Stockton's panel.
 PANEL_SEATS = (
@@ -138,6 +141,14 @@ class Command(BaseCommand):
                 "(import_appraisal --replace resets it)."
             )
 
+    def demo_place(self, user, authority_name: str, role: str) -> None:
+        authority = Authority.objects.get(name=authority_name)
+        _, created = Membership.objects.get_or_create(
+            user=user, authority=authority, defaults={"role": role}
+        )
+        if created:
+            self.note("membership", f"{user.username} as {role} at {authority_name}", "created")
+
     def demo_users(self) -> None:
         User = get_user_model()
         for username, name, authority_name, role, superuser in DEMO_USERS:
@@ -149,16 +160,15 @@ class Command(BaseCommand):
                     password=DEMO_PASSWORD,
                     first_name=first,
                     last_name=last,
+                    # Made up, on a reserved domain: the demo prints e-mails to the console.
+                    email=f"{username}@councilopts.example",
                     is_staff=superuser,
                     is_superuser=superuser,
                 )
                 self.note("user", f"{username} (password {DEMO_PASSWORD})", "created")
-            authority = Authority.objects.get(name=authority_name)
-            _, created = Membership.objects.get_or_create(
-                user=user, authority=authority, defaults={"role": role}
-            )
-            if created:
-                self.note("membership", f"{username} as {role} at {authority_name}", "created")
+            self.demo_place(user, authority_name, role)
+        for username, authority_name, role in DEMO_SECOND_PLACES:
+            self.demo_place(User.objects.get(username=username), authority_name, role)
         for username, reference, key in PANEL_SEATS:
             panel = Panel.objects.filter(appraisal__reference=reference, key=key).first()
             person = User.objects.get(username=username)

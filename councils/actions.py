@@ -1,0 +1,276 @@
+"""Writes to a council's administration: each one transaction, each recorded in the council's
+audit trail (`CouncilChange`), and refused (nothing written, nothing recorded) when it would
+leave the council without an administrator.
+
+Invitations: `invite` stores the hash of a random token and e-mails the link (the e-mail is
+sent by the task worker once the transaction commits); `find_invitation` settles whether a
+link still works; `accept_invitation` uses it up, once, and gives exactly the role invited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from appraisals import emails
+from appraisals.history import person_name
+from appraisals.models import Authority, Membership
+
+from .models import CouncilChange, Invitation, token_hash
+
+ADMINISTRATOR = Membership.Role.ADMINISTRATOR
+# How each role reads in a sentence ("invited you ... as an officer").
+ROLE_IN_A_SENTENCE = {
+    Membership.Role.OFFICER: "an officer",
+    Membership.Role.MEMBER: "a member (councillor)",
+    Membership.Role.ADMINISTRATOR: "an administrator",
+}
+
+
+class LastAdministrator(Exception):
+    """The change would leave the council with no administrator."""
+
+
+class AlreadyMember(Exception):
+    """The person already has a place in the council."""
+
+
+class InvitationRefused(Exception):
+    """An invitation link that does not work: `reason` is invalid, used, expired or
+    withdrawn."""
+
+    def __init__(self, reason: str, invitation: Invitation | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.invitation = invitation
+
+
+@dataclass(frozen=True)
+class SentInvitation:
+    invitation: Invitation
+    token: str  # only ever in the e-mail (and here, for the command and the tests)
+    url: str
+
+
+def record(
+    *, authority: Authority, user, kind: str, subject: str, field: str = "", old="", new=""
+) -> CouncilChange:
+    return CouncilChange.objects.create(
+        authority=authority,
+        user=user if user is not None and user.is_authenticated else None,
+        kind=kind,
+        subject=subject[:300],
+        field=field,
+        old=str(old),
+        new=str(new),
+    )
+
+
+def role_label(role: str) -> str:
+    return str(Membership.Role(role).label)
+
+
+def _expiry_text(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    hour = f"{(local.hour - 1) % 12 + 1}{f':{local.minute:02d}' if local.minute else ''}"
+    return f"{hour}{'am' if local.hour < 12 else 'pm'} on {local.day} {local:%B %Y}"
+
+
+@transaction.atomic
+def invite(*, authority: Authority, email: str, role: str, user=None) -> SentInvitation:
+    """Invite `email` to the council as `role`: any invitation of theirs still pending is
+    withdrawn (the newest link is the one that works), and the link is e-mailed."""
+    email = email.strip()
+    if Membership.objects.filter(authority=authority, user__email__iexact=email).exists():
+        raise AlreadyMember(f"{email} already has a place at {authority}")
+    now = timezone.now()
+    for pending in Invitation.objects.select_for_update().filter(
+        authority=authority,
+        email__iexact=email,
+        used_at=None,
+        withdrawn_at=None,
+        expires_at__gt=now,
+    ):
+        _withdraw(pending, user=user, now=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        authority=authority,
+        email=email,
+        role=role,
+        token_hash=token_hash(token),
+        invited_by=user if user is not None and user.is_authenticated else None,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.INVITATION_DAYS),
+    )
+    record(
+        authority=authority,
+        user=user,
+        kind=CouncilChange.Kind.INVITATION,
+        subject=email,
+        field="role",
+        new=role_label(role),
+    )
+    url = emails.link(reverse("councils:invitation", args=[token]))
+    emails.queue_email(
+        "invitation",
+        to=[email],
+        context={
+            "council_name": authority.name,
+            "role": ROLE_IN_A_SENTENCE[role],
+            "inviter_name": person_name(user)
+            if user is not None and user.is_authenticated
+            else f"The administrator of {authority.name}",
+            "accept_url": url,
+            "expires": _expiry_text(invitation.expires_at),
+        },
+    )
+    return SentInvitation(invitation=invitation, token=token, url=url)
+
+
+def _withdraw(invitation: Invitation, *, user, now: dt.datetime) -> None:
+    invitation.withdrawn_at = now
+    invitation.save(update_fields=["withdrawn_at"])
+    record(
+        authority=invitation.authority,
+        user=user,
+        kind=CouncilChange.Kind.INVITATION_WITHDRAWN,
+        subject=invitation.email,
+        field="role",
+        old=role_label(invitation.role),
+    )
+
+
+@transaction.atomic
+def withdraw_invitation(*, invitation: Invitation, user) -> bool:
+    """Stop a pending invitation's link working. False if it was no longer pending."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state != "pending":
+        return False
+    _withdraw(invitation, user=user, now=timezone.now())
+    return True
+
+
+def find_invitation(token: str) -> Invitation:
+    """The invitation this link's token belongs to, if the link still works; else
+    InvitationRefused saying why."""
+    invitation = (
+        Invitation.objects.select_related("authority", "invited_by")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationRefused("invalid")
+    state = invitation.state
+    if state != "pending":
+        raise InvitationRefused({"accepted": "used"}.get(state, state), invitation)
+    return invitation
+
+
+def new_user_for(invitation: Invitation, *, first_name: str, last_name: str):
+    """An unsaved account for the invitee: they sign in with their e-mail address."""
+    return get_user_model()(
+        username=invitation.email.lower()[:150],
+        email=invitation.email,
+        first_name=first_name,
+        last_name=last_name,
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user, password: str | None = None) -> Membership:
+    """Use the invitation up and give `user` (an existing account, or a new unsaved one with
+    `password`) exactly the role invited. Refused if the link no longer works, including
+    when someone else used it a moment ago."""
+    invitation = find_invitation(token)
+    now = timezone.now()
+    # One UPDATE decides who uses the link: a second acceptance, however close, finds it used.
+    used = Invitation.objects.filter(
+        pk=invitation.pk, used_at=None, withdrawn_at=None, expires_at__gt=now
+    ).update(used_at=now)
+    if used != 1:
+        raise InvitationRefused("used", invitation)
+    if user.pk is None:
+        user.set_password(password)
+        user.save()
+    elif Membership.objects.filter(authority=invitation.authority, user=user).exists():
+        raise AlreadyMember(f"{user} already has a place at {invitation.authority}")
+    Invitation.objects.filter(pk=invitation.pk).update(used_by=user)
+    membership = Membership.objects.create(
+        user=user, authority=invitation.authority, role=invitation.role
+    )
+    record(
+        authority=invitation.authority,
+        user=user,
+        kind=CouncilChange.Kind.JOINED,
+        subject=f"{person_name(user)} ({invitation.email})",
+        field="role",
+        new=role_label(invitation.role),
+    )
+    return membership
+
+
+def _other_administrators(membership: Membership) -> int:
+    """How many administrators the council has besides this membership, counted with their
+    rows locked, so two administrators demoting each other at once cannot both succeed."""
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(authority_id=membership.authority_id, role=ADMINISTRATOR)
+        .values_list("pk", flat=True)
+    )
+    return len([pk for pk in admins if pk != membership.pk])
+
+
+@transaction.atomic
+def change_role(*, membership: Membership, role: str, user) -> bool:
+    """Give the person another role at the council. False if it is the role they have."""
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if membership.role == role:
+        return False
+    if membership.role == ADMINISTRATOR and not _other_administrators(membership):
+        raise LastAdministrator
+    record(
+        authority=membership.authority,
+        user=user,
+        kind=CouncilChange.Kind.ROLE,
+        subject=person_name(membership.user),
+        field="role",
+        old=role_label(membership.role),
+        new=role_label(role),
+    )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return True
+
+
+@transaction.atomic
+def remove_membership(*, membership: Membership, user) -> None:
+    """Take the person's place at the council away (their account stays, with any places
+    at other councils)."""
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if membership.role == ADMINISTRATOR and not _other_administrators(membership):
+        raise LastAdministrator
+    record(
+        authority=membership.authority,
+        user=user,
+        kind=CouncilChange.Kind.REMOVED,
+        subject=person_name(membership.user),
+        field="role",
+        old=role_label(membership.role),
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def create_council(*, name: str, kind: str, admin_email: str, user=None) -> SentInvitation:
+    """The site operator's first step: a council, and an invitation for its first
+    administrator."""
+    authority = Authority.objects.create(name=name, kind=kind)
+    record(authority=authority, user=user, kind=CouncilChange.Kind.CREATED, subject=name)
+    return invite(authority=authority, email=admin_email, role=ADMINISTRATOR, user=user)

@@ -1,0 +1,210 @@
+"""A council's administrators manage its people in the app: who sees which page, roles
+changed and memberships removed, never the last administrator, all in the council's audit
+trail, and a save against a role changed meanwhile refused."""
+
+import pytest
+from django.urls import reverse
+
+from appraisals.models import Membership
+from councils.models import CouncilChange, Invitation
+from councils.navigation import SECTIONS
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+Role = Membership.Role
+
+
+@pytest.fixture
+def other_admin(personas):
+    """An administrator of another council (the unrelated one)."""
+    return make_user("zoe", personas.unrelated, Role.ADMINISTRATOR)
+
+
+def _pages(council_pk: int, place_pk: int, invitation_pk: int) -> list[str]:
+    """Every page of a council's area: each section, a person, a removal, inviting."""
+    return [
+        *(reverse(s.url_name, args=[council_pk]) for s in SECTIONS),
+        reverse("councils:person", args=[council_pk, place_pk]),
+        reverse("councils:person-remove", args=[council_pk, place_pk]),
+        reverse("councils:invite", args=[council_pk]),
+    ]
+
+
+@pytest.fixture
+def lead_pages(personas):
+    place = Membership.objects.get(user=personas.officer, authority=personas.lead)
+    invitation = Invitation.objects.create(
+        authority=personas.lead,
+        email="x@example.gov.uk",
+        role=Role.OFFICER,
+        token_hash="0" * 64,
+        expires_at="2099-01-01T00:00Z",
+    )
+    return _pages(personas.lead.pk, place.pk, invitation.pk)
+
+
+def test_the_administrator_sees_every_page(client, personas, lead_pages):
+    client.force_login(personas.admin)
+    for url in lead_pages:
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("who", ["officer", "member"])
+def test_officers_and_members_of_the_council_get_403(client, personas, lead_pages, who):
+    client.force_login(getattr(personas, who))
+    for url in lead_pages:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "administrators" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["partner_officer", "outsider", "other_admin"])
+def test_anyone_outside_the_council_gets_404(client, personas, lead_pages, other_admin, who):
+    client.force_login(other_admin if who == "other_admin" else getattr(personas, who))
+    for url in lead_pages:
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"role": Role.ADMINISTRATOR}).status_code == 404, url
+    assert Membership.objects.get(user=personas.officer).role == Role.OFFICER
+
+
+def test_another_councils_administrator_cannot_withdraw_its_invitations(
+    client, personas, other_admin
+):
+    invitation = Invitation.objects.create(
+        authority=personas.lead,
+        email="x@example.gov.uk",
+        role=Role.OFFICER,
+        token_hash="1" * 64,
+        expires_at="2099-01-01T00:00Z",
+    )
+    client.force_login(other_admin)
+    own = reverse("councils:invitation-withdraw", args=[personas.unrelated.pk, invitation.pk])
+    theirs = reverse("councils:invitation-withdraw", args=[personas.lead.pk, invitation.pk])
+    assert client.post(own).status_code == 404  # not an invitation of zoe's council
+    assert client.post(theirs).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.withdrawn_at is None
+
+
+def test_signed_out_people_are_sent_to_sign_in(client, lead_pages):
+    for url in lead_pages:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_people_page_lists_everyone_with_their_role(client, personas):
+    client.force_login(personas.admin)
+    page = client.get(reverse("councils:people", args=[personas.lead.pk])).content.decode()
+    for name, role in [
+        ("alice", "Officer"),
+        ("bob", "Member (councillor)"),
+        ("ada", "Administrator"),
+    ]:
+        assert name in page and role in page
+    assert "pat" not in page and "charlie" not in page  # other councils' people
+    assert "The council has one administrator" in page
+
+
+def test_the_header_offers_your_council_to_administrators_only(client, personas):
+    client.force_login(personas.admin)
+    assert "Your council" in client.get("/").content.decode()
+    client.force_login(personas.officer)
+    assert "Your council" not in client.get("/").content.decode()
+
+
+def test_changing_a_role_is_saved_and_recorded(client, personas):
+    place = Membership.objects.get(user=personas.member)
+    url = reverse("councils:person", args=[personas.lead.pk, place.pk])
+    client.force_login(personas.admin)
+    loaded = client.get(url).context["form"].stamp
+    response = client.post(url, {"role": Role.OFFICER, "loaded": loaded})
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.role == Role.OFFICER
+    change = CouncilChange.objects.get(kind="role")
+    assert (change.user, change.subject, change.old, change.new) == (
+        personas.admin,
+        "bob",
+        "Member (councillor)",
+        "Officer",
+    )
+    history = client.get(reverse("councils:history", args=[personas.lead.pk])).content.decode()
+    assert "Role changed" in history and "Member (councillor)" in history
+
+
+def test_a_save_against_a_role_changed_meanwhile_is_refused_and_names_who(client, personas):
+    place = Membership.objects.get(user=personas.member)
+    url = reverse("councils:person", args=[personas.lead.pk, place.pk])
+    second = make_user("ben", personas.lead, Role.ADMINISTRATOR, first_name="Ben")
+    client.force_login(personas.admin)
+    loaded = client.get(url).context["form"].stamp
+    client.force_login(second)
+    client.post(url, {"role": Role.OFFICER, "loaded": client.get(url).context["form"].stamp})
+    client.force_login(personas.admin)
+    response = client.post(url, {"role": Role.ADMINISTRATOR, "loaded": loaded})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ben changed this" in page and "Your changes have not been saved" in page
+    assert "changed to “Officer" in page
+    place.refresh_from_db()
+    assert place.role == Role.OFFICER
+    assert CouncilChange.objects.filter(kind="role").count() == 1  # the refused save: none
+    # Saving again, knowingly, replaces it.
+    response = client.post(
+        url, {"role": Role.ADMINISTRATOR, "loaded": response.context["form"].stamp}
+    )
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.role == Role.ADMINISTRATOR
+
+
+def test_the_last_administrator_cannot_be_demoted(client, personas):
+    place = Membership.objects.get(user=personas.admin)
+    url = reverse("councils:person", args=[personas.lead.pk, place.pk])
+    client.force_login(personas.admin)
+    loaded = client.get(url).context["form"].stamp
+    response = client.post(url, {"role": Role.OFFICER, "loaded": loaded})
+    assert response.status_code == 200
+    assert "only administrator" in response.content.decode()
+    place.refresh_from_db()
+    assert place.role == Role.ADMINISTRATOR
+    assert not CouncilChange.objects.exists()
+
+
+def test_the_last_administrator_cannot_be_removed(client, personas):
+    place = Membership.objects.get(user=personas.admin)
+    client.force_login(personas.admin)
+    response = client.post(reverse("councils:person-remove", args=[personas.lead.pk, place.pk]))
+    assert response.status_code == 200
+    assert "only administrator" in response.content.decode()
+    assert Membership.objects.filter(pk=place.pk).exists()
+    assert not CouncilChange.objects.exists()
+
+
+def test_with_two_administrators_one_may_step_down(client, personas):
+    make_user("ben", personas.lead, Role.ADMINISTRATOR)
+    place = Membership.objects.get(user=personas.admin)
+    url = reverse("councils:person", args=[personas.lead.pk, place.pk])
+    client.force_login(personas.admin)
+    response = client.post(
+        url, {"role": Role.OFFICER, "loaded": client.get(url).context["form"].stamp}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("appraisals:home")
+    place.refresh_from_db()
+    assert place.role == Role.OFFICER
+    assert client.get(url).status_code == 403  # no longer an administrator
+
+
+def test_removing_someone_takes_their_place_away_and_is_recorded(client, personas):
+    place = Membership.objects.get(user=personas.officer)
+    url = reverse("councils:person-remove", args=[personas.lead.pk, place.pk])
+    client.force_login(personas.admin)
+    assert "Are you sure you want to remove alice" in client.get(url).content.decode()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=place.pk).exists()
+    change = CouncilChange.objects.get(kind="removed")
+    assert (change.user, change.subject, change.old) == (personas.admin, "alice", "Officer")
+    # She no longer sees the council's appraisal.
+    client.force_login(personas.officer)
+    assert client.get(personas.appraisal.get_absolute_url()).status_code == 404
