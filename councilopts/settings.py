@@ -66,8 +66,17 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tasks_db",
+    # Sign-in: django-allauth for passwords, reset and change by e-mail, MFA (TOTP, recovery
+    # codes, WebAuthn), each council's OpenID Connect provider and the list of sessions.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "allauth.usersessions",
     "appraisals",
     "councils",
+    "signin",
     "councilopts",
 ]
 
@@ -80,6 +89,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # After messages: a session idle too long is signed out with a message saying so.
+    "signin.idle.IdleTimeoutMiddleware",
+    # Officers and administrators of a council that requires MFA enrol before anything else.
+    "signin.mfa_required.MfaRequiredMiddleware",
     # Issued appraisals refuse every change until reopened (after auth and messages).
     "appraisals.frozen.FrozenWhenIssuedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -147,10 +162,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # LOGIN_FAILURE_LIMIT failures in a row for one username from one address, for
 # LOGIN_LOCKOUT_MINUTES. Keyed by both together: a colleague behind the same council proxy,
 # or the same person from another address, can still sign in.
+# The sign-in page is allauth's (`signin.forms.LoginForm`, field "login": a username or an
+# e-mail address); axes checks first, then allauth's backend (a ModelBackend, so the admin's
+# login and permissions work as before). AXES_USERNAME_CALLABLE keys both pages' attempts
+# by the account's username, whichever way it was typed.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
+AXES_USERNAME_CALLABLE = "signin.throttle.axes_username"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "10")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
@@ -171,9 +191,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "appraisals:home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# django-allauth (README, "Signing in"). People sign in with a username or an e-mail address;
+# nobody signs themselves up (people join by invitation, or through their council's own
+# provider where the council allows it: signin.adapters).
+ACCOUNT_ADAPTER = "signin.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "signin.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_FORMS = {"login": "signin.forms.LoginForm"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True  # as before: no "remember me" box; the idle timeout applies
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed" and the like
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset asked for an unknown address sends nothing
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Options appraisal: "
+# One throttle on signing in: django-axes (above). allauth's own limits on logins are off;
+# its limits on password-reset e-mails and the like stay.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # only for a council's own domains: signin.adapters
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Options appraisal"
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn needs a secure origin; on loopback in development, allow plain http.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+USERSESSIONS_TRACK_ACTIVITY = False  # the idle timeout keeps its own clock
+# Signed out after this many minutes without a request (signin.idle).
+SESSION_IDLE_TIMEOUT = timedelta(minutes=envint("SESSION_IDLE_MINUTES", "30"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,10 +1,19 @@
+from allauth.account.views import LogoutView
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from signin import views as signin_views
+
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # allauth's sign-in page, wrapped by django-axes (signin.views.LoginView).
+    path("accounts/login/", signin_views.login, name="account_login"),
+    path("accounts/login/", signin_views.login, name="login"),  # the name used before allauth
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    # A person's email address is their council's to set (by invitation): never changed
+    # here, as signing in through a council's provider finds people by it.
+    path("accounts/email/", signin_views.not_found),
+    path("", include("signin.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("council/", include("councils.urls")),
     path("", include("appraisals.urls")),

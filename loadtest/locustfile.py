@@ -53,7 +53,7 @@ class Person(HttpUser):
         self._unsecure_cookies()
         self.client.post(
             "/accounts/login/",
-            {"username": self.account["username"], "password": PLAN["password"]},
+            {"login": self.account["username"], "password": PLAN["password"]},
             headers={**HEADERS, **self._csrf()},
             name="sign in (once a user)",
             allow_redirects=False,

@@ -129,7 +129,7 @@ def main() -> int:
         browser.get(f"{first}/accounts/login/")
         signed_in = browser.post(
             f"{first}/accounts/login/",
-            {"username": "scale-officer", "password": PASSWORD},
+            {"login": "scale-officer", "password": PASSWORD},
             allow_redirects=False,
         )
         if signed_in.status_code != 302:

@@ -10,7 +10,7 @@ def test_anonymous_user_is_sent_to_log_in(client, db):
 
 
 def test_login_then_home_lists_visible_appraisals(client, personas):
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": "alice", "password": PASSWORD})
     assert response.status_code == 302
     response = client.get(reverse("appraisals:home"))
     assert response.status_code == 200
@@ -18,7 +18,7 @@ def test_login_then_home_lists_visible_appraisals(client, personas):
 
 
 def test_wrong_password_is_refused_with_a_message(client, personas):
-    response = client.post(reverse("login"), {"username": "alice", "password": "nope"})
+    response = client.post(reverse("login"), {"login": "alice", "password": "nope"})
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert "_auth_user_id" not in client.session
@@ -26,7 +26,9 @@ def test_wrong_password_is_refused_with_a_message(client, personas):
 
 def test_logout_is_by_post_only(client, personas):
     client.force_login(personas.officer)
-    assert client.get(reverse("logout")).status_code == 405
+    # A GET only asks to confirm (a link or a prefetch cannot sign anyone out).
+    assert client.get(reverse("logout")).status_code == 200
+    assert "_auth_user_id" in client.session
     assert client.post(reverse("logout")).status_code == 302
     assert "_auth_user_id" not in client.session
 

@@ -1,0 +1,149 @@
+"""allauth fitted to councils.
+
+- Nobody signs themselves up with a password: people join by invitation.
+- E-mail (password reset, "your password was changed") is rendered in the request and sent
+  by a background task (`signin.tasks.send_email`), never inside the request.
+- Signing in through a council's OpenID Connect provider: the address the provider gives
+  must be in one of that council's domains, and the person must be one of the council's
+  people, or the council must let new people from its domains join (as members, the
+  councillor's view, never more). Nobody gets a role the council did not grant.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.db import transaction
+from django.shortcuts import render
+
+from appraisals.models import Membership
+
+from .models import CouncilSignIn, domain_of
+
+log = logging.getLogger("councilopts.sign_in")
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "username_password_mismatch": (
+            "The username or password is not right. Check them and try again."
+        ),
+        "email_password_mismatch": (
+            "The email address or password is not right. Check them and try again."
+        ),
+    }
+
+    def is_open_for_signup(self, request) -> bool:
+        return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from .tasks import send_email
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        html = next(
+            (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"),
+            "",
+        )
+        send_email.enqueue(
+            subject=message.subject,
+            body=message.body,
+            html=html,
+            to=list(message.to),
+            from_email=message.from_email,
+        )
+
+
+def _refuse(request, council: CouncilSignIn | None, reason: str, email: str = ""):
+    log.warning(
+        "single sign-on refused: %s (%s)",
+        email,
+        reason,
+        extra={"event": "sso_refused", "username": email, "reason": reason},
+    )
+    response = render(
+        request,
+        "signin/sso_refused.html",
+        {"council": council.authority if council else None, "reason": reason, "email": email},
+        status=403,
+    )
+    raise ImmediateHttpResponse(response)
+
+
+def council_of_login(sociallogin) -> CouncilSignIn | None:
+    app = sociallogin.provider.app
+    return CouncilSignIn.objects.filter(provider_id=app.pk).select_related("authority").first()
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_email_verified(self, provider, email) -> bool:
+        """A council's provider speaks for the domains the council listed (Entra ID, for
+        one, sends no email_verified claim): an address in them is taken as verified, and
+        any other is not."""
+        council = CouncilSignIn.objects.filter(provider_id=provider.app.pk).first()
+        return bool(council and domain_of(email) in council.domains)
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        council = council_of_login(sociallogin)
+        if council is None:
+            _refuse(request, None, "no-council")
+        domains = council.domains
+        emails = [e.email for e in sociallogin.email_addresses]
+        email = emails[0] if emails else (sociallogin.user.email if sociallogin.user else "")
+        if not email or domain_of(email) not in domains:
+            _refuse(request, council, "domain", email)
+        # An address in the council's domains: verified, as the council vouches for it.
+        for address in sociallogin.email_addresses:
+            address.verified = domain_of(address.email) in domains
+        user = sociallogin.user if sociallogin.is_existing else None
+        if user is None:
+            # Not yet linked: an existing account with this address (verified: allauth's
+            # lookup by e-mail, limited to the council's domains above).
+            found = self.authenticate_by_email(sociallogin)
+            user = found[0] if found else None
+        if user is not None and user.is_superuser:
+            _refuse(request, council, "operator", email)  # site operators sign in by password
+        has_membership = (
+            user is not None
+            and Membership.objects.filter(user=user, authority=council.authority).exists()
+        )
+        if not has_membership and not council.allow_new_people:
+            _refuse(request, council, "not-a-member", email)
+        if user is not None and not has_membership:
+            join(user, council)
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        council = council_of_login(sociallogin)
+        return bool(council and council.allow_new_people)
+
+    def save_user(self, request, sociallogin, form=None):
+        with transaction.atomic():
+            user = super().save_user(request, sociallogin, form)
+            join(user, council_of_login(sociallogin))
+        return user
+
+
+def join(user, council: CouncilSignIn | None) -> None:
+    """Someone new from the council's domain joins, where the council allows it, as a member:
+    the least a council grants. An administrator can give them another role."""
+    if council is None or not council.allow_new_people:
+        return
+    membership, created = Membership.objects.get_or_create(
+        user=user, authority=council.authority, defaults={"role": Membership.Role.MEMBER}
+    )
+    if created:
+        log.info(
+            "joined %s through single sign-on: %s",
+            council.authority,
+            user.get_username(),
+            extra={"event": "sso_joined", "username": user.get_username()},
+        )
