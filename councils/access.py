@@ -34,7 +34,8 @@ def get_council_for(user, pk: int, *, administer: bool = True) -> Authority:
         raise Http404("No such council")
     if administer and role != ADMINISTRATOR:
         raise PermissionDenied("Only the council's administrators can do this.")
-    return Authority.objects.get(pk=pk)
+    # From the user's councils, read once a request (the header names them too).
+    return next(c for c in user_councils(user) if c.pk == pk)
 
 
 def user_councils(user) -> list[Authority]:

@@ -10,6 +10,7 @@ link still works; `accept_invitation` uses it up, once, and gives exactly the ro
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -20,11 +21,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisals import emails
+from appraisals.actions.scope import drop_stranded_panel_members
 from appraisals.history import person_name
-from appraisals.models import Authority, Membership
+from appraisals.models import Appraisal, Authority, Membership
 
 from .models import CouncilChange, Invitation, token_hash
 
+log = logging.getLogger(__name__)
 ADMINISTRATOR = Membership.Role.ADMINISTRATOR
 # How each role reads in a sentence ("invited you ... as an officer").
 ROLE_IN_A_SENTENCE = {
@@ -62,6 +65,23 @@ class SentInvitation:
 def record(
     *, authority: Authority, user, kind: str, subject: str, field: str = "", old="", new=""
 ) -> CouncilChange:
+    by = user.get_username() if user is not None and user.is_authenticated else ""
+    # Also in the log, beside the sign-ins (councilopts.sign_in), for the IT team's shipper.
+    log.info(
+        "council change at %s: %s %s by %s",
+        authority,
+        kind,
+        subject,
+        by or "the operator",
+        extra={
+            "event": f"council_{kind}".replace("-", "_"),
+            "council": authority.name,
+            "subject": subject,
+            "username": by,
+            "old": str(old),
+            "new": str(new),
+        },
+    )
     return CouncilChange.objects.create(
         authority=authority,
         user=user if user is not None and user.is_authenticated else None,
@@ -265,6 +285,13 @@ def remove_membership(*, membership: Membership, user) -> None:
         old=role_label(membership.role),
     )
     membership.delete()
+    # Off the panels of the appraisals they can no longer see, each recorded there (not of
+    # issued ones, which change only once reopened; without a place they cannot score there).
+    stranded = Appraisal.objects.filter(panels__members=membership.user).exclude(
+        status=Appraisal.Status.ISSUED
+    )
+    for appraisal in stranded.distinct():
+        drop_stranded_panel_members(appraisal=appraisal, user=user)
 
 
 @transaction.atomic

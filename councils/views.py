@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -72,7 +73,9 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("user__last_name", "user__first_name", "user__username")
         .all()
     )
-    pending = [i for i in council.invitations.select_related("invited_by") if i.state == "pending"]
+    pending = council.invitations.filter(
+        used_at=None, withdrawn_at=None, expires_at__gt=timezone.now()
+    ).order_by("email")
     return _page(
         request,
         "councils/people.html",

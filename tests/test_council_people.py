@@ -112,7 +112,7 @@ def test_the_header_offers_your_council_to_administrators_only(client, personas)
     assert "Your council" not in client.get("/").content.decode()
 
 
-def test_changing_a_role_is_saved_and_recorded(client, personas):
+def test_changing_a_role_is_saved_and_recorded(client, personas, caplog):
     place = Membership.objects.get(user=personas.member)
     url = reverse("councils:person", args=[personas.lead.pk, place.pk])
     client.force_login(personas.admin)
@@ -130,6 +130,13 @@ def test_changing_a_role_is_saved_and_recorded(client, personas):
     )
     history = client.get(reverse("councils:history", args=[personas.lead.pk])).content.decode()
     assert "Role changed" in history and "Member (councillor)" in history
+    [logged] = [r for r in caplog.records if getattr(r, "event", "") == "council_role"]
+    assert (logged.council, logged.subject, logged.username, logged.new) == (
+        "Lead District Council",
+        "bob",
+        "ada",
+        "Officer",
+    )
 
 
 def test_a_save_against_a_role_changed_meanwhile_is_refused_and_names_who(client, personas):
@@ -208,3 +215,58 @@ def test_removing_someone_takes_their_place_away_and_is_recorded(client, persona
     # She no longer sees the council's appraisal.
     client.force_login(personas.officer)
     assert client.get(personas.appraisal.get_absolute_url()).status_code == 404
+
+
+def test_someone_removed_leaves_the_panels_of_the_councils_appraisals(client, personas):
+    panel = personas.appraisal.panels.first()
+    panel.members.add(personas.member, personas.officer)
+    place = Membership.objects.get(user=personas.member)
+    client.force_login(personas.admin)
+    client.post(reverse("councils:person-remove", args=[personas.lead.pk, place.pk]))
+    assert list(panel.members.all()) == [personas.officer]
+    change = personas.appraisal.changes.get(kind="panel", field="members")
+    assert (change.user, change.old, change.new) == (personas.admin, "alice, bob", "alice")
+    assert panel.scores.exists()  # the scores they gave stay
+
+
+def _fill(personas, start: int, n: int) -> None:
+    """n more people, invitations (some accepted) and history rows at the lead council."""
+    for i in range(start, start + n):
+        user = make_user(f"extra{i}", personas.lead, Role.OFFICER, first_name=f"Extra {i}")
+        Invitation.objects.create(
+            authority=personas.lead,
+            email=f"extra{i}@example.gov.uk",
+            role=Role.MEMBER,
+            token_hash=f"{i}".rjust(64, "f"),
+            expires_at="2099-01-01T00:00Z",
+            invited_by=personas.admin,
+            used_by=user if i % 2 else None,
+            used_at="2026-12-01T00:00Z" if i % 2 else None,
+        )
+        CouncilChange.objects.create(
+            authority=personas.lead, user=user, kind="joined", subject=f"Extra {i}"
+        )
+
+
+# Every page: the session, the user, their places, their councils (the council itself and
+# the header's names). Then:
+@pytest.mark.parametrize(
+    "name, queries",
+    [
+        ("people", 2),  # pending invitations; the people with their accounts
+        ("invitations", 1),  # the invitations with who sent and used them
+        ("history", 2),  # the count for the pages; the rows with who made them
+        ("invite", 0),
+    ],
+)
+def test_council_pages_make_a_fixed_number_of_queries_whatever_the_data(
+    client, personas, django_assert_num_queries, name, queries
+):
+    url = reverse(f"councils:{name}", args=[personas.lead.pk])
+    client.force_login(personas.admin)
+    _fill(personas, 0, 2)
+    with django_assert_num_queries(4 + queries):
+        assert client.get(url).status_code == 200
+    _fill(personas, 2, 20)
+    with django_assert_num_queries(4 + queries):
+        assert client.get(url).status_code == 200

@@ -88,12 +88,13 @@ def update_scope(
             kind="appraisal",
             new=new,
         )
-    _drop_stranded_panel_members(appraisal=appraisal, user=user)
+    drop_stranded_panel_members(appraisal=appraisal, user=user)
 
 
-def _drop_stranded_panel_members(*, appraisal: Appraisal, user) -> None:
+def drop_stranded_panel_members(*, appraisal: Appraisal, user) -> None:
     """A partner taken off the appraisal takes its people off the panels: nobody sits on a
-    panel of an appraisal they can no longer see (the panel keeps the scores they gave)."""
+    panel of an appraisal they can no longer see (the panel keeps the scores they gave).
+    Also after someone is removed from a council (councils.actions.remove_membership)."""
     councils = [appraisal.lead_authority_id, *appraisal.partners.values_list("pk", flat=True)]
     for panel in appraisal.panels.exclude(members__isnull=True):
         kept = panel.members.filter(memberships__authority__in=councils).distinct()
