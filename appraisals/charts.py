@@ -259,9 +259,15 @@ def _charted_options(result: Any) -> list[Any]:
     return ranked + waiting + baseline
 
 
-def contribution_chart(evaluation: Any) -> Chart:
-    """Horizontal stacked bars: each option's weighted value, one segment per criterion."""
-    chart_id, title = "chart-contribution", "Weighted value of each option, by criterion"
+def contribution_chart(
+    evaluation: Any,
+    *,
+    chart_id: str = "chart-contribution",
+    title: str = "Weighted value of each option, by criterion",
+) -> Chart:
+    """Horizontal stacked bars: each option's weighted value, one segment per criterion.
+    A second chart on the same page (the what-if one) needs its own `chart_id`: the SVG's
+    ids and patterns are named by it."""
     result = evaluation.result
     options = _charted_options(result)
     criteria = list(result.weights)

@@ -15,6 +15,7 @@ from .views import (
     risks,
     scoring,
     transfer,
+    what_if,
     workspace,
 )
 
@@ -135,6 +136,11 @@ urlpatterns = [
         name="score-cell",
     ),
     path("appraisals/<slug:reference>/results/", results.results, name="results"),
+    path(
+        "appraisals/<slug:reference>/results/what-if/",
+        what_if.results_what_if,
+        name="results-what-if",
+    ),
     # Committee reports
     path("appraisals/<slug:reference>/report/", reports.report, name="report"),
     path("appraisals/<slug:reference>/report/render/", reports.report_render, name="report-render"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from .. import charts
 from ..access import can_edit, get_appraisal_for
@@ -20,6 +20,7 @@ from ..finance import FinanceResult
 from ..results import Evaluation, evaluate
 from .allow import allow
 from .risks import RiskRow, heat_map
+from .what_if import needs_tidy_url, what_if_context
 from .workspace import recommendations_context
 
 
@@ -194,6 +195,9 @@ def _what_it_means(evaluation: Evaluation) -> dict[str, list[str]]:
 def results(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
     evaluation = evaluate(appraisal)
+    what_if = what_if_context(appraisal, evaluation, request.GET)
+    if needs_tidy_url(request, what_if):
+        return redirect(what_if.url)
     result = evaluation.result
     rows = ranking_rows(evaluation)
     name = evaluation.option_name
@@ -238,6 +242,7 @@ def results(request: HttpRequest, reference: str) -> HttpResponse:
             ],
             "switching": _switching_rows(evaluation),
             "contribution_chart": charts.contribution_chart(evaluation),
+            "what_if": what_if,
             "acceptability_chart": charts.acceptability_chart(evaluation),
             "value_chart": charts.value_for_money_chart(evaluation),
             **_finance(evaluation),
