@@ -23,6 +23,7 @@ SECTIONS: list[Section] = [
     Section("people", "People", "councils:people"),
     Section("invitations", "Invitations", "councils:invitations"),
     Section("history", "History", "councils:history"),
+    Section("sign-in", "Sign-in", "signin:council-settings"),
 ]
 
 

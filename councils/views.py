@@ -296,7 +296,7 @@ def _accept(request: HttpRequest, token: str, user, *, password: str | None = No
     except actions.AlreadyMember:
         return redirect("appraisals:home")
     if not request.user.is_authenticated:
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
     _forget_memberships(request)
     act_for(request, membership.authority)
     messages.success(

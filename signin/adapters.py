@@ -14,12 +14,16 @@ from __future__ import annotations
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.db import transaction
 from django.shortcuts import render
+from django.utils import timezone
 
 from appraisals.models import Membership
+from councils.actions import record
+from councils.models import CouncilChange, Invitation
 
 from .models import CouncilSignIn, domain_of
 
@@ -101,35 +105,55 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         email = emails[0] if emails else (sociallogin.user.email if sociallogin.user else "")
         if not email or domain_of(email) not in domains:
             _refuse(request, council, "domain", email)
-        # An address in the council's domains: verified, as the council vouches for it.
-        for address in sociallogin.email_addresses:
-            address.verified = domain_of(address.email) in domains
+        # allauth has looked the person up by now: by this provider's account, or else by
+        # a verified address (only the council's domains count as verified:
+        # is_email_verified above; any other address was refused just now).
         user = sociallogin.user if sociallogin.is_existing else None
-        if user is None:
-            # Not yet linked: an existing account with this address (verified: allauth's
-            # lookup by e-mail, limited to the council's domains above).
-            found = self.authenticate_by_email(sociallogin)
-            user = found[0] if found else None
         if user is not None and user.is_superuser:
             _refuse(request, council, "operator", email)  # site operators sign in by password
         has_membership = (
             user is not None
             and Membership.objects.filter(user=user, authority=council.authority).exists()
         )
-        if not has_membership and not council.allow_new_people:
+        invited = is_invited(council, email)
+        if not has_membership and not invited and not council.allow_new_people:
             _refuse(request, council, "not-a-member", email)
-        if user is not None and not has_membership:
+        if user is not None and user.email.lower() == email.lower():
+            # The address on the account was set by the council (by invitation or by the
+            # operator; nobody changes their own here): as good as verified, so allauth
+            # links the provider's account to it and keeps the password.
+            EmailAddress.objects.update_or_create(
+                user=user, email__iexact=email, defaults={"email": email, "verified": True}
+            )
+        if user is not None and not has_membership and not invited:
             join(user, council)
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         council = council_of_login(sociallogin)
-        return bool(council and council.allow_new_people)
+        email = sociallogin.user.email if sociallogin.user else ""
+        return bool(council and (council.allow_new_people or is_invited(council, email)))
 
     def save_user(self, request, sociallogin, form=None):
         with transaction.atomic():
             user = super().save_user(request, sociallogin, form)
-            join(user, council_of_login(sociallogin))
+            council = council_of_login(sociallogin)
+            if not is_invited(council, user.email):  # the invitation gives the role
+                join(user, council)
         return user
+
+
+def is_invited(council: CouncilSignIn | None, email: str) -> bool:
+    """A pending invitation to this address from the council: its invitee may sign in
+    through the council's provider to accept it (councils/sso.py)."""
+    if council is None or not email:
+        return False
+    return Invitation.objects.filter(
+        authority=council.authority,
+        email__iexact=email,
+        used_at__isnull=True,
+        withdrawn_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists()
 
 
 def join(user, council: CouncilSignIn | None) -> None:
@@ -141,6 +165,14 @@ def join(user, council: CouncilSignIn | None) -> None:
         user=user, authority=council.authority, defaults={"role": Membership.Role.MEMBER}
     )
     if created:
+        record(
+            authority=council.authority,
+            user=user,
+            kind=CouncilChange.Kind.JOINED,
+            subject=user.get_full_name() or user.get_username(),
+            field="role",
+            new=membership.get_role_display(),
+        )
         log.info(
             "joined %s through single sign-on: %s",
             council.authority,

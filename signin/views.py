@@ -15,13 +15,15 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from appraisals.models import Authority, Membership
+from councils.access import get_council_for
+from councils.views import _page
 
 from .forms import CouncilEmailForm, CouncilSignInForm
 from .models import CouncilSignIn, SignInDomain, council_for_email, domain_of
@@ -114,18 +116,10 @@ def sign_out_everywhere(request):
     return redirect("account_login")
 
 
-def _council_for_admin(request, pk: int) -> Authority:
-    """The council, if the user is one of its administrators; 404 for anyone else."""
-    return get_object_or_404(
-        Authority,
-        pk=pk,
-        memberships__user=request.user,
-        memberships__role=Membership.Role.ADMINISTRATOR,
-    )
-
-
 def council_settings(request, pk: int):
-    council = _council_for_admin(request, pk)
+    """The council's sign-in settings, in "Your council": its administrators only (another
+    council's people get 404, its own officers and members 403: councils.access)."""
+    council = get_council_for(request.user, pk)
     settings_row = CouncilSignIn.objects.filter(authority=council).first()
     app = settings_row.provider if settings_row else None
     initial = {
@@ -150,11 +144,12 @@ def council_settings(request, pk: int):
         messages.success(request, "Sign-in settings saved")
         return redirect("signin:council-settings", pk=council.pk)
     provider_id = f"council-{council.pk}"
-    return render(
+    return _page(
         request,
         "signin/council_settings.html",
-        {
-            "council": council,
+        council,
+        "sign-in",
+        **{
             "form": form,
             "redirect_uri": request.build_absolute_uri(
                 reverse("openid_connect_callback", kwargs={"provider_id": provider_id})

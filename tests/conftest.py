@@ -50,3 +50,12 @@ def smtp_server(settings):
     }
     yield mailbox
     controller.stop()
+
+
+@pytest.fixture
+def oidc_provider():
+    """A real OpenID Connect provider on loopback (oidc-provider-mock): tests/oidc.py."""
+    from tests import oidc
+
+    with oidc.start() as provider:
+        yield provider
