@@ -187,8 +187,20 @@ class QuestionAdmin(AppraisalDataAdmin):
 
 @admin.register(models.Change)
 class ChangeAdmin(AppraisalDataAdmin):
-    list_display = ("at", "appraisal", "user", "kind", "subject", "field", "old", "new")
+    list_display = (
+        "at", "appraisal", "reference", "user", "kind", "subject", "field", "old", "new"
+    )  # fmt: skip
     list_filter = ("kind",)
+
+    def get_queryset(self, request):
+        # The history of a deleted appraisal stays, for the people of its lead council.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        kept = models.Change.objects.filter(
+            appraisal__isnull=True, authority__memberships__user=request.user
+        )
+        return queryset | kept
 
 
 @admin.register(models.ReportVersion)

@@ -48,9 +48,26 @@ class AppraisalFilter(django_filters.FilterSet):
         empty_label="Any delivery model",
     )
 
+    archived = django_filters.BooleanFilter(
+        label="Include archived appraisals",
+        method="filter_archived",
+        widget=forms.CheckboxInput(),
+    )
+
     class Meta:
         model = Appraisal
-        fields = ["title", "status", "lead_authority", "service", "delivery_model"]
+        fields = ["title", "status", "lead_authority", "service", "delivery_model", "archived"]
+
+    @property
+    def qs(self):
+        # Archived appraisals are left out unless asked for, even before the form is sent.
+        queryset = super().qs
+        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data["archived"]):
+            queryset = queryset.filter(archived=False)
+        return queryset
+
+    def filter_archived(self, queryset, name, value):
+        return queryset  # `qs` leaves archived ones out unless this is ticked
 
     def filter_delivery_model(self, queryset, name, value):
         # A subquery rather than a join, so an appraisal with two such options appears once.

@@ -1,5 +1,6 @@
 """Issued means frozen: once a version of the report is issued, the appraisal refuses every
 change until an officer of the lead council reopens it for a new version, giving a reason.
+Archived is read-only too, until an officer unarchives it.
 
 One middleware, deny by default: every unsafe request to an appraisal's pages is refused
 while the appraisal is issued, except the few that change nothing of it (`OPEN_WHEN_ISSUED`).
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -26,6 +28,18 @@ OPEN_WHEN_ISSUED = frozenset(
         "report-render",  # renders a draft of the issued state
         "report-reopen",
         "appraisal-copy",  # writes a new appraisal; the issued one is only read
+        "appraisal-archive",  # archiving a decided appraisal changes nothing of what it says
+    }
+)
+# And those an archived appraisal still takes: unarchiving, copying, deleting a never-issued
+# draft (deletion itself refuses an issued one), and rendering a draft of what it holds.
+OPEN_WHEN_ARCHIVED = frozenset(
+    {
+        "appraisal-archive",
+        "appraisal-copy",
+        "appraisal-delete",
+        "report-section-preview",
+        "report-render",
     }
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -38,6 +52,22 @@ def frozen_message(appraisal: Appraisal) -> str:
         f"This appraisal cannot be changed: version {appraisal.last_issued_number} of its "
         f"report was issued{when}. To change it, reopen it for a new version."
     )
+
+
+def archived_message(appraisal: Appraisal) -> str:
+    return (
+        "This appraisal cannot be changed: it is archived. To change it, unarchive it from "
+        "its overview."
+    )
+
+
+def refusal(appraisal: Appraisal, url_name: str) -> str | None:
+    """Why a POST to `url_name` is refused for this appraisal, or None if it is not."""
+    if appraisal.archived and url_name not in OPEN_WHEN_ARCHIVED:
+        return archived_message(appraisal)
+    if appraisal.status == Appraisal.Status.ISSUED and url_name not in OPEN_WHEN_ISSUED:
+        return frozen_message(appraisal)
+    return None
 
 
 class FrozenWhenIssuedMiddleware:
@@ -54,19 +84,23 @@ class FrozenWhenIssuedMiddleware:
             or match is None
             or match.namespace != "appraisals"
             or "reference" not in view_kwargs
-            or match.url_name in OPEN_WHEN_ISSUED
+            or (match.url_name in OPEN_WHEN_ISSUED and match.url_name in OPEN_WHEN_ARCHIVED)
         ):
             return None
         # Only an appraisal the user may see: for anyone else the view answers 404 as usual.
         appraisal = (
             visible_appraisals(request.user)
-            .filter(reference=view_kwargs["reference"], status=Appraisal.Status.ISSUED)
+            .filter(
+                Q(status=Appraisal.Status.ISSUED) | Q(archived=True),
+                reference=view_kwargs["reference"],
+            )
             .with_last_issue()
             .first()
         )
-        if appraisal is None:
+        message = appraisal and refusal(appraisal, match.url_name)
+        if not message:
             return None
-        messages.error(request, frozen_message(appraisal))
+        messages.error(request, message)
         back = request.headers.get("referer", "")
         if not url_has_allowed_host_and_scheme(
             back, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -540,9 +540,21 @@ class Question(models.Model):
 
 
 class Change(models.Model):
-    """The audit trail: who changed what on an appraisal, old value → new value."""
+    """The audit trail: who changed what on an appraisal, old value → new value.
 
-    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="changes")
+    Rows outlive their appraisal: deleting a never-issued draft leaves its history, with the
+    deletion itself as the last row, holding the appraisal's reference and lead council
+    (`appraisals.actions.deletion`).
+    """
+
+    appraisal = models.ForeignKey(
+        Appraisal, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    # Set on the rows of a deleted appraisal: which one it was, and whose.
+    reference = models.CharField(max_length=100, blank=True)
+    authority = models.ForeignKey(
+        Authority, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -74,3 +74,23 @@ class ChangeTable(CappedTable):
 
     def render_user(self, value) -> str:
         return value.get_full_name() or value.get_username()
+
+
+class DeletionTable(CappedTable):
+    """Deleted appraisals, from the last row of their audit trail."""
+
+    subject = tables.Column(verbose_name="Appraisal")
+    reference = tables.Column(verbose_name="Reference")
+    authority = tables.Column(verbose_name="Lead council", default="–")
+    old = tables.Column(verbose_name="What it held")
+    user = tables.Column(verbose_name="Deleted by", default="–")
+    at = tables.DateTimeColumn(format="j M Y, H:i", verbose_name="When")
+
+    class Meta:
+        model = Change
+        fields = ("subject", "reference", "authority", "old", "user", "at")
+        orderable = False
+        empty_text = "No appraisal of your council has been deleted."
+
+    def render_user(self, value) -> str:
+        return value.get_full_name() or value.get_username()

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from .views import (
+    archiving,
     catalogue,
     copying,
     criteria,
+    deletion,
     finances,
     history,
     lists,
@@ -26,6 +28,7 @@ urlpatterns = [
     path("", lists.home, name="home"),
     path("appraisals/new/", lists.appraisal_new, name="appraisal-new"),
     path("appraisals/import/", transfer.appraisal_import, name="appraisal-import"),
+    path("deleted-appraisals/", deletion.deleted_appraisals, name="deleted-appraisals"),
     # The catalogue and the criteria library (read-only)
     path("delivery-models/", catalogue.delivery_models, name="delivery-models"),
     path("delivery-models/<slug:key>/", catalogue.delivery_model, name="delivery-model"),
@@ -35,6 +38,12 @@ urlpatterns = [
     path("appraisals/<slug:reference>/", workspace.appraisal, name="appraisal"),
     path("appraisals/<slug:reference>/scope/", workspace.scope_edit, name="scope-edit"),
     path("appraisals/<slug:reference>/copy/", copying.appraisal_copy, name="appraisal-copy"),
+    path(
+        "appraisals/<slug:reference>/archive/",
+        archiving.appraisal_archive,
+        name="appraisal-archive",
+    ),
+    path("appraisals/<slug:reference>/delete/", deletion.appraisal_delete, name="appraisal-delete"),
     path("appraisals/<slug:reference>/options/", options.options, name="options"),
     path("appraisals/<slug:reference>/options/add/", options.option_add, name="option-add"),
     path(

@@ -13,6 +13,8 @@ refused or failed write leaves neither data nor history behind.
 - `questions`: questions and answers
 - `scoring`: one panel's score of an option on a criterion (`save_score`)
 - `report`: the committee report's text, issuing it
+- `archiving`: archiving an appraisal (read-only, out of the list) and unarchiving it
+- `deletion`: deleting a never-issued appraisal, its audit trail kept
 - `copying`: copying an appraisal as a new one, without scores or narrative
 - `removal`: removing an option, a criterion or a panel, and what goes with it (`Losses`)
 
@@ -26,6 +28,7 @@ finance, question, score, report. Everything is imported here: callers use
 """
 
 from ..history import Conflict, record_change, unique_key, update_fields
+from .archiving import set_archived
 from .bodies import BodyExists, add_partner_body
 from .copying import copy_appraisal
 from .criteria import (
@@ -34,6 +37,7 @@ from .criteria import (
     edit_criterion,
     set_weights,
 )
+from .deletion import Contents, NotDeletable, appraisal_contents, delete_appraisal
 from .finances import (
     cash_flows_from_profile,
     fill_financial_case,
@@ -80,6 +84,11 @@ __all__ = [
     "RESERVED_REFERENCES",
     "RISK_FIELDS",
     "Conflict",
+    "Contents",
+    "NotDeletable",
+    "appraisal_contents",
+    "delete_appraisal",
+    "set_archived",
     "Losses",
     "NotIssued",
     "ReportAlreadyIssued",

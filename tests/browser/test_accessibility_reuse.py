@@ -25,3 +25,41 @@ def test_the_copy_page_is_accessible_with_and_without_errors(page, appraisal):
     page.get_by_role("button", name="Copy as a new appraisal").click()
     page.wait_for_url("**/appraisals/next-service/")
     assert_accessible(page)
+
+
+def test_archiving_deleting_and_the_deleted_list_are_accessible(page, appraisal):
+    log_in(page, "alice")
+    page.goto(f"/appraisals/{appraisal.reference}/")
+    page.get_by_role("button", name="Archive this appraisal").click()
+    page.wait_for_url(f"**/appraisals/{appraisal.reference}/")
+    assert page.get_by_text("This appraisal is archived.").is_visible()
+    assert_accessible(page)
+    page.goto("/?archived=on")
+    assert page.get_by_label("Include archived appraisals").is_checked()
+    assert page.get_by_role("link", name=appraisal.title).is_visible()
+    assert_accessible(page)
+    page.goto(f"/appraisals/{appraisal.reference}/")
+    page.get_by_role("button", name="Unarchive it").click()
+    page.get_by_role("link", name="Delete this appraisal").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, delete this appraisal").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    page.get_by_label("I understand that the appraisal").check()
+    page.get_by_role("button", name="Yes, delete this appraisal").click()
+    page.wait_for_url("**/deleted-appraisals/")
+    assert page.get_by_role("cell", name=appraisal.title).is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("username", ["bob", "pat"])
+def test_members_and_partners_see_the_archived_banner_and_deleted_list(page, appraisal, username):
+    appraisal.archived = True
+    appraisal.save()
+    log_in(page, username)
+    page.goto(f"/appraisals/{appraisal.reference}/")
+    assert page.get_by_text("This appraisal is archived.").is_visible()
+    assert page.get_by_role("button", name="Unarchive it").count() == 0
+    assert_accessible(page)
+    page.goto("/deleted-appraisals/")
+    assert_accessible(page)
