@@ -74,6 +74,12 @@ register(
     description="When your password, sign-in or second factor changes.",
     always=True,
 )
+register(
+    "password-reset",
+    name="Password reset links",
+    description="When you ask for a link to set a new password.",
+    always=True,
+)
 
 
 class EmailContextError(ValueError):

@@ -208,7 +208,6 @@ ACCOUNT_SESSION_REMEMBER = True  # as before: no "remember me" box; the idle tim
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed" and the like
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset asked for an unknown address sends nothing
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Options appraisal: "
 # One throttle on signing in: django-axes (above). allauth's own limits on logins are off;
 # its limits on password-reset e-mails and the like stay.
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}

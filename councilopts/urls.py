@@ -13,6 +13,11 @@ urlpatterns = [
     # here, as signing in through a council's provider finds people by it.
     path("accounts/email/", signin_views.not_found),
     path("", include("signin.urls")),
+    path(
+        "accounts/oidc/<str:provider_id>/login/",
+        signin_views.provider_start,
+        name="openid_connect_login",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("council/", include("councils.urls")),

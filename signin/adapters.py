@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from appraisals.models import Membership
+from councilopts.sign_in import client_ip
 from councils.actions import record
 from councils.models import CouncilChange, Invitation
 
@@ -44,27 +45,51 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def get_client_ip(self, request) -> str:
+        """The same address as the throttle and the sign-in log use (TRUSTED_PROXIES)."""
+        return client_ip(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        from allauth.core import context as allauth_context
-        from django.contrib.sites.shortcuts import get_current_site
+        """Through the e-mail foundation (appraisals/emails.py): queued when the request's
+        transaction commits and sent by the worker, never inside the request. A reset link
+        is its own kind; the notices allauth sends (password changed, second factor set up
+        or removed, …) are "security" messages. Neither can be turned off."""
+        from appraisals.emails import queue_email  # noqa: PLC0415
 
-        from .tasks import send_email
+        name = template_prefix.rpartition("/")[2]
+        if name == "password_reset_key":
+            user = context.get("user")
+            queue_email(
+                "password-reset",
+                to=[email],
+                context={
+                    "reset_url": context["password_reset_url"],
+                    "username": user.get_username() if user else email,
+                },
+            )
+            return
+        headline = SECURITY_HEADLINES.get(name)
+        if headline is None:
+            return  # nothing else is sent: no sign-up, no e-mail confirmation, no codes
+        when = timezone.localtime()
+        ip = context.get("ip") or ""
+        detail = f"This happened on {when:%-d %B %Y} at {when:%H:%M}"
+        detail += f", from the address {ip}." if ip else "."
+        queue_email("security", to=[email], context={"headline": headline, "detail": detail})
 
-        request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
-        ctx.update(context)
-        message = self.render_mail(template_prefix, email, ctx)
-        html = next(
-            (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"),
-            "",
-        )
-        send_email.enqueue(
-            subject=message.subject,
-            body=message.body,
-            html=html,
-            to=list(message.to),
-            from_email=message.from_email,
-        )
+
+SECURITY_HEADLINES = {
+    "password_changed": "Your password was changed",
+    "password_set": "A password was set for your account",
+    "password_reset": "Your password was reset",
+    "totp_activated": "An authenticator app was set up for your account",
+    "totp_deactivated": "The authenticator app was turned off for your account",
+    "recovery_codes_generated": "New recovery codes were made for your account",
+    "webauthn_added": "A security key was added to your account",
+    "webauthn_removed": "A security key was removed from your account",
+    "account_connected": "Your council's sign-in was linked to your account",
+    "account_disconnected": "Your council's sign-in was unlinked from your account",
+}
 
 
 def _refuse(request, council: CouncilSignIn | None, reason: str, email: str = ""):

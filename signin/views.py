@@ -8,6 +8,7 @@ import logging
 from allauth.account.views import LoginView as AllauthLoginView
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.openid_connect import views as openid_connect_views
 from allauth.usersessions.models import UserSession
 from axes.decorators import axes_dispatch, axes_form_invalid
 from django.contrib import messages
@@ -25,6 +26,7 @@ from appraisals.models import Authority, Membership
 from councils.access import get_council_for
 from councils.views import _page
 
+from .csp import allow_council_providers
 from .forms import CouncilEmailForm, CouncilSignInForm
 from .models import CouncilSignIn, SignInDomain, council_for_email, domain_of
 
@@ -43,7 +45,7 @@ class LoginView(AllauthLoginView):
         return context
 
 
-login = LoginView.as_view()
+login = allow_council_providers(LoginView.as_view())
 
 
 def _next(request) -> str:
@@ -55,6 +57,7 @@ def _next(request) -> str:
 
 @login_not_required
 @require_POST
+@allow_council_providers
 def council_sign_in(request):
     """Enter your work e-mail address; continue with your council's own provider."""
     form = CouncilEmailForm(request.POST)
@@ -186,3 +189,8 @@ def save_council_settings(council: Authority, data: dict) -> CouncilSignIn:
 
 def not_found(request):
     raise Http404
+
+
+# allauth's page before the provider ("continue to your council"), with the policy that lets
+# its form go there.
+provider_start = allow_council_providers(openid_connect_views.login)

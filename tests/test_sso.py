@@ -205,3 +205,20 @@ def test_an_invitee_accepts_by_signing_in_through_the_council(client, personas, 
 
 def test_the_sso_start_is_by_post_only(client, personas, lead_sso):
     assert client.get("/accounts/council/").status_code == 405
+
+
+def test_the_sign_in_page_lets_its_forms_go_to_the_councils_providers_only(client, personas):
+    def form_action(response) -> str:
+        policy = response["Content-Security-Policy"]
+        return next(p for p in policy.split(";") if p.strip().startswith("form-action")).strip()
+
+    assert form_action(client.get("/accounts/login/")) == "form-action 'self'"
+    from tests.oidc import Provider
+
+    set_up_sso(personas.lead, Provider(issuer="https://login.example.org/tenant/v2.0"))
+    assert form_action(client.get("/accounts/login/")) == (
+        "form-action 'self' https://login.example.org"
+    )
+    # Other pages keep the strict policy.
+    client.force_login(personas.officer)
+    assert form_action(client.get(reverse("appraisals:home"))) == "form-action 'self'"
