@@ -80,6 +80,38 @@ register(
     description="When you ask for a link to set a new password.",
     always=True,
 )
+# An appraisal's work (sent by appraisals/notifications.py, which says who gets which).
+register(
+    "scoring-requested",
+    name="Requests to score",
+    description="When an officer puts you on a panel to score an appraisal's options.",
+)
+register(
+    "scoring-complete",
+    name="Scoring complete",
+    description="When a panel has scored every option of an appraisal you work on.",
+)
+register(
+    "question-asked",
+    name="Questions asked",
+    description="When someone asks a question about an appraisal you work on.",
+)
+register(
+    "question-answered",
+    name="Answers to your questions",
+    description="When an officer answers a question you asked.",
+)
+register(
+    "report-ready",
+    name="Draft reports ready for members",
+    description="When officers make a draft committee report's recommendations available "
+    "to councillors.",
+)
+register(
+    "report-issued",
+    name="Reports issued",
+    description="When a committee report is issued on an appraisal your council is part of.",
+)
 
 
 class EmailContextError(ValueError):

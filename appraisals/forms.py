@@ -647,7 +647,9 @@ class PanelForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Who scores in this panel",
-        help_text="Officers of the lead council can score in every panel.",
+        help_text="People of the lead council and of the partners. Each person you add gets "
+        "an e-mail asking them to score, with a link. Officers of the lead council can score "
+        "in every panel.",
     )
     scored_when = forms.CharField(
         label="When the panel scored (optional)",

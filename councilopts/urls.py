@@ -2,6 +2,7 @@ from allauth.account.views import LogoutView
 from django.contrib import admin
 from django.urls import include, path
 
+from appraisals.views.email_preferences import email_preferences
 from signin import views as signin_views
 
 urlpatterns = [
@@ -21,5 +22,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("council/", include("councils.urls")),
+    # Which e-mails a person gets (named so appraisals/emails.py links every footer here)
+    path("emails/", email_preferences, name="email-preferences"),
     path("", include("appraisals.urls")),
 ]

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from .. import notifications
 from ..history import _names, _set_related, record_change, unique_key, update_fields
 from ..models import Appraisal, Panel
 
@@ -34,6 +35,7 @@ def add_panel(
         field="added",
         new=_names(panel.members.all()),
     )
+    notifications.asked_to_score(panel=panel, people=panel.members.all(), by=user)
     return panel
 
 
@@ -51,6 +53,12 @@ def edit_panel(
     if scored_when is not None:
         changes["scored_when"] = scored_when
     update_fields(instance=panel, user=user, appraisal=appraisal, kind="panel", changes=changes)
+    before = set(panel.members.values_list("pk", flat=True))
+    members = list(members)
     _set_related(
         appraisal=appraisal, user=user, instance=panel, field="members", kind="panel", new=members
     )
+    joined = [m for m in members if m.pk not in before]
+    if joined:  # only the people just put on it: the others were asked already
+        panel.appraisal = appraisal
+        notifications.asked_to_score(panel=panel, people=joined, by=user)

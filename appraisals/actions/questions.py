@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from .. import notifications
 from ..history import record_change
 from ..models import Appraisal, Question
 
@@ -20,11 +21,13 @@ def ask_question(*, appraisal: Appraisal, user, text: str) -> Question:
         field="asked",
         new=text,
     )
+    notifications.question_asked(question=question)
     return question
 
 
 @transaction.atomic
 def answer_question(*, appraisal: Appraisal, user, question: Question, answer: str) -> None:
+    first = not question.answer
     record_change(
         appraisal=appraisal,
         user=user,
@@ -38,3 +41,5 @@ def answer_question(*, appraisal: Appraisal, user, question: Question, answer: s
     question.answered_by = user
     question.answered_at = timezone.now()
     question.save()
+    if first and answer:  # a corrected answer is not news to be e-mailed again
+        notifications.question_answered(question=question)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from .. import notifications
 from ..history import Conflict, record_change, update_fields
 from ..models import Appraisal
 
@@ -116,6 +117,8 @@ def set_draft_ready_for_members(*, appraisal: Appraisal, user, ready: bool) -> b
         changes={"draft_ready_for_members": ready},
     )
     appraisal.draft_ready_for_members = current.draft_ready_for_members
+    if changed and ready:
+        notifications.report_ready_for_members(appraisal=current, by=user)
     return bool(changed)
 
 
@@ -192,6 +195,7 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
         changes={"status": Appraisal.Status.ISSUED},
     )
     appraisal.status = locked.status
+    notifications.report_issued(appraisal=locked, version=version, by=user)
     return version
 
 

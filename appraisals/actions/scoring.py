@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .. import notifications
 from ..history import Conflict, _text, record_change
 from ..models import Criterion, Option, Panel, Score
 
@@ -114,4 +115,8 @@ def save_score(
         old=old_reason,
         new=reason if saved else "",
     )
+    # The cell that fills the panel's grid: officers hear that scoring is complete (once:
+    # changing a score afterwards fills nothing new).
+    if current is None and saved is not None and notifications.panel_complete(panel):
+        notifications.scoring_complete(panel=panel, by=user)
     return saved
