@@ -84,6 +84,6 @@ def test_a_person_without_an_address_is_told_nothing_is_sent(client, personas):
 
 def test_the_page_asks_the_database_little(client, personas, django_assert_num_queries):
     client.force_login(personas.member)
-    # session, user, the opt-outs, the header's council
-    with django_assert_num_queries(4):
+    # session, user, the opt-outs, the header's memberships and councils
+    with django_assert_num_queries(5):
         client.get(URL)
