@@ -14,9 +14,11 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -219,6 +221,9 @@ def accept_invitation(*, token: str, user, password: str | None = None) -> Membe
     if user.pk is None:
         user.set_password(password)
         user.save()
+        # The link reached them at this address: it is theirs, verified (allauth's record,
+        # which password reset and sign-in by e-mail read).
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     elif Membership.objects.filter(authority=invitation.authority, user=user).exists():
         raise AlreadyMember(f"{user} already has a place at {invitation.authority}")
     Invitation.objects.filter(pk=invitation.pk).update(used_by=user)
@@ -236,24 +241,32 @@ def accept_invitation(*, token: str, user, password: str | None = None) -> Membe
     return membership
 
 
-def _other_administrators(membership: Membership) -> int:
-    """How many administrators the council has besides this membership, counted with their
-    rows locked, so two administrators demoting each other at once cannot both succeed."""
-    admins = list(
-        Membership.objects.select_for_update()
-        .filter(authority_id=membership.authority_id, role=ADMINISTRATOR)
-        .values_list("pk", flat=True)
+def lock_place(membership: Membership) -> tuple[Membership, int]:
+    """This place, read afresh, and how many administrators the council has besides it,
+    with the rows of both locked (in a transaction). One statement locks them, in the order
+    of their ids: every write to places here locks this way, so two administrators demoting
+    each other at the same moment take turns (the second then finds itself the last one)
+    rather than each waiting for the other. Raises Membership.DoesNotExist if it is gone."""
+    rows = list(
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "authority")
+        .filter(authority_id=membership.authority_id)
+        .filter(Q(role=ADMINISTRATOR) | Q(pk=membership.pk))
+        .order_by("pk")
     )
-    return len([pk for pk in admins if pk != membership.pk])
+    place = next((r for r in rows if r.pk == membership.pk), None)
+    if place is None:
+        raise Membership.DoesNotExist
+    return place, sum(r.role == ADMINISTRATOR and r.pk != place.pk for r in rows)
 
 
 @transaction.atomic
 def change_role(*, membership: Membership, role: str, user) -> bool:
     """Give the person another role at the council. False if it is the role they have."""
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    membership, others = lock_place(membership)
     if membership.role == role:
         return False
-    if membership.role == ADMINISTRATOR and not _other_administrators(membership):
+    if membership.role == ADMINISTRATOR and not others:
         raise LastAdministrator
     record(
         authority=membership.authority,
@@ -273,8 +286,8 @@ def change_role(*, membership: Membership, role: str, user) -> bool:
 def remove_membership(*, membership: Membership, user) -> None:
     """Take the person's place at the council away (their account stays, with any places
     at other councils)."""
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
-    if membership.role == ADMINISTRATOR and not _other_administrators(membership):
+    membership, others = lock_place(membership)
+    if membership.role == ADMINISTRATOR and not others:
         raise LastAdministrator
     record(
         authority=membership.authority,

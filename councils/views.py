@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from .models import CouncilChange
 from .navigation import sections_for
 from .tables import CouncilChangeTable
 
+SIGN_IN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 LAST_ADMINISTRATOR = (
     "{name} is the council’s only administrator. Give someone else the administrator role "
     "first, so the council can still manage its people"
@@ -105,10 +106,12 @@ def person(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
     changed = None
     if form.is_valid():
         with transaction.atomic():
-            # The row locked, so a change committed meanwhile is seen and nothing slips in.
-            place = get_object_or_404(
-                council.memberships.select_for_update().select_related("user"), pk=membership
-            )
+            # The row locked (as every write to places locks), so a change committed
+            # meanwhile is seen and nothing slips in.
+            try:
+                place, _ = actions.lock_place(place)
+            except Membership.DoesNotExist:
+                raise Http404("No such person") from None
             now = RoleForm(initial={"role": place.role})
             changed = stale_fields(form.stamp, now)
             if changed is None:
@@ -296,7 +299,8 @@ def _accept(request: HttpRequest, token: str, user, *, password: str | None = No
     except actions.AlreadyMember:
         return redirect("appraisals:home")
     if not request.user.is_authenticated:
-        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        # They proved who they are by the link and the password they just set.
+        login(request, user, backend=SIGN_IN_BACKEND)
     _forget_memberships(request)
     act_for(request, membership.authority)
     messages.success(

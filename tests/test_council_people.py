@@ -270,3 +270,58 @@ def test_council_pages_make_a_fixed_number_of_queries_whatever_the_data(
     _fill(personas, 2, 20)
     with django_assert_num_queries(4 + queries):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_demoting_each_other_at_once_leave_one(personas, monkeypatch):
+    """Both demotions start together; the first holds the administrators' rows while it
+    writes, so the second, once it gets them, finds itself the last administrator.
+    (PostgreSQL: the row locks are what is being proved.)"""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from councils import actions
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite takes one writer at a time anyway")
+    ben = make_user("ben", personas.lead, Role.ADMINISTRATOR)
+    ada_place = Membership.objects.get(user=personas.admin)
+    ben_place = Membership.objects.get(user=ben)
+    first_is_writing = threading.Event()
+    record = actions.record
+
+    def slow_record(**kwargs):
+        row = record(**kwargs)
+        if not first_is_writing.is_set():
+            first_is_writing.set()
+            time.sleep(1)  # the other demotion arrives now, while this one holds the rows
+        return row
+
+    monkeypatch.setattr(actions, "record", slow_record)
+    outcomes: dict[str, str] = {}
+
+    def demote(name: str, place: Membership, by) -> None:
+        try:
+            actions.change_role(membership=place, role=Role.OFFICER, user=by)
+            outcomes[name] = "demoted"
+        except actions.LastAdministrator:
+            outcomes[name] = "refused"
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=demote, args=("ben", ben_place, personas.admin))
+    first.start()
+    assert first_is_writing.wait(10)
+    second = threading.Thread(target=demote, args=("ada", ada_place, ben))
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert outcomes == {"ben": "demoted", "ada": "refused"}
+    assert list(
+        Membership.objects.filter(authority=personas.lead, role=Role.ADMINISTRATOR).values_list(
+            "user__username", flat=True
+        )
+    ) == ["ada"]
+    assert CouncilChange.objects.filter(kind="role").count() == 1

@@ -85,12 +85,13 @@ def test_accepting_creates_the_account_with_exactly_the_role_invited(
         ("Lead District Council", Role.MEMBER)
     ]
     assert client.get("/").context["user"] == user  # signed in
+    assert user.emailaddress_set.get().verified
     joined = CouncilChange.objects.get(kind="joined")
     assert joined.user == user and joined.new == "Member (councillor)"
     # And they can sign in again later with their e-mail address.
     client.logout()
     signed_in = client.post(
-        reverse("login"), {"username": "new.officer@example.gov.uk", "password": NEW_PASSWORD}
+        reverse("login"), {"login": "new.officer@example.gov.uk", "password": NEW_PASSWORD}
     )
     assert signed_in.status_code == 302
 
@@ -198,9 +199,7 @@ def test_an_existing_account_signs_in_then_accepts(
     path = _link(smtp_server, "Pat@Example.gov.uk")
     page = client.get(path).content.decode()
     assert "Sign in to accept" in page and "Create a password" not in page
-    assert (
-        client.post(reverse("login"), {"username": "pat", "password": PASSWORD}).status_code == 302
-    )
+    assert client.post(reverse("login"), {"login": "pat", "password": PASSWORD}).status_code == 302
     assert "Accept the invitation" in client.get(path).content.decode()
     response = client.post(path)
     assert response.status_code == 302
