@@ -73,3 +73,44 @@ class AppraisalFilter(django_filters.FilterSet):
         # A subquery rather than a join, so an appraisal with two such options appears once.
         with_model = Option.objects.filter(delivery_model=value).values("appraisal")
         return queryset.filter(pk__in=with_model)
+
+
+class DashboardFilter(django_filters.FilterSet):
+    """The dashboard's filters, over the council's appraisals (`dashboard.council_appraisals`)."""
+
+    title = django_filters.CharFilter(
+        lookup_expr="icontains", label="Title contains", widget=forms.TextInput()
+    )
+    status = django_filters.ChoiceFilter(choices=Appraisal.Status.choices, empty_label="Any status")
+    role = django_filters.ChoiceFilter(
+        choices=[("lead", "Led by your council"), ("partner", "Your council is a partner")],
+        empty_label="Led or partnered",
+        label="Your council’s role",
+        method="filter_role",
+    )
+    archived = django_filters.BooleanFilter(
+        label="Include archived appraisals", method="filter_archived", widget=forms.CheckboxInput()
+    )
+
+    class Meta:
+        model = Appraisal
+        fields = ["title", "status", "role", "archived"]
+
+    def __init__(self, *args, authority, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.authority = authority
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data["archived"]):
+            queryset = queryset.filter(archived=False)
+        return queryset
+
+    def filter_role(self, queryset, name, value):
+        if value == "lead":
+            return queryset.filter(lead_authority=self.authority)
+        return queryset.exclude(lead_authority=self.authority)
+
+    def filter_archived(self, queryset, name, value):
+        return queryset  # `qs` leaves archived ones out unless this is ticked

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .models import Appraisal, Change
+from .templatetags.councilopts import percent, pounds
 
 
 class CappedTable(tables.Table):
@@ -94,3 +95,54 @@ class DeletionTable(CappedTable):
 
     def render_user(self, value) -> str:
         return value.get_full_name() or value.get_username()
+
+
+class DashboardTable(CappedTable):
+    """A council's appraisals (`appraisals.dashboard.Line`s): sortable, numbers right-aligned."""
+
+    title = tables.Column(
+        verbose_name="Appraisal", linkify=lambda record: record.appraisal.get_absolute_url()
+    )
+    role = tables.Column(verbose_name="Role")
+    status = tables.Column(verbose_name="Status", order_by=("appraisal__status",))
+    meeting_date = tables.DateColumn(format="j M Y", verbose_name="Meeting", default="–")
+    option = tables.Column(verbose_name="Recommended or leading option", default="–")
+    npv_central = tables.Column(
+        verbose_name="Central net present value",
+        attrs={"th": {"class": "app-numeric"}, "td": {"class": "app-numeric"}},
+        default="–",
+    )
+    target_share = tables.Column(
+        verbose_name="Share of the savings target",
+        attrs={"th": {"class": "app-numeric"}, "td": {"class": "app-numeric"}},
+        default="–",
+    )
+    waiting_on = tables.Column(verbose_name="Waiting on", orderable=False)
+
+    class Meta:
+        order_by = ("meeting_date",)
+        empty_text = "Your council has no appraisals yet."
+
+    def __init__(self, *args, filtered: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if filtered:
+            self.empty_text = format_html(
+                'No appraisals match your filters. <a class="govuk-link" href="{}">Clear the '
+                "filters</a> to see all your council’s appraisals.",
+                reverse("appraisals:dashboard"),
+            )
+
+    def render_status(self, record) -> str:
+        a = record.appraisal
+        label = a.get_status_display() + (" (archived)" if a.archived else "")
+        return format_html('<strong class="govuk-tag {}">{}</strong>', _TAGS[a.status], label)
+
+    def render_option(self, record) -> str:
+        return format_html("{}<br><span class=\"govuk-hint govuk-!-margin-0\">{}</span>",
+                           record.option, record.option_is)  # fmt: skip
+
+    def render_npv_central(self, value: float) -> str:
+        return pounds(value)
+
+    def render_target_share(self, value: float) -> str:
+        return percent(value, 0)

@@ -5,6 +5,7 @@ from .views import (
     catalogue,
     copying,
     criteria,
+    dashboard,
     deletion,
     finances,
     history,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", lists.home, name="home"),
     path("appraisals/new/", lists.appraisal_new, name="appraisal-new"),
     path("appraisals/import/", transfer.appraisal_import, name="appraisal-import"),
+    path("dashboard/", dashboard.council_dashboard, name="dashboard"),
     path("deleted-appraisals/", deletion.deleted_appraisals, name="deleted-appraisals"),
     # The catalogue and the criteria library (read-only)
     path("delivery-models/", catalogue.delivery_models, name="delivery-models"),

@@ -63,3 +63,23 @@ def test_members_and_partners_see_the_archived_banner_and_deleted_list(page, app
     assert_accessible(page)
     page.goto("/deleted-appraisals/")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("username", ["alice", "bob", "ada", "pat", "charlie"])
+def test_the_dashboard_is_accessible_to_each_role(page, appraisal, username):
+    log_in(page, username)
+    page.goto("/dashboard/")
+    assert page.locator("h1").inner_text() == "Dashboard"
+    rows = page.locator(".govuk-table tbody tr")
+    if username == "charlie":  # another council: none of the lead's appraisals
+        assert page.get_by_role("link", name=appraisal.title).count() == 0
+    else:
+        assert rows.count() == 1 and page.get_by_role("link", name=appraisal.title).is_visible()
+    assert_accessible(page)
+    page.locator('a[href="?sort=npv_central"]').click()
+    page.wait_for_url("**sort=npv_central")
+    assert_accessible(page)
+    page.get_by_label("Status").select_option("issued")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.get_by_text("No appraisals match your filters").is_visible()
+    assert_accessible(page)
