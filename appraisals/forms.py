@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
+from . import saaty
 from .actions import RESERVED_REFERENCES, RISK_FIELDS
 from .bodies import same_body
 from .limits import MAX_TEXT, MAX_UPLOAD_BYTES, MAX_YEARS
@@ -608,6 +609,26 @@ class PairwiseForm(forms.Form):
             for j, b in enumerate(criteria)
             if j > i
         }
+
+
+class PairwiseJudgementForm(forms.Form):
+    """One pairwise comparison, on Saaty's scale in words (`saaty`)."""
+
+    def __init__(self, *args, first: Criterion, second: Criterion, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.first, self.second = first, second
+        self.fields["judgement"] = govuk_errors(
+            forms.ChoiceField(
+                choices=saaty.choices(first.name, second.name),
+                initial="1",
+                label=f"Which matters more: {first.name} or {second.name}?",
+                widget=forms.RadioSelect,
+            ),
+            f"how much more important {first.name} or {second.name} is",
+        )
+
+    def value(self) -> float:
+        return saaty.value(self.cleaned_data["judgement"])
 
 
 class RemovalForm(forms.Form):

@@ -29,6 +29,7 @@ EDIT_FORMS = {
     "weights",
     "weights-swing",
     "weights-pairwise",
+    "weights-pairwise-one",
     "panel-edit",
     "panel-remove",
     "risk-add",
@@ -93,6 +94,8 @@ def _url(pattern: URLPattern, personas) -> str:
         "panel": "panel-1",
         "option": "option-1",
         "criterion": "criterion-1",
+        "first": "criterion-1",  # a pairwise comparison
+        "second": "criterion-2",
         "number": 1,
         "version": 1,
     }

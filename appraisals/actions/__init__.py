@@ -35,6 +35,7 @@ from .criteria import (
     add_criteria_from_library,
     add_criterion,
     edit_criterion,
+    set_pairwise_judgement,
     set_weights,
 )
 from .deletion import Contents, NotDeletable, appraisal_contents, delete_appraisal
@@ -127,6 +128,7 @@ __all__ = [
     "set_baseline",
     "set_recommended",
     "set_finance_settings",
+    "set_pairwise_judgement",
     "set_weights",
     "unique_key",
     "update_fields",

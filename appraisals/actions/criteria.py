@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from .. import saaty
 from ..history import _matrix_text, _text, record_change, unique_key, update_fields
 from ..models import Appraisal, Criterion, LibraryCriterion
 
@@ -153,4 +154,50 @@ def set_weights(
         appraisal=appraisal,
         kind="weight",
         changes={"weighting_method": method},
+    )
+
+
+@transaction.atomic
+def set_pairwise_judgement(
+    *,
+    appraisal: Appraisal,
+    user,
+    criteria: Sequence[Criterion],
+    first: Criterion,
+    second: Criterion,
+    judgement: float,
+) -> None:
+    """One comparison of the pairwise matrix (and its reciprocal), recorded in words; the
+    appraisal is weighted by pairwise comparison from then on. A matrix not yet made starts
+    with every criterion as important as every other."""
+    n = len(criteria)
+    stored = appraisal.pairwise_matrix
+    made = stored is not None and len(stored) == n
+    matrix = stored if made else [[1.0] * n for _ in range(n)]
+    i, j = criteria.index(first), criteria.index(second)
+    before = matrix[i][j] if made else None
+
+    def words(x: float) -> str:
+        return saaty.in_words(first.name, second.name, saaty.nearest(x))
+
+    if before != judgement:
+        record_change(
+            appraisal=appraisal,
+            user=user,
+            kind="weight",
+            subject=f"Pairwise comparison of {first.name} and {second.name}",
+            field="judgement",
+            old=None if before is None else words(before),
+            new=words(judgement),
+        )
+        changed = [list(row) for row in matrix]
+        changed[i][j], changed[j][i] = judgement, 1.0 / judgement
+        appraisal.pairwise_matrix = changed
+        appraisal.save(update_fields=["pairwise_matrix", "updated_at"])
+    update_fields(
+        instance=appraisal,
+        user=user,
+        appraisal=appraisal,
+        kind="weight",
+        changes={"weighting_method": Appraisal.Weighting.PAIRWISE},
     )
