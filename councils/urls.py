@@ -21,5 +21,10 @@ urlpatterns = [
         views.invitation_withdraw,
         name="invitation-withdraw",
     ),
+    path(
+        "<int:pk>/invitations/<int:invitation>/resend/",
+        views.invitation_resend,
+        name="invitation-resend",
+    ),
     path("<int:pk>/history/", views.history, name="history"),
 ]

@@ -213,6 +213,21 @@ def invitation_withdraw(request: HttpRequest, pk: int, invitation: int) -> HttpR
     return redirect("councils:invitations", council.pk)
 
 
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int, invitation: int) -> HttpResponse:
+    """Invite the same address to the same role again, with a new link (an expired one, or
+    one that never arrived); any link still pending is withdrawn."""
+    council = get_council_for(request.user, pk)
+    row = get_object_or_404(council.invitations, pk=invitation)
+    try:
+        actions.invite(authority=council, email=row.email, role=row.role, user=request.user)
+    except actions.AlreadyMember:
+        messages.info(request, f"{row.email} has joined {council} already.")
+    else:
+        messages.success(request, f"A new invitation was sent to {row.email}.")
+    return redirect("councils:invitations", council.pk)
+
+
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     council = get_council_for(request.user, pk)
     table = CouncilChangeTable(council.changes.select_related("user").order_by("-at", "-pk"))

@@ -56,6 +56,13 @@ def test_officers_and_members_of_the_council_get_403(client, personas, lead_page
         response = client.get(url)
         assert response.status_code == 403, url
         assert "administrators" in response.content.decode()
+        assert client.post(url, {"role": Role.ADMINISTRATOR}).status_code == 403, url
+    invitation = Invitation.objects.get()
+    for name in ("councils:invitation-withdraw", "councils:invitation-resend"):
+        url = reverse(name, args=[personas.lead.pk, invitation.pk])
+        assert client.post(url).status_code == 403, url
+    assert Invitation.objects.get().withdrawn_at is None and Invitation.objects.count() == 1
+    assert Membership.objects.get(user=personas.officer).role == Role.OFFICER
 
 
 @pytest.mark.parametrize("who", ["partner_officer", "outsider", "other_admin"])

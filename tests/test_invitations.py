@@ -13,7 +13,7 @@ from django.utils import timezone
 from appraisals.models import Membership
 from councils import actions
 from councils.models import CouncilChange, Invitation
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 from tests.smtp import links_in, text_of
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +290,41 @@ def test_the_invitations_page_shows_each_state(client, personas):
         "joined@example.gov.uk": "Accepted",
         "late@example.gov.uk": "Expired",
     }
+
+
+def test_an_expired_invitation_is_sent_again_with_a_new_link(
+    client, personas, smtp_server, django_capture_on_commit_callbacks
+):
+    _invite(client, personas, django_capture_on_commit_callbacks, role=Role.MEMBER)
+    old = _link(smtp_server)
+    Invitation.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    smtp_server.messages.clear()
+    client.force_login(personas.admin)
+    page = client.get(reverse("councils:invitations", args=[personas.lead.pk])).content.decode()
+    assert "Send again" in page
+    url = reverse(
+        "councils:invitation-resend", args=[personas.lead.pk, Invitation.objects.get().pk]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    client.logout()
+    new = _link(smtp_server)
+    assert new != old and client.get(old).status_code == 410
+    assert client.get(new).status_code == 200
+    assert Invitation.objects.order_by("-pk").first().role == Role.MEMBER
+
+
+def test_another_councils_administrator_cannot_send_its_invitations_again(client, personas):
+    zoe = make_user("zoe", personas.unrelated, Role.ADMINISTRATOR)
+    invitation = Invitation.objects.create(
+        authority=personas.lead,
+        email="x@example.gov.uk",
+        role=Role.OFFICER,
+        token_hash="2" * 64,
+        expires_at=timezone.now(),
+    )
+    client.force_login(zoe)
+    for council in (personas.unrelated, personas.lead):
+        url = reverse("councils:invitation-resend", args=[council.pk, invitation.pk])
+        assert client.post(url).status_code == 404
+    assert Invitation.objects.count() == 1
