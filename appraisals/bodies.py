@@ -69,6 +69,7 @@ class BodyFacts:
     population: int | None
     net_revenue_budget: int | None  # pounds a year
     character: str  # Authority.Character value, "" if not recorded
+    pk: int = 0  # the authority's id (for a link to its facts page), not printed
 
     @classmethod
     def of(cls, authority: Authority, role: str) -> BodyFacts:
@@ -80,6 +81,7 @@ class BodyFacts:
             population=authority.population,
             net_revenue_budget=None if budget is None else int(Decimal(budget)),
             character=authority.character or "",
+            pk=authority.pk,
         )
 
     @property

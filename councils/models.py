@@ -70,6 +70,7 @@ class CouncilChange(models.Model):
         ROLE = "role", "Role changed"
         REMOVED = "removed", "Removed"
         CREATED = "created", "Council created"
+        FACTS = "facts", "Facts changed"
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="changes")
     user = models.ForeignKey(

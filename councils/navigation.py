@@ -24,6 +24,7 @@ SECTIONS: list[Section] = [
     Section("invitations", "Invitations", "councils:invitations"),
     Section("history", "History", "councils:history"),
     Section("sign-in", "Sign-in", "signin:council-settings"),
+    Section("facts", "Facts", "councils:facts"),
 ]
 
 

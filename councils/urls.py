@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import facts, views
 
 app_name = "councils"
 
@@ -27,4 +27,6 @@ urlpatterns = [
         name="invitation-resend",
     ),
     path("<int:pk>/history/", views.history, name="history"),
+    # Its population, budget and character (appraisals' scope pages and reports read them)
+    path("<int:pk>/facts/", facts.facts, name="facts"),
 ]

@@ -22,11 +22,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .. import actions, reports
-from ..access import can_answer, can_edit, get_appraisal_for
+from ..access import can_answer, can_edit, get_appraisal_for, memberships
 from ..bodies import facts_of
 from ..explain import format_signed, format_value, join_names, recommendation
 from ..forms import ScopeForm
-from ..models import Appraisal, Criterion, FinancialCase, Option, Panel, Question, Risk, Score
+from ..models import (
+    Appraisal,
+    Criterion,
+    FinancialCase,
+    Membership,
+    Option,
+    Panel,
+    Question,
+    Risk,
+    Score,
+)
 from ..results import evaluate
 from ..templatetags.councilopts import url_if
 from .allow import allow
@@ -374,14 +384,18 @@ def scope_edit(request: HttpRequest, reference: str) -> HttpResponse:
     if form.saved:
         messages.success(request, "Scope saved.")
         return redirect(appraisal)
-    return render(request, "appraisals/scope.html", _scope_context(appraisal, form))
+    return render(request, "appraisals/scope.html", _scope_context(appraisal, form, request.user))
 
 
-def _scope_context(appraisal: Appraisal, form: ScopeForm | None) -> dict:
+def _scope_context(appraisal: Appraisal, form: ScopeForm | None, user) -> dict:
     form = form or ScopeForm(instance=appraisal)
     return {
         "appraisal": appraisal,
         "form": form,
         "section": "tasks",
         "bodies": facts_of(Appraisal.objects.select_related("lead_authority").get(pk=appraisal.pk)),
+        # The bodies whose facts this user keeps (their administrators): a link to them.
+        "administered": [
+            pk for pk, role in memberships(user).items() if role == Membership.Role.ADMINISTRATOR
+        ],
     }

@@ -96,3 +96,25 @@ def test_email_choices_page_is_accessible_and_saves(page, personas):
     ) == ["question-asked"]
     expect(page.get_by_label("Questions asked")).not_to_be_checked()
     expect(page.get_by_label("Requests to score")).to_be_checked()
+
+
+def test_an_administrator_keeps_the_councils_facts(page, personas):
+    log_in(page, "ada")
+    page.goto(f"/council/{personas.lead.pk}/facts/")
+    expect(page.locator("h1")).to_have_text("Facts")
+    assert_accessible(page)
+    page.get_by_label("Population").fill("lots")
+    page.get_by_role("button", name="Save facts").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the population")
+    assert_accessible(page)
+    page.get_by_label("Population").fill("93,000")
+    page.get_by_label("Net revenue budget (£ a year)").fill("£14,200,000")
+    page.get_by_label("Largely rural").check()
+    page.get_by_role("button", name="Save facts").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Facts saved")
+    assert_accessible(page)
+    page.goto("/appraisals/test-appraisal/scope/")
+    row = page.get_by_role("row", name="Lead District Council")
+    expect(row).to_contain_text("93,000")
+    expect(row).to_contain_text("£14.2 million a year")
+    expect(row).to_contain_text("Largely rural")
