@@ -18,6 +18,7 @@ from .views import (
     results,
     risks,
     scoring,
+    search,
     transfer,
     what_if,
     workspace,
@@ -31,6 +32,7 @@ urlpatterns = [
     path("appraisals/new/", lists.appraisal_new, name="appraisal-new"),
     path("appraisals/import/", transfer.appraisal_import, name="appraisal-import"),
     path("dashboard/", dashboard.council_dashboard, name="dashboard"),
+    path("search/", search.search, name="search"),
     path("deleted-appraisals/", deletion.deleted_appraisals, name="deleted-appraisals"),
     # The catalogue and the criteria library (read-only)
     path("delivery-models/", catalogue.delivery_models, name="delivery-models"),

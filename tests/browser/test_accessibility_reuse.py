@@ -83,3 +83,23 @@ def test_the_dashboard_is_accessible_to_each_role(page, appraisal, username):
     page.get_by_role("button", name="Apply filters").click()
     assert page.get_by_text("No appraisals match your filters").is_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("username", ["alice", "bob", "ada", "pat", "charlie"])
+def test_the_search_is_accessible_to_each_role(page, appraisal, username):
+    risk = appraisal.risks.create(
+        risk="Zebracrossing delays", likelihood=2, impact=2, residual_likelihood=1,
+        residual_impact=1,
+    )  # fmt: skip
+    log_in(page, username)
+    page.goto("/")
+    page.get_by_label("Search the appraisals").fill("zebracrossing")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url("**/search/?q=zebracrossing")
+    heading = page.locator("#results")
+    if username == "charlie":  # another council
+        assert heading.inner_text() == "No results for “zebracrossing”"
+    else:
+        assert heading.inner_text() == "1 result for “zebracrossing”"
+        assert page.get_by_role("link", name=f"Risk: {risk.risk}").is_visible()
+    assert_accessible(page)

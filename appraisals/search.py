@@ -1,0 +1,205 @@
+"""Search across the appraisals a person may see: titles and scopes, options (with the
+reasons options were rejected), the panels' reasons for their scores, risks, and the
+committee report's text.
+
+What may be searched is settled before any text is matched, from `access`: only the
+appraisals the person may see (`visible_appraisals`), and the report's text only where
+they may read it: officers of the lead council read all of it; members and partners'
+officers read only the draft recommendations, once officers mark the draft ready for them.
+
+On PostgreSQL the text is matched by full-text search (English stemming, so "outsource"
+finds "outsourcing"; quotes and "or" work as in a web search), ranked by relevance. On
+SQLite every word typed must appear in the text, case-insensitively. Snippets are cut
+from the stored text in Python and escaped; the matched words are marked with <mark>.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
+
+from django.db import connection
+from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from .access import can_edit, memberships, visible_appraisals
+from .models import Appraisal, Option, Risk, Score
+from .reports import NARRATIVE_SECTIONS
+
+MAX_QUERY = 200  # characters of a query
+MAX_HITS = 200  # hits of one kind, before they are cut
+SNIPPET = 90  # characters either side of the first match
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    appraisal: Appraisal
+    kind: str  # "Appraisal", "Option", "Reason for a score", "Risk", "Report"
+    where: str  # which one, in words
+    snippet: SafeString
+    url: str
+    rank: float = 0.0
+
+
+def words(query: str) -> list[str]:
+    return _WORD.findall(query[:MAX_QUERY].lower())
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _matching(queryset: QuerySet, fields: list[str], query: str) -> QuerySet:
+    """`queryset` narrowed to rows whose `fields` match `query`, each with `rank`."""
+    if _postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector(*fields, config="english")
+        search = SearchQuery(query[:MAX_QUERY], search_type="websearch", config="english")
+        # Matched with @@ (a rank can be above 0 for a row that does not match), then ranked.
+        return (
+            queryset.annotate(matched=vector)
+            .filter(matched=search)
+            .annotate(rank=SearchRank(F("matched"), search))
+        )
+    terms = words(query)
+    each = [reduce(or_, (Q(**{f"{f}__icontains": w}) for f in fields)) for w in terms]
+    return queryset.filter(reduce(and_, each)).annotate(rank=Value(0.0, FloatField()))
+
+
+def snippet(text: str, query: str) -> SafeString:
+    """Up to SNIPPET characters either side of the first word of `query` found in `text`
+    (the start of `text` if none is: full-text search matches stems too), escaped, with
+    the query's words marked."""
+    text = " ".join(text.split())
+    terms = [w for w in words(query) if len(w) > 1] or words(query)
+    found = [m.start() for w in terms if (m := re.search(re.escape(w), text, re.I))]
+    start = max(0, min(found) - SNIPPET) if found else 0
+    end = min(len(text), (min(found) if found else 0) + SNIPPET)
+    piece = text[start:end]
+    out = format_html("{}", "… " if start else "")
+    pos = 0
+    if terms:
+        pattern = re.compile("|".join(re.escape(w) for w in terms), re.I)
+        for m in pattern.finditer(piece):
+            out += format_html("{}<mark>{}</mark>", piece[pos : m.start()], m.group(0))
+            pos = m.end()
+    return out + format_html("{}{}", piece[pos:], " …" if end < len(text) else "")
+
+
+def _narrative_readable(user, appraisal: Appraisal) -> set[str] | None:
+    """The report sections `user` may read of `appraisal`'s text: None for all of them."""
+    if can_edit(user, appraisal):
+        return None
+    return {"recommendations"} if appraisal.draft_ready_for_members else set()
+
+
+def search(user, query: str) -> list[Hit]:
+    """Every hit for `query` in what `user` may see, best first (then by appraisal)."""
+    if not words(query):
+        return []
+    visible = visible_appraisals(user)
+    memberships(user)  # read once, for can_edit below
+    hits: list[Hit] = []
+
+    def ref_url(name: str, appraisal: Appraisal, *args) -> str:
+        return reverse(f"appraisals:{name}", args=[appraisal.reference, *args])
+
+    appraisals = _matching(
+        visible.select_related("lead_authority"), ["title", "summary", "objectives"], query
+    )
+    for a in appraisals[:MAX_HITS]:
+        text = " ".join(p for p in (a.title, a.summary, a.objectives) if p)
+        hits.append(Hit(a, "Appraisal", a.lead_authority.name, snippet(text, query),
+                        a.get_absolute_url(), a.rank))  # fmt: skip
+
+    options = _matching(
+        Option.objects.filter(appraisal__in=visible).select_related("appraisal"),
+        ["name", "description", "rejection_reason"],
+        query,
+    )
+    for o in options[:MAX_HITS]:
+        text = " ".join(p for p in (o.name, o.description, o.rejection_reason) if p)
+        where = o.name + (" (rejected)" if o.status == Option.Status.REJECTED else "")
+        hits.append(Hit(o.appraisal, "Option", where, snippet(text, query),
+                        ref_url("options", o.appraisal), o.rank))  # fmt: skip
+
+    scores = _matching(
+        Score.objects.filter(panel__appraisal__in=visible)
+        .exclude(reason="")
+        .select_related("panel__appraisal", "option", "criterion"),
+        ["reason"],
+        query,
+    )
+    for s in scores[:MAX_HITS]:
+        a = s.panel.appraisal
+        where = f"{s.panel.name}: {s.option.name} on {s.criterion.name}"
+        hits.append(Hit(a, "Reason for a score", where, snippet(s.reason, query),
+                        ref_url("export-scores-csv", a), s.rank))  # fmt: skip
+
+    risks = _matching(
+        Risk.objects.filter(appraisal__in=visible).select_related("appraisal"),
+        ["risk", "consequences", "controls", "owner"],
+        query,
+    )
+    for r in risks[:MAX_HITS]:
+        text = " ".join(p for p in (r.risk, r.consequences, r.controls, r.owner) if p)
+        hits.append(Hit(r.appraisal, "Risk", r.risk[:80], snippet(text, query),
+                        ref_url("risks", r.appraisal), r.rank))  # fmt: skip
+
+    hits += _narrative_hits(user, visible, query)
+    hits.sort(key=lambda h: (-h.rank, h.appraisal.title, h.kind, h.where))
+    return hits
+
+
+def _narrative_hits(user, visible: QuerySet, query: str) -> list[Hit]:
+    """The report sections matching `query` that `user` may read: each section of each
+    visible appraisal's report is matched on its own (on PostgreSQL in one query, through
+    jsonb_each_text), then kept only if the user may read that section."""
+    titles = {s.key: s.title for s in NARRATIVE_SECTIONS}
+    if _postgres():
+        ids = list(visible.exclude(narrative={}).values_list("pk", flat=True))
+        if not ids:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.id, e.key FROM appraisals_appraisal a "
+                "CROSS JOIN LATERAL jsonb_each_text(a.narrative) e "
+                "WHERE a.id = ANY(%s) AND to_tsvector('english', e.value) "
+                "@@ websearch_to_tsquery('english', %s)",
+                [ids, query[:MAX_QUERY]],
+            )
+            matched = cursor.fetchall()
+    else:
+        terms = words(query)
+        candidates = visible.filter(reduce(and_, (Q(narrative__icontains=w) for w in terms)))
+        matched = [
+            (pk, key)
+            for pk, narrative in candidates.values_list("pk", "narrative")[:MAX_HITS]
+            for key, text in (narrative or {}).items()
+            if isinstance(text, str) and all(w in text.lower() for w in terms)
+        ]
+    appraisals = Appraisal.objects.in_bulk({pk for pk, _ in matched})
+    hits = []
+    for pk, key in matched:
+        a = appraisals[pk]
+        readable = _narrative_readable(user, a)
+        if key not in titles or (readable is not None and key not in readable):
+            continue
+        url = (
+            reverse("appraisals:report", args=[a.reference]) + f"#id_narrative_{key}"
+            if readable is None
+            else a.get_absolute_url()
+        )
+        hits.append(Hit(a, "Report", titles[key], snippet(a.narrative[key], query), url))
+    return hits
+
+
+def describe(count: int, query: str) -> str:
+    noun = "result" if count == 1 else "results"
+    return format_html("{} {} for “{}”", f"{count:,}", noun, query)

@@ -1,0 +1,135 @@
+"""Search leaks nothing: another council's appraisal never shows, and the report's text
+shows only to those who may read it (officers of the lead; members and partners' officers
+only the draft recommendations, once marked ready). Run on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from appraisals.models import Appraisal, Option, Risk, Score
+from appraisals.reports import NARRATIVE_SECTIONS
+from appraisals.search import search
+from tests.factories import make_appraisal
+
+WORD = "zebracrossing"
+ALL_KINDS = {"Appraisal", "Option", "Reason for a score", "Risk", "Report"}
+
+
+def plant(appraisal: Appraisal, tag: str) -> Appraisal:
+    """WORD in every searchable place of the appraisal, each place also carrying `tag`."""
+    appraisal.summary = f"Why: {WORD} {tag}."
+    appraisal.narrative = {
+        "legal": f"The legal position on the {WORD} {tag}.",
+        "recommendations": f"1. Agree the {WORD} {tag}.",
+    }
+    appraisal.save()
+    option = appraisal.options.get(key="option-1")
+    option.description = f"An option about the {WORD} {tag}"
+    option.save()
+    Option.objects.filter(pk=appraisal.options.get(key="option-2").pk).update(
+        status=Option.Status.REJECTED, rejection_reason=f"Rejected: {WORD} {tag}"
+    )
+    Score.objects.filter(pk=Score.objects.filter(panel__appraisal=appraisal).first().pk).update(
+        reason=f"Scored low for the {WORD} {tag}"
+    )
+    Risk.objects.create(
+        appraisal=appraisal, risk=f"The {WORD} {tag} is delayed", likelihood=3, impact=3,
+        residual_likelihood=2, residual_impact=2,
+    )  # fmt: skip
+    return appraisal
+
+
+@pytest.fixture
+def planted(personas):
+    own = plant(personas.appraisal, "ownside")
+    other = plant(make_appraisal(personas.unrelated, reference="faraway"), "farside")
+    return own, other
+
+
+def found(user, query=WORD):
+    return {(h.appraisal.reference, h.kind, h.where) for h in search(user, query)}
+
+
+def kinds(user, appraisal, query=WORD):
+    return {kind for ref, kind, _ in found(user, query) if ref == appraisal.reference}
+
+
+@pytest.mark.parametrize("persona", ["officer", "admin"])
+def test_the_lead_s_officers_find_everything_of_theirs_and_nothing_else(personas, planted, persona):
+    own, other = planted
+    user = getattr(personas, persona)
+    assert kinds(user, own) == ALL_KINDS
+    assert {ref for ref, _, _ in found(user)} == {own.reference}
+    report = {where for ref, kind, where in found(user) if kind == "Report"}
+    titles = {s.key: s.title for s in NARRATIVE_SECTIONS}
+    assert report == {titles["legal"], titles["recommendations"]}
+
+
+@pytest.mark.parametrize("persona", ["member", "partner_officer"])
+def test_members_and_partners_find_no_report_text_until_the_draft_is_ready(
+    personas, planted, persona
+):
+    own, other = planted
+    user = getattr(personas, persona)
+    assert kinds(user, own) == ALL_KINDS - {"Report"}
+    assert {ref for ref, _, _ in found(user)} == {own.reference}
+    # a word only in the report's text finds nothing at all
+    assert found(user, "legal position") == set()
+    Appraisal.objects.filter(pk=own.pk).update(draft_ready_for_members=True)
+    report = [(kind, where) for ref, kind, where in found(user) if kind == "Report"]
+    titles = {s.key: s.title for s in NARRATIVE_SECTIONS}
+    assert report == [("Report", titles["recommendations"])]  # never the other sections
+    assert found(user, "legal position") == set()
+
+
+def test_another_council_finds_only_its_own(personas, planted):
+    own, other = planted
+    assert {ref for ref, _, _ in found(personas.outsider)} == {other.reference}
+    assert kinds(personas.outsider, other) == ALL_KINDS
+    assert found(personas.outsider, "ownside") == set()
+    assert found(personas.officer, "farside") == set()
+
+
+def test_the_page_shows_no_other_council_and_escapes_what_it_shows(client, personas, planted):
+    own, other = planted
+    Risk.objects.create(
+        appraisal=own, risk=f"<script>alert(1)</script> {WORD}", likelihood=1, impact=1,
+        residual_likelihood=1, residual_impact=1,
+    )  # fmt: skip
+    for persona in ("officer", "member", "admin", "partner_officer"):
+        client.force_login(getattr(personas, persona))
+        response = client.get(reverse("appraisals:search"), {"q": WORD})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert own.title in page and other.title not in page and "farside" not in page
+        assert "<script>alert(1)</script>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert f"<mark>{WORD}</mark>" in page
+        assert ("legal position" in page) == (persona in ("officer", "admin"))
+    client.force_login(personas.outsider)
+    page = client.get(reverse("appraisals:search"), {"q": WORD}).content.decode()
+    assert other.title in page and own.title not in page and "ownside" not in page
+
+
+def test_signed_out_people_find_nothing(client, planted):
+    response = client.get(reverse("appraisals:search"), {"q": WORD})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_every_word_must_match(personas, planted):
+    own, _ = planted
+    assert kinds(personas.officer, own, f"{WORD} delayed") == {"Risk"}
+    assert found(personas.officer, f"{WORD} nowhereword") == set()
+    assert found(personas.officer, "") == set() and found(personas.officer, "  ,. ") == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search: PostgreSQL")
+def test_postgresql_finds_other_forms_of_a_word(personas, planted):
+    own, _ = planted
+    Risk.objects.create(
+        appraisal=own, risk="Services outsourced too quickly", likelihood=1, impact=1,
+        residual_likelihood=1, residual_impact=1,
+    )  # fmt: skip
+    assert "Risk" in kinds(personas.officer, own, "outsourcing")
