@@ -275,3 +275,12 @@ def test_body_facts_in_words_without_the_missing_ones():
     facts = BodyFacts("Cleveland Police", "partner", "Police", None, 160_000_000, "")
     assert facts.sentence() == "Cleveland Police (partner): net revenue budget £160 million"
     assert BodyFacts("X", "partner", "Police", None, None, "").sentence() == "X (partner)"
+
+
+@pytest.mark.parametrize("who", ["officer", "member", "partner_officer"])
+def test_the_appraisal_page_shows_the_facts_to_everyone_who_sees_it(client, personas, who):
+    _give_facts(personas)
+    client.force_login(getattr(personas, who))
+    html = client.get(reverse("appraisals:appraisal", args=[personas.appraisal.reference])).text
+    assert "The councils and bodies involved" in html
+    assert "93,000" in html and "£14.2 million a year" in html and "Largely urban" in html

@@ -332,8 +332,9 @@ def recommendations_context(appraisal: Appraisal, preferred: str | None) -> dict
     }
 
 
-def _scope_summary(appraisal: Appraisal) -> dict[str, str]:
-    """The scope in words for the summary list (two queries: partners, services)."""
+def _scope_summary(appraisal: Appraisal) -> dict[str, Any]:
+    """The scope in words for the summary list, and the bodies' facts (two queries:
+    partners, services; none more for the facts, the lead being loaded with the appraisal)."""
     committee = ", ".join(
         part
         for part in (
@@ -351,6 +352,7 @@ def _scope_summary(appraisal: Appraisal) -> dict[str, str]:
         "committee_text": committee,
         "savings_text": f"£{target:,.0f} a year" + (f" by year {year}" if year is not None else ""),
         "scale_text": f"{appraisal.scale_min:g} to {appraisal.scale_max:g}",
+        "bodies": facts_of(appraisal),
     }
 
 
