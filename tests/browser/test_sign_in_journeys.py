@@ -121,3 +121,40 @@ def test_your_account_and_the_councils_sign_in_settings_are_accessible(page, per
     page.get_by_role("button", name="Save sign-in settings").click()
     assert "There is a problem" in page.content()
     assert_accessible(page)
+
+
+def test_a_forgotten_password_is_reset_from_the_email_that_arrived(page, personas, smtp_server):
+    from urllib.parse import urlsplit
+
+    from tests.smtp import links_in
+
+    personas.officer.email = "alice@lead.gov.uk"
+    personas.officer.save()
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="I have forgotten my password").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Reset your password"
+    assert_accessible(page)
+    page.get_by_label("Email address").fill("alice@lead.gov.uk")
+    page.get_by_role("button", name="Send the link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    assert_accessible(page)
+    [message] = smtp_server.wait_for("alice@lead.gov.uk")
+    [link] = [u for u in links_in(message) if "/accounts/password/reset/key/" in u]
+    page.goto(urlsplit(link).path)
+    assert page.get_by_role("heading", level=1).inner_text() == "Choose a new password"
+    assert_accessible(page)
+    page.get_by_label("New password", exact=True).fill("password")
+    page.get_by_label("New password again").fill("password")
+    page.get_by_role("button", name="Set the new password").click()
+    assert "This password is too common" in page.content()
+    assert_accessible(page)
+    page.get_by_label("New password", exact=True).fill("Harbour-lights-77")
+    page.get_by_label("New password again").fill("Harbour-lights-77")
+    page.get_by_role("button", name="Set the new password").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your password is set"
+    assert_accessible(page)
+    log_in(page, "alice", "Harbour-lights-77")
+    assert page.get_by_role("heading", level=1).inner_text() == "Appraisals"
+    page.goto("/accounts/password/change/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Change your password"
+    assert_accessible(page)
