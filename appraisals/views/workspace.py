@@ -371,14 +371,19 @@ def scope_edit(request: HttpRequest, reference: str) -> HttpResponse:
         return ScopeForm(data, instance=stored, score_range=score_range)
 
     def save(form: ScopeForm) -> None:
-        actions.update_scope(
-            appraisal=Appraisal.objects.get(pk=appraisal.pk),
-            user=request.user,
-            changes=form.scope_changes(),
-            partners=form.cleaned_data["partners"],
-            services=_services(form),
-            new_partner=form.cleaned_data["new_partner"],
-        )
+        fields = {
+            "appraisal": Appraisal.objects.get(pk=appraisal.pk),
+            "user": request.user,
+            "changes": form.scope_changes(),
+            "services": _services(form),
+        }
+        partners = list(form.cleaned_data["partners"])
+        try:
+            actions.update_scope(
+                **fields, partners=partners, new_partner=form.cleaned_data["new_partner"]
+            )
+        except actions.BodyExists as exists:  # listed by someone else since the form checked
+            actions.update_scope(**fields, partners=[*partners, exists.existing])
 
     form = edit(
         request, appraisal, build=build, save=save, kinds=["appraisal"], subjects=[appraisal.title]
