@@ -443,6 +443,33 @@ class Score(models.Model):
         return f"{self.panel} · {self.option} · {self.criterion}: {self.score:g}"
 
 
+class Interest(models.Model):
+    """A panel member's declaration of interest for an appraisal: none, or one interest,
+    general or tied to named options ("a director of a bidding company")."""
+
+    class Kind(models.TextChoices):
+        NONE = "none", "No interests to declare"
+        DISCLOSABLE_PECUNIARY = "disclosable_pecuniary", "Disclosable pecuniary interest"
+        OTHER_REGISTRABLE = "other_registrable", "Other registrable interest"
+        NON_REGISTRABLE = "non_registrable", "Non-registrable interest"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="interests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interests"
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    # Empty for a general interest (or none): then it concerns every option.
+    options = models.ManyToManyField(Option, blank=True, related_name="interests")
+    description = models.TextField(blank=True)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["appraisal", "declared_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()}"
+
+
 def _one_to_five(field: str) -> Q:
     return Q(**{f"{field}__gte": 1, f"{field}__lte": 5})
 

@@ -1,16 +1,18 @@
 """Everything a screen or report shows about an appraisal's results, computed in one place.
 
 `evaluate` reads the appraisal once (its interchange document, ten queries whatever its
-size), runs the method (`engine`), the financial case (`finance`) and the explanations
-(`explain`), and rates the risks on the lead authority's matrix. Views and the report read
-the frozen `Evaluation`; they never query or compute results themselves.
+size, and its declarations of interest, one more), runs the method (`engine`), the
+financial case (`finance`) and the explanations (`explain`), and rates the risks on the lead
+authority's matrix. Views and the report read the frozen `Evaluation`; they never query or
+compute results themselves.
 
 Evaluations are cached (Django's cache: each process's memory, see settings.CACHES) under a
-fingerprint of everything they are computed from: the document, the
-rows' ids and the lead authority's risk matrix that `RiskView` reads, the facts of the
-councils and bodies named (the report's background gives them), the samples and seed,
-and the source of the method itself. An edit changes the fingerprint, so nothing is ever
-invalidated: a page after an edit computes afresh, and every page after it reads the cache.
+fingerprint of everything they are computed from: the document, the declarations of
+interest, the rows' ids and the lead authority's risk matrix that `RiskView` reads, the
+facts of the councils and bodies named (the report's background gives them), the samples
+and seed, and the source of the method itself. An edit changes the fingerprint, so nothing
+is ever invalidated: a page after an edit computes afresh, and every page after it reads the
+cache.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from . import engine, explain, finance
+from . import engine, explain, finance, interests
 from .bodies import BodyFacts, facts_of
 from .interchange import export_with_appraisal
 from .models import Appraisal
@@ -66,6 +68,10 @@ class Evaluation:
     # which the report's background gives: not part of the interchange document, since
     # each body's own administrators keep them.
     bodies: tuple[BodyFacts, ...] = ()
+    # Declarations of interest, and whether the ranking holds without the declarers' scores;
+    # `interests_key` is what they were read from (`interests.fingerprint`), for the draft's key.
+    interests: interests.Interests = interests.NO_INTERESTS
+    interests_key: str = ""
 
     @property
     def leader(self) -> str | None:
@@ -88,7 +94,7 @@ class Evaluation:
 
 
 def _evaluate_document(
-    doc: dict[str, Any], appraisal: Appraisal, *, samples: int, seed: int
+    doc: dict[str, Any], appraisal: Appraisal, *, samples: int, seed: int, declared: str
 ) -> Evaluation:
     result = engine.compute(engine.AppraisalIn.from_document(doc), samples=samples, seed=seed)
     money = finance.evaluate_all(
@@ -134,6 +140,10 @@ def _evaluate_document(
         criterion_names={c["key"]: c["name"] for c in doc["criteria"]},
         panel_names={p["key"]: p["name"] for p in doc["panels"]},
         bodies=facts_of(appraisal),
+        interests=(
+            interests.interests_for(appraisal, doc, result) if declared else interests.NO_INTERESTS
+        ),
+        interests_key=declared,
     )
 
 
@@ -143,15 +153,18 @@ def evaluate(
     """The appraisal's results, finance, explanations and rated risks (ten queries, for the
     document; computed only when its fingerprint is new to this process)."""
     doc, loaded = export_with_appraisal(appraisal)
-    key = evaluation_key(doc, loaded, samples=samples, seed=seed)
+    declared = interests.fingerprint(loaded)  # one query when nobody has declared
+    key = evaluation_key(doc, loaded, declared, samples=samples, seed=seed)
     evaluation = cache.get(key)
     if evaluation is None:
-        evaluation = _evaluate_document(doc, loaded, samples=samples, seed=seed)
+        evaluation = _evaluate_document(doc, loaded, samples=samples, seed=seed, declared=declared)
         cache.set(key, evaluation)
     return evaluation
 
 
-def evaluation_key(doc: dict[str, Any], appraisal: Appraisal, *, samples: int, seed: int) -> str:
+def evaluation_key(
+    doc: dict[str, Any], appraisal: Appraisal, declared: str, *, samples: int, seed: int
+) -> str:
     """The cache key of the evaluation of `doc`: a SHA-256 of all it is computed from."""
     blob = json.dumps(
         {
@@ -159,6 +172,7 @@ def evaluation_key(doc: dict[str, Any], appraisal: Appraisal, *, samples: int, s
             "risk_ids": [r.pk for r in appraisal.risks.all()],  # prefetched by the export
             "risk_cutoffs": appraisal.lead_authority.risk_cutoffs,
             "bodies": [b.as_key() for b in facts_of(appraisal)],
+            "interests": declared,
             "samples": samples,
             "seed": seed,
             "method": _method_fingerprint(),

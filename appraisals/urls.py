@@ -9,6 +9,7 @@ from .views import (
     deletion,
     finances,
     history,
+    interests,
     lists,
     options,
     pairwise,
@@ -127,6 +128,7 @@ urlpatterns = [
     # History and questions
     path("appraisals/<slug:reference>/history/", history.history, name="history"),
     path("appraisals/<slug:reference>/questions/", questions.questions, name="questions"),
+    path("appraisals/<slug:reference>/interests/", interests.interests_page, name="interests"),
     path(
         "appraisals/<slug:reference>/questions/<int:pk>/answer/",
         questions.question_answer,

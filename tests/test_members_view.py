@@ -128,9 +128,9 @@ def test_members_view_query_count_is_fixed(client, personas, django_assert_num_q
 
     def count(appraisal) -> None:
         # session, user, appraisal (with lead council), partners (prefetched), memberships,
-        # the results (evaluate: ten queries), the member's panels, the latest issued report,
-        # services, the header's council
-        with django_assert_num_queries(19):
+        # the results (evaluate: ten queries, and one for the declarations of interest), the
+        # member's panels, the latest issued report, services, the header's council
+        with django_assert_num_queries(20):
             assert client.get(_url(appraisal)).status_code == 200
 
     count(personas.appraisal)

@@ -14,8 +14,9 @@ from appraisals.results import WHOLE_APPRAISAL, evaluate, results_document
 from tests.factories import delivery_model, make_appraisal
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-# The ten queries of the export (see tests/test_interchange_export.py); nothing more.
-EVALUATE_QUERIES = 10
+# The ten queries of the export (see tests/test_interchange_export.py), and the declarations
+# of interest (none here: one query); nothing more.
+EVALUATE_QUERIES = 11
 
 
 @pytest.fixture
@@ -95,7 +96,9 @@ def test_names_by_key(personas):
     assert evaluation.option_name(None) == WHOLE_APPRAISAL
 
 
-def test_evaluate_uses_the_exports_queries_only(personas, django_assert_num_queries):
+def test_evaluate_uses_the_exports_queries_and_one_for_interests(
+    personas, django_assert_num_queries
+):
     with django_assert_num_queries(EVALUATE_QUERIES):
         evaluate(personas.appraisal, samples=100)
 

@@ -361,10 +361,10 @@ def test_rejected_options_are_left_out_of_the_ranking(client, personas):
 
 # Session, user; the appraisal (visibility through memberships, one query); results.evaluate's
 # ten (appraisal with its lead authority, partners, services, options with delivery models and
-# financial cases, criteria, panels, risks, options' partners, partner shares, scores); the
-# user's memberships (can_edit); the latest issued report (for the recommendations); the
-# council named in the header.
-RESULTS_QUERIES = 16
+# financial cases, criteria, panels, risks, options' partners, partner shares, scores) and
+# the declarations of interest (none here: one query); the user's memberships (can_edit); the
+# latest issued report (for the recommendations); the council named in the header.
+RESULTS_QUERIES = 17
 
 
 def test_results_query_count_is_pinned(client, personas, django_assert_num_queries):

@@ -627,8 +627,9 @@ def grid_queries(django_assert_num_queries, client, url: str, count: int) -> Non
 
 # The officer's grid: session, user, the user's memberships (access), the appraisal with its
 # lead authority, the panel, the short-listed options, the criteria, this panel's scores with
-# who last changed them, and the council named in the header.
-GRID_QUERIES = 9
+# who last changed them, the declarations of interest (none here), and the council named in
+# the header.
+GRID_QUERIES = 10
 
 
 def test_grid_query_count_is_pinned(client, personas, django_assert_num_queries):

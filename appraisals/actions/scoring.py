@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .. import notifications
 from ..history import Conflict, _text, record_change
+from ..interests import ScoringBarred, barred_options
 from ..models import Criterion, Option, Panel, Score
 
 
@@ -34,6 +35,8 @@ def save_score(
     stored score has moved on since, nothing is written and `Conflict(current=the Score, or
     None if it was removed)` is raised, so two officers never overwrite each other silently.
     The score and the reason are recorded in the audit trail only when the write succeeds.
+    A user who declared a disclosable pecuniary interest in the option is refused
+    (`ScoringBarred`, saying why).
     """
     appraisal = panel.appraisal
     if not option.appraisal_id == criterion.appraisal_id == appraisal.pk:
@@ -42,6 +45,9 @@ def save_score(
         raise ValueError(
             f"Score must be between {_text(appraisal.scale_min)} and {_text(appraisal.scale_max)}"
         )
+    barred = barred_options(user, appraisal).get(option.pk)
+    if barred:
+        raise ScoringBarred(barred)
     cell = Score.objects.filter(panel=panel, option=option, criterion=criterion)
     current = cell.select_related("updated_by").first()
     expected = expected_version or 0

@@ -522,6 +522,14 @@ class _Sections(_BuilderBase):
             s.para(when)
         s.para(self.scored_sentence(panels))
         s.para(self.panel_leaders_sentence(panels))
+        declared = self.e.interests
+        if declared.declared:
+            s.para(
+                "Declarations of interest:",
+                Part(items=tuple(d.sentence for d in declared.declared), style="bullet"),
+            )
+        if declared.declarations:
+            s.para(declared.summary)
         if r.leader is not None:
             said = self.reasons_for(r.leader)
             if said:

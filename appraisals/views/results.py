@@ -224,6 +224,7 @@ def results(request: HttpRequest, reference: str) -> HttpResponse:
             "can_edit": can_edit(request.user, appraisal),
             "evaluation": evaluation,
             "result": result,
+            "interests": evaluation.interests,
             "ranking": rows,
             "leader_name": result.leader and name(result.leader),
             "baseline_name": result.baseline and name(result.baseline),

@@ -22,6 +22,7 @@ from .. import engine
 from ..access import can_score, get_appraisal_for, get_panel_for
 from ..actions import Conflict, save_score
 from ..history import person_name
+from ..interests import ScoringBarred, grid_marks
 from ..models import Appraisal, Criterion, Option, Panel, Score
 from .allow import allow
 
@@ -99,6 +100,10 @@ class Cell:
     reason_error: bool = False  # the error is about the reason box, not the score
     conflict: bool = False
     saved: bool = False
+    # Why the user may not score this cell (a declared disclosable pecuniary interest), if so.
+    barred: str = ""
+    # Who entered the stored score before declaring an interest in the option, if anyone.
+    flagged_by: str = ""
 
     def __post_init__(self) -> None:
         self.show_stored()
@@ -151,7 +156,7 @@ class Grid:
     rows: list[tuple[Criterion, list[Cell]]] = field(default_factory=list)
 
     @classmethod
-    def load(cls, appraisal: Appraisal, panel: Panel) -> Grid:
+    def load(cls, appraisal: Appraisal, panel: Panel, user=None) -> Grid:
         options = list(
             appraisal.options.filter(Q(status=Option.Status.SHORTLISTED) | Q(baseline=True))
         )
@@ -161,16 +166,27 @@ class Grid:
             for s in panel.scores.select_related("updated_by").filter(option__in=options)
         }
         grid = cls(appraisal, panel, options, criteria)
+        barred, flagged = grid_marks(appraisal, user, options)
         grid.rows = [
             (
                 criterion,
                 [
-                    Cell(option, criterion, scores.get((option.pk, criterion.pk)), r, c)
+                    Cell(
+                        option,
+                        criterion,
+                        scores.get((option.pk, criterion.pk)),
+                        r,
+                        c,
+                        barred=barred.get(option.pk, ""),
+                    )
                     for c, option in enumerate(options)
                 ],
             )
             for r, criterion in enumerate(criteria)
         ]
+        for cell in grid.cells:
+            if cell.stored is not None and cell.stored.pk in flagged:
+                cell.flagged_by = cell.changed_by
         return grid
 
     @property
@@ -269,6 +285,9 @@ def _save(cell: Cell, typed: dict, *, panel: Panel, user) -> None:
             expected_version=typed["version"],
             user=user,
         )
+    except ScoringBarred as barred:
+        cell.error = str(barred)
+        return
     except Conflict as conflict:
         cell.stored = conflict.current  # shown to them beside their own values
         cell.score, cell.reason, cell.conflict = shown, reason, True
@@ -298,9 +317,14 @@ def _context(request: HttpRequest, grid: Grid, **extra) -> dict:
 @allow("GET", "POST")
 def scoring(request: HttpRequest, reference: str, panel: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
-    grid = Grid.load(appraisal, _panel_to_score(request.user, appraisal, panel))
+    grid = Grid.load(appraisal, _panel_to_score(request.user, appraisal, panel), request.user)
     if request.method == "POST":  # the whole grid, sent without JavaScript
-        typed = [(cell, _read(cell, request.POST, panel=grid.panel)) for cell in grid.cells]
+        # Cells the user may not score (a declared interest) have no boxes: never read them.
+        typed = [
+            (cell, _read(cell, request.POST, panel=grid.panel))
+            for cell in grid.cells
+            if not cell.barred
+        ]
         errors = [cell for cell, fields in typed if fields is None]
         if not errors:  # all or nothing: a grid with a mistake saves no cell
             for cell, fields in typed:
@@ -323,9 +347,9 @@ def score_cell(
     request: HttpRequest, reference: str, panel: str, option: str, criterion: str
 ) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
-    grid = Grid.load(appraisal, _panel_to_score(request.user, appraisal, panel))
+    grid = Grid.load(appraisal, _panel_to_score(request.user, appraisal, panel), request.user)
     cell = grid.cell(option, criterion)
-    typed = _read(cell, request.POST, panel=grid.panel)
+    typed = None if cell.barred else _read(cell, request.POST, panel=grid.panel)
     if typed is not None:
         _save(cell, typed, panel=grid.panel, user=request.user)
     if not request.htmx:
