@@ -22,7 +22,7 @@ def test_an_administrator_invites_a_colleague_who_accepts_from_the_email(
 ):
     settings.SITE_URL = live_server.url
     log_in(page, "ada")
-    page.get_by_role("link", name="Your council").click()
+    page.get_by_role("link", name="Your council", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "People"
     assert_accessible(page)
 
@@ -68,14 +68,14 @@ def test_an_administrator_invites_a_colleague_who_accepts_from_the_email(
     invitee.close()
 
     # Back with the administrator: Nia is on the people page; give her another role.
-    page.get_by_role("link", name="People").click()
+    page.get_by_role("link", name="People", exact=True).click()
     assert "Nia Newcomer" in page.content()
     page.get_by_role("link", name="Change role of Nia Newcomer").click()
     assert_accessible(page)
     page.get_by_label("Member (councillor)").check()
     page.get_by_role("button", name="Save role").click()
     assert "Nia Newcomer is now a member (councillor)" in page.content()
-    page.get_by_role("link", name="History").click()
+    page.get_by_role("link", name="History", exact=True).click()
     assert "Role changed" in page.content() and "Joined" in page.content()
     assert_accessible(page)
 
