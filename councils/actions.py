@@ -196,9 +196,15 @@ def find_invitation(token: str) -> Invitation:
 
 
 def new_user_for(invitation: Invitation, *, first_name: str, last_name: str):
-    """An unsaved account for the invitee: they sign in with their e-mail address."""
-    return get_user_model()(
-        username=invitation.email.lower()[:150],
+    """An unsaved account for the invitee: they sign in with their e-mail address (also
+    their username, unless someone already has that username: then with -2, -3 …)."""
+    User = get_user_model()
+    base = username = invitation.email.lower()[:140]
+    n = 2
+    while User.objects.filter(username__iexact=username).exists():
+        username, n = f"{base}-{n}", n + 1
+    return User(
+        username=username,
         email=invitation.email,
         first_name=first_name,
         last_name=last_name,

@@ -328,3 +328,15 @@ def test_another_councils_administrator_cannot_send_its_invitations_again(client
         url = reverse("councils:invitation-resend", args=[council.pk, invitation.pk])
         assert client.post(url).status_code == 404
     assert Invitation.objects.count() == 1
+
+
+def test_an_invitee_whose_address_is_someone_elses_username_still_joins(
+    client, personas, smtp_server, django_capture_on_commit_callbacks
+):
+    get_user_model().objects.create_user(username="new.officer@example.gov.uk", email="")
+    _invite(client, personas, django_capture_on_commit_callbacks)
+    response = _accept(client, _link(smtp_server))
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="new.officer@example.gov.uk")
+    assert user.username == "new.officer@example.gov.uk-2"
+    assert user.memberships.get().authority == personas.lead
