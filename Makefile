@@ -15,7 +15,7 @@ export DEBUG ?= true
 export SECRET_KEY ?= councilopts-local-development-only
 export TASKS_IMMEDIATE ?= true
 
-.PHONY: help setup system-packages test-packages demo test test-sqlite test-postgres lint bench loadtest scaleout assets clean
+.PHONY: help setup system-packages test-packages demo test test-sqlite test-postgres lint bench loadtest scaleout faults assets clean
 
 help:
 	@echo "make demo    set up, migrate SQLite, load the demo and serve on http://127.0.0.1:8000"
@@ -23,6 +23,8 @@ help:
 	@echo "make setup   set up only (.venv with the locked dependencies, GOV.UK Frontend assets)"
 	@echo "make bench   benchmarks: the engine, report rendering and every page"
 	@echo "make loadtest  50 users for 60 s against gunicorn on PostgreSQL (then SQLite), checked"
+	@echo "make scaleout  two gunicorn instances and two task workers on one PostgreSQL, checked"
+	@echo "make faults  PostgreSQL restarted, workers killed, a backup restored, under load (about 13 min; restarts the local PostgreSQL)"
 
 setup: system-packages $(VENV)/.installed static/build/.built
 
@@ -126,6 +128,12 @@ loadtest: setup
 # PostgreSQL database render 20 reports; each task runs exactly once.
 scaleout: setup
 	$(PY) loadtest/scaleout.py
+
+# Faults (loadtest/faults.py): under load, PostgreSQL restarted, a task worker killed
+# mid-render, gunicorn workers killed mid-request, then a backup restored into an empty
+# database; each checked. Restarts the local PostgreSQL cluster (root or postgres needed).
+faults: setup
+	$(PY) loadtest/faults.py
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles

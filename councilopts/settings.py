@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
+    # Before django_tasks_db: its `db_worker` command is ours, which waits out a database
+    # restart instead of exiting (appraisals/management/commands/db_worker.py).
+    "appraisals",
     "django_tasks_db",
     # Sign-in: django-allauth for passwords, reset and change by e-mail, MFA (TOTP, recovery
     # codes, WebAuthn), each council's OpenID Connect provider and the list of sessions.
@@ -74,7 +77,6 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "allauth.usersessions",
-    "appraisals",
     "councils",
     "signin",
     "councilopts",
@@ -126,10 +128,14 @@ TEMPLATES = [
 ]
 
 # SQLite file by default; PostgreSQL (or anything dj-database-url reads) from DATABASE_URL.
+# A connection kept open (CONN_MAX_AGE) is checked before each request reuses it
+# (CONN_HEALTH_CHECKS), so after PostgreSQL restarts no request fails on a dead connection:
+# `make faults` restarts it under load.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=envint("CONN_MAX_AGE", "0"),
+        conn_health_checks=envbool("CONN_HEALTH_CHECKS", "true"),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -257,6 +263,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A report render is stopped after this long and tried again (appraisals/tasks.py); a render
+# whose worker was killed is noticed 30 seconds after that. `make faults` shortens it.
+REPORT_RENDER_TIMEOUT = timedelta(seconds=envint("REPORT_RENDER_TIMEOUT", "300"))
 
 # E-mail (appraisals/emails.py): queued by the request, sent by the task worker. With
 # EMAIL_HOST set, through that SMTP server (README, "Running in production"); without it, printed

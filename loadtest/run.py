@@ -124,6 +124,41 @@ def prepare(users: int) -> dict:
     }
 
 
+def start_gunicorn(env: dict[str, str], port: int, workers: int, log) -> subprocess.Popen:
+    """gunicorn serving the app on loopback `port`, as in production (DEBUG as `env` says)."""
+    return subprocess.Popen(  # noqa: S603 (our own command line)
+        [
+            str(BIN / "gunicorn"),
+            "councilopts.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+            "--preload",  # workers fork ready, rather than each import the app
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+
+
+def start_worker(
+    env: dict[str, str], log, *, interval: float, worker_id: str | None = None
+) -> subprocess.Popen:
+    """A task worker (`manage.py db_worker`), taking tasks every `interval` seconds."""
+    return subprocess.Popen(  # noqa: S603 (our own command line)
+        [sys.executable, "manage.py", "db_worker", "--interval", str(interval)]
+        + (["--worker-id", worker_id] if worker_id else []),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+
+
 def stop(processes: list[subprocess.Popen], *, timeout: float) -> None:
     """SIGTERM every process, then wait for each, killing any still running after `timeout`."""
     for process in processes:
@@ -287,30 +322,8 @@ def main() -> int:
     plan_file.write_text(json.dumps(plan))
     log = open(work / "servers.log", "w")  # noqa: SIM115
     processes = [
-        subprocess.Popen(  # noqa: S603 (our own command line)
-            [
-                str(BIN / "gunicorn"),
-                "councilopts.wsgi",
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--workers",
-                str(args.workers),
-                "--timeout",
-                "60",
-                "--preload",  # workers fork ready, rather than each import the app
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
-        ),
-        subprocess.Popen(  # noqa: S603 (our own command line)
-            [sys.executable, "manage.py", "db_worker", "--interval", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
-        ),
+        start_gunicorn(env, args.port, args.workers, log),
+        start_worker(env, log, interval=1),
     ]
     try:
         wait_for_server(args.port, answers=2 * args.workers)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,10 +27,11 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import (  # noqa: E402
-    BIN,
     ROOT,
     fresh_postgresql,
     server_environment,
+    start_gunicorn,
+    start_worker,
     stop,
     wait_for_server,
 )
@@ -97,29 +97,8 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     references = prepare(args.reports)
     log = open(work / "servers.log", "w")  # noqa: SIM115
-    processes = []
-    for port in args.ports:
-        processes.append(
-            subprocess.Popen(  # noqa: S603 (our own command line)
-                [str(BIN / "gunicorn"), "councilopts.wsgi", "--bind", f"127.0.0.1:{port}"]
-                + ["--workers", "2", "--preload"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=log,
-            )
-        )
-    for n in (1, 2):
-        processes.append(
-            subprocess.Popen(  # noqa: S603 (our own command line)
-                [sys.executable, "manage.py", "db_worker", "--interval", "0.5"]
-                + ["--worker-id", f"worker-{n}"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=log,
-            )
-        )
+    processes = [start_gunicorn(env, port, 2, log) for port in args.ports]
+    processes += [start_worker(env, log, interval=0.5, worker_id=f"worker-{n}") for n in (1, 2)]
     answered: dict[int, int] = dict.fromkeys(args.ports, 0)
     try:
         for port in args.ports:

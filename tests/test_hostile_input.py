@@ -423,3 +423,25 @@ def test_a_long_summary_typed_in_the_scope_form_gets_a_plain_message(personas):
     form = ScopeForm({"summary": "x" * (limits.MAX_TEXT + 1)}, instance=personas.appraisal)
     assert not form.is_valid()
     assert form.errors["summary"] == ["What is appraised and why must be 5,000 characters or fewer"]
+
+
+@pytest.mark.parametrize("years", [limits.MAX_YEARS + 1, 20_000])
+def test_a_case_stored_before_the_limit_is_refused_as_a_spreadsheet_with_its_option(
+    client, personas, years
+):
+    """Cases longer than 60 years stored before the limit existed: the spreadsheet export
+    names the option and what to do, on the appraisal's page, instead of failing (500)."""
+    _post(client, personas, _json(_document(personas)))
+    case = FinancialCase.objects.get(option__appraisal__reference="hostile", option__key="option-2")
+    case.costs = [1000] * years
+    case.save()
+    export = client.get(reverse("appraisals:export-xlsx", args=["hostile"]))
+    assert export.status_code == 302
+    page = client.get(export["Location"])
+    assert page.status_code == 200
+    name = case.option.name
+    assert (
+        f"The spreadsheet could not be made: the financial case of “{name}” runs for "
+        f"{years:,} years, and a spreadsheet holds 60 at most." in page.text
+    )
+    assert client.get(reverse("appraisals:export-json", args=["hostile"])).status_code == 200

@@ -62,7 +62,13 @@ from .export import FORMAT, SAVINGS_SERIES, export_document, export_with_apprais
 from .importing import ImportReport, guess_kind, import_document
 from .reading import read_file, read_json
 from .validation import AppraisalExists, InvalidDocument, Problem, validate_document
-from .workbook import csv_safe, document_to_xlsx, scores_csv, xlsx_to_document
+from .workbook import (
+    csv_safe,
+    document_to_xlsx,
+    scores_csv,
+    too_long_for_a_workbook,
+    xlsx_to_document,
+)
 
 __all__ = [
     "FORMAT",
@@ -73,6 +79,7 @@ __all__ = [
     "Problem",
     "csv_safe",
     "document_to_xlsx",
+    "too_long_for_a_workbook",
     "export_document",
     "export_with_appraisal",
     "guess_kind",

@@ -135,6 +135,19 @@ def _header(ws: Any, names: Iterable[str], widths: Iterable[int] = ()) -> None:
         ws.column_dimensions[ws.cell(row=1, column=i + 1).column_letter].width = width
 
 
+def too_long_for_a_workbook(doc: Mapping[str, Any]) -> list[tuple[str, str, int]]:
+    """The financial cases that keep the document from being a workbook, as (option key,
+    option name, years): stored before the 60-year limit (limits.MAX_YEARS) existed, they
+    are wider than the Finance sheet (a column a year) may be, or an import read back."""
+    names = {o.get("key"): o.get("name") for o in doc.get("options") or []}
+    problems = []
+    for key, case in ((doc.get("finance") or {}).get("options") or {}).items():
+        years = max((len(v) for v in _series(case).values()), default=0)
+        if years > limits.MAX_YEARS:
+            problems.append((key, names.get(key) or key, years))
+    return problems
+
+
 def document_to_xlsx(doc: Mapping[str, Any], results: Mapping[str, Any] | None = None) -> bytes:
     """The document as a workbook (plus results sheets when `results` is given)."""
     from openpyxl import Workbook

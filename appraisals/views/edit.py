@@ -21,7 +21,7 @@ from django.db import transaction
 from django.forms.utils import pretty_name
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
-from django.utils.functional import lazy
+from django.utils.functional import SimpleLazyObject, lazy
 
 from ..history import changes_since, history_mark, person_name
 from ..models import Appraisal, Change
@@ -144,16 +144,25 @@ def refuse_after(
 ) -> None:
     """`refuse`, given the audit trail's rows since the form was loaded (rows of any trail
     with `user`, `kind` and `at`, so a council's edit forms share the same refusal)."""
-    form.add_error(None, _headline(rows))
-    for name in changed[:SHOWN_CHANGES]:
-        message = f"{_label(now, name)}: {_now_reads(now, name)}"
+    for name, message in refusal_lines(rows, now, changed):
         # A value the page shows as text, not as a field, is named at the top instead.
         shown_as_field = name in form.fields and not form.fields[name].disabled
         form.add_error(name if shown_as_field else None, message)
+    form.conflict = True
+
+
+def refusal_lines(
+    rows: Sequence, now: forms.BaseForm, changed: list[str]
+) -> list[tuple[str | None, str]]:
+    """The refusal as (field name or None, message): the headline naming who changed what
+    and when (from `rows`), then each changed value as it is now (in `now`)."""
+    lines: list[tuple[str | None, str]] = [(None, _headline(rows))]
+    for name in changed[:SHOWN_CHANGES]:
+        lines.append((name, f"{_label(now, name)}: {_now_reads(now, name)}"))
     if len(changed) > SHOWN_CHANGES:
         more = len(changed) - SHOWN_CHANGES
-        form.add_error(None, f"{more:,} more value{'s' if more != 1 else ''} changed too")
-    form.conflict = True
+        lines.append((None, f"{more:,} more value{'s' if more != 1 else ''} changed too"))
+    return lines
 
 
 def _headline(rows: Sequence[Change]) -> str:
@@ -215,3 +224,50 @@ def _now_reads(form: forms.BaseForm, name: str) -> str:
     if len(text) > LONGEST_VALUE:
         text = text[:LONGEST_VALUE].rstrip() + "…"
     return f"changed to “{text}”"
+
+
+def click(
+    request: HttpRequest,
+    appraisal: Appraisal,
+    *,
+    shown: Callable[[], forms.BaseForm],
+    act: Callable[[], object],
+    kinds: Sequence[str],
+    subjects: Sequence[str] = (),
+) -> list[str] | None:
+    """The stale-save check of a one-click button (remove, mark as baseline, recommend,
+    show members): `act()` unless what the button's page showed has changed since.
+
+    The button's form carries the stamp (`loaded`) of `shown()`, a form of the values the
+    page showed (`state_form`, or the page's own edit form), and `shown()` builds it again
+    from what is stored now, after the appraisal's row is locked, as `edit` does. Returns
+    None once `act()` has run; otherwise nothing was written, and the refusal's lines (who
+    changed what and when, then each value as it is now) are returned for the page to show.
+    """
+    loaded = request.POST.get("loaded", "")
+    with transaction.atomic():
+        list(Appraisal.objects.select_for_update().filter(pk=appraisal.pk).values("pk"))
+        appraisal.refresh_from_db()
+        now = shown()
+        changed = stale_fields(loaded, now)
+        if changed is None:
+            act()
+            return None
+    rows = changes_since(appraisal, stamp_mark(loaded), kinds=kinds, subjects=subjects)
+    return [message for _, message in refusal_lines(rows, now, changed)]
+
+
+def state_form(values: dict[str, tuple[str, object]]) -> forms.Form:
+    """A form of the values a page of one-click buttons shows, `{name: (label, value)}`,
+    for `stamp` and `click` to compare (it is never shown)."""
+    form = forms.Form(initial={name: value for name, (_, value) in values.items()})
+    for name, (label, _) in values.items():
+        form.fields[name] = forms.CharField(label=label, required=False)
+    return form
+
+
+def stamped(appraisal: Appraisal, form: forms.BaseForm) -> forms.BaseForm:
+    """`form` with its `stamp`, for `_loaded.html` in one-click buttons' forms: worked out
+    only if the page shows one, and once however many it shows."""
+    form.stamp = SimpleLazyObject(lambda: stamp(appraisal, form))
+    return form

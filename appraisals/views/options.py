@@ -1,6 +1,7 @@
 """The long list from the delivery-model catalogue: add, short-list, reject, mark the baseline."""
 
 from django.contrib import messages
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from ..access import can_edit, get_appraisal_for
 from ..forms import OptionAddForm, OptionEditForm, RemovalForm
 from ..models import Appraisal, DeliveryModel, Option
 from .allow import allow
-from .edit import edit
+from .edit import click, edit, stamped, state_form
 
 
 def _option(appraisal: Appraisal, key: str) -> Option:
@@ -32,6 +33,32 @@ def _stage(option: Option) -> str:
     return "baseline" if option.baseline else option.status
 
 
+def _buttons(appraisal: Appraisal, options=None):
+    """What the long list's one-click buttons (recommend, mark as baseline) were pressed
+    against: the baseline and the recommended option as the page showed them (`options`,
+    if the page has them already)."""
+    if options is None:
+        options = appraisal.options.filter(models.Q(baseline=True) | models.Q(recommended=True))
+    baseline = next((o.name for o in options if o.baseline), "")
+    recommended = next((o.name for o in options if o.recommended), "")
+    return state_form(
+        {
+            "baseline": ("The baseline", baseline),
+            "recommended": ("The option officers recommend", recommended),
+        }
+    )
+
+
+def _clicked(request: HttpRequest, appraisal: Appraisal, act) -> bool:
+    """Run `act` unless the page was out of date (then say why); whether it ran."""
+    refused = click(
+        request, appraisal, shown=lambda: _buttons(appraisal), act=act, kinds=["option"]
+    )
+    for line in refused or ():
+        messages.error(request, line)
+    return refused is None
+
+
 def _options_url(appraisal: Appraisal) -> str:
     return reverse("appraisals:options", args=[appraisal.reference])
 
@@ -39,7 +66,7 @@ def _options_url(appraisal: Appraisal) -> str:
 @allow("GET")
 def options(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
-    rows = appraisal.options.select_related("delivery_model").prefetch_related("partners")
+    rows = list(appraisal.options.select_related("delivery_model").prefetch_related("partners"))
     return render(
         request,
         "appraisals/options.html",
@@ -48,6 +75,7 @@ def options(request: HttpRequest, reference: str) -> HttpResponse:
             "options": rows,
             "catalogue": DeliveryModel.objects.all(),
             "can_edit": can_edit(request.user, appraisal),
+            "buttons": stamped(appraisal, _buttons(appraisal, rows)),
             "section": "tasks",
         },
     )
@@ -126,8 +154,14 @@ def option_baseline(request: HttpRequest, reference: str, key: str) -> HttpRespo
     if option.status == Option.Status.REJECTED:
         messages.error(request, f"“{option.name}” is rejected, so it cannot be the baseline.")
         return redirect(_options_url(appraisal))
-    actions.set_baseline(appraisal=appraisal, user=request.user, option=option)
-    messages.success(request, f"“{option.name}” is now the baseline the others are compared with.")
+    if _clicked(
+        request,
+        appraisal,
+        lambda: actions.set_baseline(appraisal=appraisal, user=request.user, option=option),
+    ):
+        messages.success(
+            request, f"“{option.name}” is now the baseline the others are compared with."
+        )
     return redirect(_options_url(appraisal))
 
 
@@ -150,9 +184,14 @@ def option_recommend(request: HttpRequest, reference: str, key: str) -> HttpResp
         state = "is the option" if recommend else "is not marked as the option"
         messages.info(request, f"“{option.name}” {state} officers recommend already.")
         return redirect(_options_url(appraisal))
-    actions.set_recommended(
-        appraisal=appraisal, user=request.user, option=option, recommended=recommend
-    )
+    if not _clicked(
+        request,
+        appraisal,
+        lambda: actions.set_recommended(
+            appraisal=appraisal, user=request.user, option=option, recommended=recommend
+        ),
+    ):
+        return redirect(_options_url(appraisal))
     if recommend:
         messages.success(request, f"“{option.name}” is now the option officers recommend.")
     else:

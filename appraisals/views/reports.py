@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -28,11 +29,12 @@ from ..actions import (
     update_report_text,
 )
 from ..forms_reports import NARRATIVE_MAX, ReopenForm, ReportForm
+from ..history import history_mark
 from ..models import Appraisal, DraftReport, ReportVersion
 from ..results import evaluate
 from ..tasks import STALLED, recover_stalled_renders, render_draft_report
 from .allow import allow
-from .edit import edit
+from .edit import click, edit, stamp, stamped
 
 
 def report(request: HttpRequest, reference: str) -> HttpResponse:
@@ -78,8 +80,33 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
             "stuck": _stuck(draft),
             "current_hash": current,
             "versions": appraisal.report_versions.count(),
+            "members_state": _members_buttons(request, appraisal, form),
         },
     )
+
+
+def _members_buttons(request: HttpRequest, appraisal: Appraisal, form: ReportForm) -> ReportForm:
+    """The members buttons' state with its stamp. Opening the page, from the report form's
+    own values and newest history row, so the page makes no more queries than before."""
+    if request.method == "POST":  # the form holds what was typed: read what is stored
+        return stamped(appraisal, _members_state(appraisal))
+    state = _members_state(appraisal, initial=form.initial)
+    mark = history_mark(appraisal)
+    form.stamp = stamp(appraisal, form, mark=mark)
+    state.stamp = stamp(appraisal, state, mark=mark)
+    return state
+
+
+def _members_state(appraisal: Appraisal, initial: dict | None = None) -> ReportForm:
+    """What "show members the draft" (or "stop showing") is pressed against: the report's
+    words as the page showed them (`initial`, if already read), and whether members see
+    the draft."""
+    form = ReportForm(initial=dict(initial or ReportForm.initial_for(appraisal)))
+    form.fields["draft_ready_for_members"] = forms.BooleanField(
+        label="Members can read the draft", required=False
+    )
+    form.initial["draft_ready_for_members"] = appraisal.draft_ready_for_members
+    return form
 
 
 def _latest_draft(appraisal: Appraisal) -> DraftReport | None:
@@ -147,7 +174,21 @@ def report_ready(request: HttpRequest, reference: str) -> HttpResponse:
     """Show members the draft recommendations ("ready": "yes"), or stop showing them."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     ready = request.POST.get("ready") == "yes"
-    set_draft_ready_for_members(appraisal=appraisal, user=request.user, ready=ready)
+    # Refused if the report's words, or what members see, changed since the page was read:
+    # an officer shows members only the draft they read.
+    refused = click(
+        request,
+        appraisal,
+        shown=lambda: _members_state(appraisal),
+        act=lambda: set_draft_ready_for_members(
+            appraisal=appraisal, user=request.user, ready=ready
+        ),
+        kinds=["report"],
+    )
+    if refused is not None:
+        for line in refused:
+            messages.error(request, line)
+        return redirect(reverse("appraisals:report", args=[appraisal.reference]) + "#members")
     messages.success(
         request,
         "Members can now read the draft recommendations."

@@ -19,7 +19,7 @@ from ..access import can_edit, get_appraisal_for
 from ..forms import RiskForm
 from ..models import Appraisal, Risk
 from .allow import allow
-from .edit import edit
+from .edit import click, edit
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,24 @@ def risk_form(request: HttpRequest, reference: str, pk: int | None = None) -> Ht
 
 @allow("POST")
 def risk_delete(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Remove a risk, unless it changed after the officer opened it (the button carries the
+    risk form's stamp): then its page shows it as it is now, and says who changed what."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     risk = _risk(appraisal, pk)
-    actions.delete_risk(appraisal=appraisal, user=request.user, risk=risk)
+    options = appraisal.options.all()
+    refused = click(
+        request,
+        appraisal,
+        shown=lambda: RiskForm(instance=_risk(appraisal, pk), options=options),
+        act=lambda: actions.delete_risk(
+            appraisal=appraisal, user=request.user, risk=_risk(appraisal, pk)
+        ),
+        kinds=["risk"],
+        subjects=[str(risk)],
+    )
+    if refused is not None:
+        for line in refused:
+            messages.error(request, line)
+        return redirect("appraisals:risk-edit", appraisal.reference, pk)
     messages.success(request, "Risk removed from the register.")
     return redirect(_risks_url(appraisal))

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .. import interchange
+from .. import interchange, limits
 from ..access import editable_authorities, get_appraisal_for, is_officer
 from ..forms import ImportForm
 from ..models import Appraisal, Authority
@@ -37,7 +37,20 @@ def export_json(request: HttpRequest, reference: str) -> HttpResponse:
 @allow("GET")
 def export_xlsx(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
-    body = interchange.document_to_xlsx(interchange.export_document(appraisal))
+    document = interchange.export_document(appraisal)
+    too_long = interchange.too_long_for_a_workbook(document)
+    if too_long:
+        # Stored before the limit existed: say which case, and what to do, on the page the
+        # link is on, rather than fail.
+        for _, name, years in too_long:
+            messages.error(
+                request,
+                f"The spreadsheet could not be made: the financial case of “{name}” runs for "
+                f"{years:,} years, and a spreadsheet holds {limits.MAX_YEARS} at most. Shorten "
+                "it on the finance page, or download the appraisal as JSON.",
+            )
+        return redirect("appraisals:appraisal", appraisal.reference)
+    body = interchange.document_to_xlsx(document)
     return _download(body, XLSX_TYPE, f"{appraisal.reference}.xlsx")
 
 

@@ -1,4 +1,5 @@
 """Load the reference data and the demonstration appraisals; safe to run again.
+With --reference-only, the reference data alone (before a restore from a backup).
 
 Reference data (the delivery-model catalogue, criteria libraries, authorities) is brought in
 line with fixtures/ row by row, writing only what differs. Each demo appraisal in
@@ -88,6 +89,17 @@ class Command(BaseCommand):
         f"appraisals and demo users (password {DEMO_PASSWORD!r}). Running it again changes nothing."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--reference-only",
+            action="store_true",
+            help=(
+                "Load the reference data only (delivery models, criteria libraries, "
+                "authorities), no demo appraisals or users: what an empty database needs "
+                "before `import_appraisal` restores a backup."
+            ),
+        )
+
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         self.counts: dict[str, int] = {}
@@ -109,9 +121,10 @@ class Command(BaseCommand):
         for item in _load("authorities.json"):
             name = item.pop("name")
             self.note("authority", name, sync(Authority, {"name": name}, item)[1])
-        for path in sorted((FIXTURES / "demo").glob("*.json")):
-            self.demo_appraisal(json.loads(path.read_text(encoding="utf-8")))
-        self.demo_users()
+        if not options.get("reference_only"):
+            for path in sorted((FIXTURES / "demo").glob("*.json")):
+                self.demo_appraisal(json.loads(path.read_text(encoding="utf-8")))
+            self.demo_users()
         if self.counts:
             summary = ", ".join(f"{n} {what}" for what, n in self.counts.items())
             self.stdout.write(f"Done: {summary}.")
