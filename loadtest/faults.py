@@ -141,7 +141,7 @@ class Officer(threading.Thread):
                 self.browser.get(self.base + "/accounts/login/")
                 response = self.browser.post(
                     self.base + "/accounts/login/",
-                    {"username": account["username"], "password": self.plan["password"]},
+                    {"login": account["username"], "password": self.plan["password"]},
                     allow_redirects=False,
                 )
                 if response.status_code == 302:

@@ -431,9 +431,15 @@ def test_a_case_stored_before_the_limit_is_refused_as_a_spreadsheet_with_its_opt
 ):
     """Cases longer than 60 years stored before the limit existed: the spreadsheet export
     names the option and what to do, on the appraisal's page, instead of failing (500)."""
-    _post(client, personas, _json(_document(personas)))
+    document = _document(personas)
+    document["finance"]["options"]["option-2"] = {
+        "costs": [1000] * limits.MAX_YEARS,
+        "savings": {"low": [], "central": [2000] * limits.MAX_YEARS, "high": []},
+        "partner_shares": {},
+    }
+    assert _post(client, personas, _json(document)).status_code == 302
     case = FinancialCase.objects.get(option__appraisal__reference="hostile", option__key="option-2")
-    case.costs = [1000] * years
+    case.costs = [1000] * years  # as stored before the limit existed
     case.save()
     export = client.get(reverse("appraisals:export-xlsx", args=["hostile"]))
     assert export.status_code == 302
