@@ -208,7 +208,13 @@ ACCOUNT_ADAPTER = "signin.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "signin.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_FORMS = {"login": "signin.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "signin.forms.LoginForm",
+    "change_password": "signin.forms.ChangePasswordForm",
+    "set_password": "signin.forms.SetPasswordForm",
+    "reset_password": "signin.forms.ResetPasswordForm",
+    "reset_password_from_key": "signin.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = True  # as before: no "remember me" box; the idle timeout applies
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

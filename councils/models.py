@@ -71,6 +71,7 @@ class CouncilChange(models.Model):
         REMOVED = "removed", "Removed"
         CREATED = "created", "Council created"
         FACTS = "facts", "Facts changed"
+        SIGN_IN = "sign-in", "Sign-in settings changed"
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="changes")
     user = models.ForeignKey(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from allauth.account import forms as allauth_forms
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,6 +30,43 @@ class LoginForm(AllauthLoginForm):
         password.help_text = ""
         password.widget.attrs = {"autocomplete": "current-password"}
         password.error_messages["required"] = "Enter your password"
+
+
+LABELS = {
+    "oldpassword": "Current password",
+    "password1": "New password",
+    "password2": "New password again",
+    "email": "Email address",
+}
+
+
+class GovukLabels:
+    """allauth's password forms in GOV.UK words: sentence case, no placeholders (the page
+    says what a password needs)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in LABELS:
+                field.label = LABELS[name]
+                field.help_text = ""
+                field.widget.attrs.pop("placeholder", None)
+
+
+class ChangePasswordForm(GovukLabels, allauth_forms.ChangePasswordForm):
+    pass
+
+
+class SetPasswordForm(GovukLabels, allauth_forms.SetPasswordForm):
+    pass
+
+
+class ResetPasswordForm(GovukLabels, allauth_forms.ResetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(GovukLabels, allauth_forms.ResetPasswordKeyForm):
+    pass
 
 
 class CouncilEmailForm(forms.Form):

@@ -56,9 +56,10 @@ class IdleTimeoutMiddleware:
             f"minute{'s' if minutes != 1 else ''}. Sign in again to carry on.",
         )
         login = reverse(settings.LOGIN_URL)
-        if request.method == "GET" and not getattr(request, "htmx", False):
+        htmx = request.headers.get("HX-Request") == "true"  # before django-htmx's middleware
+        if request.method == "GET" and not htmx:
             login += "?" + urlencode({"next": request.get_full_path()})
-        if getattr(request, "htmx", False):
+        if htmx:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = login
             return response

@@ -24,6 +24,8 @@ from django.views.decorators.http import require_POST
 
 from appraisals.models import Authority, Membership
 from councils.access import get_council_for
+from councils.actions import record
+from councils.models import CouncilChange
 from councils.views import _page
 
 from .csp import allow_council_providers
@@ -137,7 +139,7 @@ def council_settings(request, pk: int):
         request.POST or None, initial=initial, council=council, has_secret=has_secret
     )
     if request.method == "POST" and form.is_valid():
-        save_council_settings(council, form.cleaned_data)
+        save_council_settings(council, form.cleaned_data, user=request.user)
         log.info(
             "sign-in settings changed for %s by %s",
             council,
@@ -162,9 +164,26 @@ def council_settings(request, pk: int):
     )
 
 
+def _described(row: CouncilSignIn | None) -> dict[str, str]:
+    """The settings as the council's history shows them (never the secret itself)."""
+    app = row.provider if row else None
+    yes_no = {True: "Yes", False: "No"}
+    return {
+        "Second factor required": yes_no[bool(row and row.require_mfa)],
+        "Issuer URL": app.settings.get("server_url", "") if app else "",
+        "Client ID": app.client_id if app else "",
+        "Email domains": ", ".join(row.domains) if row else "",
+        "New people from these domains may join": yes_no[bool(row and row.allow_new_people)],
+    }
+
+
 @transaction.atomic
-def save_council_settings(council: Authority, data: dict) -> CouncilSignIn:
+def save_council_settings(council: Authority, data: dict, *, user=None) -> CouncilSignIn:
+    """Save a council's sign-in settings, each change in the council's history (a new
+    secret is recorded as replaced, never shown)."""
     row, _ = CouncilSignIn.objects.select_for_update().get_or_create(authority=council)
+    before = _described(row)
+    secret_replaced = bool(data["secret"]) and bool(row.provider and row.provider.secret)
     row.require_mfa = data["require_mfa"]
     row.allow_new_people = data["allow_new_people"]
     if data["issuer"]:
@@ -184,6 +203,28 @@ def save_council_settings(council: Authority, data: dict) -> CouncilSignIn:
     SignInDomain.objects.filter(council=row).exclude(domain__in=data["domains"]).delete()
     for domain in data["domains"]:
         SignInDomain.objects.get_or_create(council=row, domain=domain)
+    after = _described(row)
+    for field, old in before.items():
+        if old != after[field]:
+            record(
+                authority=council,
+                user=user,
+                kind=CouncilChange.Kind.SIGN_IN,
+                subject="Sign-in settings",
+                field=field,
+                old=old,
+                new=after[field],
+            )
+    if secret_replaced:
+        record(
+            authority=council,
+            user=user,
+            kind=CouncilChange.Kind.SIGN_IN,
+            subject="Sign-in settings",
+            field="Client secret",
+            old="(saved)",
+            new="(replaced)",
+        )
     return row
 
 

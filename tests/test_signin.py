@@ -383,3 +383,57 @@ def test_the_settings_refuse_what_cannot_work(client, personas, change, error):
     assert response.status_code == 200
     assert error in response.text
     assert not SocialApp.objects.exists()
+
+
+def test_each_change_to_the_sign_in_settings_is_in_the_councils_history(client, personas):
+    from councils.models import CouncilChange
+
+    client.force_login(personas.admin)
+    client.post(settings_url(personas.lead), {**PROVIDER, "require_mfa": "on"})
+    client.post(settings_url(personas.lead), {**PROVIDER, "secret": "another-secret"})
+    rows = CouncilChange.objects.filter(authority=personas.lead, kind="sign-in").order_by("pk")
+    assert [(r.field, r.old, r.new) for r in rows] == [
+        ("Second factor required", "No", "Yes"),
+        ("Issuer URL", "", PROVIDER["issuer"]),
+        ("Client ID", "", "app-id"),
+        ("Email domains", "", "lead-district.gov.uk, lead.gov.uk"),
+        ("Second factor required", "Yes", "No"),
+        ("Client secret", "(saved)", "(replaced)"),
+    ]
+    assert all(r.user == personas.admin for r in rows)
+    assert not CouncilChange.objects.filter(new__contains="secret-value").exists()
+    history = client.get(reverse("councils:history", args=[personas.lead.pk])).text
+    assert "Sign-in settings changed" in history
+    assert "s3cret-value" not in history and "another-secret" not in history
+    # A save that changes nothing writes nothing.
+    client.post(settings_url(personas.lead), {**PROVIDER, "secret": ""})
+    assert rows.count() == 6
+
+
+@pytest.mark.parametrize("who", ["officer", "member", "admin", "partner_officer", "outsider"])
+def test_every_role_has_its_own_account_pages(client, personas, who):
+    person = getattr(personas, who)
+    client.force_login(person)
+    page = client.get(reverse("signin:account"))
+    assert page.status_code == 200
+    assert person.get_username() in page.text
+    assert client.get(reverse("mfa_index")).status_code == 200
+    # Only administrators are offered their council's sign-in settings.
+    settings_link = reverse("signin:council-settings", args=[personas.lead.pk])
+    assert (settings_link in page.text) == (who == "admin")
+
+
+def test_the_account_pages_ask_anonymous_people_to_sign_in(client, db):
+    for url in (reverse("signin:account"), reverse("mfa_index")):
+        assert client.get(url)["Location"].startswith(LOGIN)
+
+
+def test_an_idle_htmx_request_sends_the_whole_page_to_sign_in(client, personas, settings):
+    assert sign_in(client, "alice").status_code == 302
+    session = client.session
+    session[LAST_SEEN] = time.time() - settings.SESSION_IDLE_TIMEOUT.total_seconds() - 5
+    session.save()
+    response = client.get(reverse("appraisals:home"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == LOGIN
+    assert not signed_in(client)

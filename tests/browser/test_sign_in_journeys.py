@@ -100,7 +100,7 @@ def test_an_officer_enrols_totp_and_signs_in_with_a_code(page, personas):
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill("test-password-123")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Enter the code from your app"
+    assert page.get_by_role("heading", level=1).inner_text() == "Use your second factor"
     assert_accessible(page)
     page.get_by_label("Code from the app").fill(code(secret))
     page.get_by_role("button", name="Sign in").click()
@@ -121,3 +121,82 @@ def test_your_account_and_the_councils_sign_in_settings_are_accessible(page, per
     page.get_by_role("button", name="Save sign-in settings").click()
     assert "There is a problem" in page.content()
     assert_accessible(page)
+
+
+def test_a_forgotten_password_is_reset_from_the_email_that_arrived(page, personas, smtp_server):
+    from urllib.parse import urlsplit
+
+    from tests.smtp import links_in
+
+    personas.officer.email = "alice@lead.gov.uk"
+    personas.officer.save()
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="I have forgotten my password").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Reset your password"
+    assert_accessible(page)
+    page.get_by_label("Email address").fill("alice@lead.gov.uk")
+    page.get_by_role("button", name="Send the link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    assert_accessible(page)
+    [message] = smtp_server.wait_for("alice@lead.gov.uk")
+    [link] = [u for u in links_in(message) if "/accounts/password/reset/key/" in u]
+    page.goto(urlsplit(link).path)
+    assert page.get_by_role("heading", level=1).inner_text() == "Choose a new password"
+    assert_accessible(page)
+    page.get_by_label("New password", exact=True).fill("password")
+    page.get_by_label("New password again").fill("password")
+    page.get_by_role("button", name="Set the new password").click()
+    assert "This password is too common" in page.content()
+    assert_accessible(page)
+    page.get_by_label("New password", exact=True).fill("Harbour-lights-77")
+    page.get_by_label("New password again").fill("Harbour-lights-77")
+    page.get_by_role("button", name="Set the new password").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your password is set"
+    assert_accessible(page)
+    log_in(page, "alice", "Harbour-lights-77")
+    assert page.get_by_role("heading", level=1).inner_text() == "Appraisals"
+    page.goto("/accounts/password/change/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Change your password"
+    assert_accessible(page)
+
+
+def test_an_officer_adds_a_security_key_and_signs_in_with_it(page, personas):
+    """WebAuthn through Chromium's virtual authenticator (DevTools protocol): the browser's
+    own WebAuthn code, allauth's scripts and fido2 on the server, with no real key."""
+    from allauth.mfa.models import Authenticator
+
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    log_in(page, "alice")
+    page.goto("/accounts/2fa/")
+    page.get_by_role("link", name="Add a security key").click()
+    if "/reauthenticate/" in page.url:
+        page.get_by_label("Password").fill("test-password-123")
+        page.get_by_role("button", name="Confirm").click()
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Desk key")
+    page.get_by_role("button", name="Add").click()
+    page.wait_for_url(lambda url: "/webauthn/add/" not in url)
+    assert Authenticator.objects.filter(user=personas.officer, type="webauthn").exists()
+    page.get_by_role("button", name=re.compile("Sign out")).click()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("test-password-123")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Use your second factor"
+    page.get_by_role("button", name="Use a security key").click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+    assert page.get_by_role("heading", level=1).inner_text() == "Appraisals"
