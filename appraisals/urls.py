@@ -101,6 +101,11 @@ urlpatterns = [
         pairwise.weights_pairwise_one,
         name="weights-pairwise-one",
     ),
+    path(
+        "appraisals/<slug:reference>/weights/pairwise/<slug:first>/<slug:second>/preview/",
+        pairwise.weights_pairwise_preview,
+        name="weights-pairwise-preview",
+    ),
     path("appraisals/<slug:reference>/panels/", panels.panels, name="panels"),
     path("appraisals/<slug:reference>/panels/<slug:key>/", panels.panel_edit, name="panel-edit"),
     path(

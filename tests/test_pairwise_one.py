@@ -173,3 +173,38 @@ def test_an_issued_appraisal_refuses_an_answer(client, personas):
     client.post(url("criterion-1", "criterion-2"), {"judgement": "5"})
     assert Appraisal.objects.get(pk=personas.appraisal.pk).pairwise_matrix is None
     assert Change.objects.count() == changes
+
+
+def preview(first: str, second: str, judgement: str) -> str:
+    url = reverse("appraisals:weights-pairwise-preview", args=["test-appraisal", first, second])
+    return f"{url}?judgement={judgement.replace('/', '%2F')}"
+
+
+def test_the_consistency_is_shown_for_an_answer_before_it_is_saved(client, personas):
+    client.force_login(personas.officer)
+    answer(client, "criterion-1", "criterion-2", "9")
+    answer(client, "criterion-1", "criterion-3", "1/9")
+    changes = Change.objects.count()
+    stored = Appraisal.objects.get(pk=personas.appraisal.pk).pairwise_matrix
+    html = client.get(
+        preview("criterion-2", "criterion-3", "1/7"), headers={"HX-Request": "true"}
+    ).text
+    trying = [list(row) for row in stored]
+    trying[1][2], trying[2][1] = 1 / 7, 7.0
+    keys = ["criterion-1", "criterion-2", "criterion-3"]
+    expected = engine.pairwise_weights(trying, keys)
+    ratio = f"{expected.consistency.ratio * 100:.1f}%"
+    assert f"Consistency ratio: <strong>{ratio}</strong>" in html
+    assert f"With this answer the consistency ratio would be {ratio}" in html
+    for key, share in expected.weights.items():
+        name = key.replace("criterion-", "Criterion ")
+        assert re.search(rf"{name}</th><td[^>]*>{share * 100:.1f}%</td>", html)
+    # Nothing saved.
+    assert Appraisal.objects.get(pk=personas.appraisal.pk).pairwise_matrix == stored
+    assert Change.objects.count() == changes
+
+
+@pytest.mark.parametrize("who", ["member", "partner_officer"])
+def test_only_officers_of_the_lead_council_preview(client, personas, who):
+    client.force_login(getattr(personas, who))
+    assert client.get(preview("criterion-1", "criterion-2", "3")).status_code == 403

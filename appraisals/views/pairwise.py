@@ -20,7 +20,8 @@ from .. import actions, saaty
 from ..access import get_appraisal_for
 from ..forms import PairwiseJudgementForm
 from ..models import Appraisal, Criterion
-from .criteria import WEIGHT_KINDS, weight_rows
+from .allow import allow
+from .criteria import WEIGHT_KINDS, _worst_in_words, weight_shares
 from .edit import edit
 
 
@@ -84,6 +85,42 @@ def _worst_url(appraisal: Appraisal, criteria: list[Criterion], consistency) -> 
     return step_url(appraisal, a, b)
 
 
+def _so_far(
+    appraisal: Appraisal, criteria: list[Criterion], matrix: list[list[float]], *, trying=False
+) -> dict:
+    """The weights and consistency of `matrix`, the engine's (for `_consistency.html`)."""
+    shares, consistency = weight_shares(Appraisal.Weighting.PAIRWISE, criteria, matrix)
+    return {
+        "rows": [(c, shares.get(c.key)) for c in criteria],
+        "consistency": consistency,
+        "worst": _worst_in_words(consistency, criteria),
+        "worst_url": _worst_url(appraisal, criteria, consistency),
+        "trying": trying,
+    }
+
+
+@allow("GET")
+def weights_pairwise_preview(
+    request: HttpRequest, reference: str, first: str, second: str
+) -> HttpResponse:
+    """The consistency ratio, worst judgement and weights the comparison would give with
+    the answer chosen, before it is saved (htmx, as the answer changes). Nothing is saved."""
+    appraisal = get_appraisal_for(request.user, reference, edit=True)
+    criteria = list(appraisal.criteria.all())
+    step = _step(appraisal, criteria, first, second)
+    matrix = [list(row) for row in _matrix(appraisal, len(criteria))]
+    judgement = request.GET.get("judgement", "")
+    if judgement in saaty.VALUES:
+        i, j = criteria.index(step.first), criteria.index(step.second)
+        matrix[i][j] = saaty.value(judgement)
+        matrix[j][i] = 1 / matrix[i][j]
+    return render(
+        request,
+        "appraisals/weights_pairwise_one.html#so-far-response",
+        {"appraisal": appraisal, "so_far": _so_far(appraisal, criteria, matrix, trying=True)},
+    )
+
+
 def weights_pairwise_one(
     request: HttpRequest, reference: str, first: str, second: str
 ) -> HttpResponse:
@@ -123,7 +160,6 @@ def weights_pairwise_one(
             request, f"Saved: {said}. That was the last of the {step.total} comparisons."
         )
         return redirect(reverse("appraisals:weights-pairwise", args=[reference]))
-    weights = weight_rows(appraisal, form.criteria)
     saved = ""
     if request.GET.get("saved") and step.number > 1:  # the comparison before, as stored
         before = _step(appraisal, form.criteria, *_keys(form.criteria, step.number - 1))
@@ -139,8 +175,7 @@ def weights_pairwise_one(
             "form": form,
             "step": step,
             "saved": saved,
-            "weights": weights,
-            "worst_url": _worst_url(appraisal, form.criteria, weights["consistency"]),
+            "so_far": _so_far(appraisal, form.criteria, _matrix(appraisal, len(form.criteria))),
             "section": "tasks",
         },
     )

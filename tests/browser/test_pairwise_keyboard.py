@@ -16,6 +16,7 @@ from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import make_appraisal
 
 N = 12
+KEYS = [f"criterion-{k}" for k in range(1, N + 1)]
 
 
 def chosen(i: int, j: int) -> str:
@@ -31,6 +32,7 @@ def test_all_66_comparisons_by_keyboard(page, personas):
     page.keyboard.press("Enter")
     pairs = saaty.pairs(N)
     assert len(pairs) == 66
+    trying = [[1.0] * N for _ in range(N)]
     for number, (i, j) in enumerate(pairs, start=1):
         expect(page.locator(".govuk-caption-l", has_text="Comparison")).to_have_text(
             f"Comparison {number} of 66"
@@ -46,6 +48,14 @@ def test_all_66_comparisons_by_keyboard(page, personas):
         for _ in range(abs(target - at)):
             page.keyboard.press(key)
         expect(page.locator("input[name=judgement]:checked")).to_have_value(chosen(i, j))
+        # As the answer changes, the consistency it would give is shown (the engine's).
+        trying[i][j], trying[j][i] = saaty.value(chosen(i, j)), 1 / saaty.value(chosen(i, j))
+        if target != at:
+            ratio = engine.pairwise_weights(trying, KEYS).consistency.ratio
+            expect(page.locator("#pairwise-live")).to_contain_text(
+                f"With this answer the consistency ratio would be {ratio * 100:.1f}%"
+            )
+            page.wait_for_function("!document.querySelector('.htmx-request')")
         if number in (1, 40):
             assert_accessible(page)
         page.keyboard.press("Tab")
@@ -75,3 +85,23 @@ def test_all_66_comparisons_by_keyboard(page, personas):
     changed = sum(1 for n, (i, j) in enumerate(pairs) if n == 0 or chosen(i, j) != "1")
     assert Change.objects.filter(appraisal=appraisal, field="judgement").count() == changed
     assert_accessible(page)  # the matrix page, the way everyone can see all 66 at once
+
+
+def test_the_consistency_follows_the_answer_before_saving(page, personas):
+    appraisal = personas.appraisal
+    appraisal.pairwise_matrix = [[1, 9, 1 / 9], [1 / 9, 1, 1], [9, 1, 1]]
+    appraisal.weighting_method = "pairwise"
+    appraisal.save()
+    log_in(page, "alice")
+    page.goto("/appraisals/test-appraisal/weights/pairwise/criterion-2/criterion-3/")
+    expect(page.get_by_role("heading", name="Your comparisons so far")).to_be_visible()
+    page.keyboard.press("ArrowUp")  # from "equally" to "Criterion 2 is between equally and…"
+    expect(page.get_by_role("heading", name="With this answer")).to_be_visible()
+    trying = [[1, 9, 1 / 9], [1 / 9, 1, 2], [9, 1 / 2, 1]]
+    ratio = engine.pairwise_weights(trying, ["a", "b", "c"]).consistency.ratio
+    expect(page.locator("#pairwise-live")).to_have_text(
+        f"With this answer the consistency ratio would be {ratio * 100:.1f}%, above the 10% "
+        "Saaty accepts."
+    )
+    assert Appraisal.objects.get(pk=appraisal.pk).pairwise_matrix[1][2] == 1  # not saved
+    assert_accessible(page)
