@@ -180,3 +180,11 @@ def test_a_cold_line_reads_the_evaluation_once(client, personas, django_assert_m
 def test_signed_out_people_are_sent_to_sign_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_header_leads_to_the_dashboard_and_the_search(client, personas):
+    client.force_login(personas.member)
+    page = client.get(URL).content.decode()
+    nav = page[page.index('class="govuk-service-navigation"') : page.index("</section>")]
+    assert f'href="{URL}" aria-current="true">Dashboard</a>' in nav
+    assert f'href="{reverse("appraisals:search")}">Search</a>' in nav

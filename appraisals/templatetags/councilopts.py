@@ -103,6 +103,8 @@ _SECTIONS = {
     "delivery-model": "models",
     "criteria-library": "library",
     "criteria-set": "library",
+    "dashboard": "dashboard",
+    "search": "search",
 }
 
 
