@@ -113,6 +113,22 @@ def format_percent(fraction: float) -> str:
     return f"{text}%"
 
 
+def format_percents(fractions: Sequence[float]) -> list[str]:
+    """Shares of one whole as percentages that add up to 100% as printed: 1/3 each reads
+    34%, 33%, 33%, not 33% three times beside a total of 100%. Whole percents by the largest
+    remainder when every share is 10% or more and they make a whole; otherwise each as
+    `format_percent` gives it."""
+    fractions = list(fractions)
+    if not fractions or min(fractions) < 0.1 or abs(sum(fractions) - 1) > 1e-9:
+        return [format_percent(f) for f in fractions]
+    exact = [100.0 * f for f in fractions]
+    whole = [int(x) for x in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - whole[i]), i))
+    for i in by_remainder[: 100 - sum(whole)]:
+        whole[i] += 1
+    return [f"{w}%" for w in whole]
+
+
 def format_score(x: float) -> str:
     """A score as an officer typed it: 4, 3.5."""
     return f"{x:g}"

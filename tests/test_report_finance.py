@@ -133,3 +133,37 @@ def test_the_difference_from_the_baseline_is_the_difference_of_the_values_shown(
 
 def test_a_partner_that_is_not_a_council_is_imported_as_its_kind(report):
     assert Authority.objects.get(name=NHS).kind == Authority.Kind.NHS_TRUST
+
+
+def test_partners_percentages_add_up_to_the_whole_as_printed():
+    """A third each is printed 34%, 33%, 33% beside the whole's 100%, never 33% three times."""
+    from appraisals.interchange import import_document
+
+    ensure_delivery_models()
+    doc = three_partner_document()
+    doc["finance"]["options"]["option-1"]["partner_shares"] = {
+        LEAD: 1 / 3,
+        NHS: 1 / 3,
+        COUNTY: 1 / 3,
+    }
+    built = reports.build_report(evaluate(import_document(document=doc).appraisal, samples=200))
+    table = next(t for c, t in tables(built).items() if c.endswith("each partner's share"))
+    shares = [row(table, h)[0] for h in (LEAD, NHS, COUNTY)]
+    assert sorted(shares) == ["33%", "33%", "34%"]
+    assert row(table, "Whole arrangement")[0] == "100%"
+
+
+@pytest.mark.parametrize(
+    ("fractions", "printed"),
+    [
+        ([1 / 3, 1 / 3, 1 / 3], ["34%", "33%", "33%"]),
+        ([0.2, 0.5, 0.3], ["20%", "50%", "30%"]),
+        ([0.125, 0.125, 0.75], ["13%", "12%", "75%"]),
+        ([0.05, 0.95], ["5%", "95%"]),  # a share under 10% keeps its decimal place
+        ([0.4, 0.4], ["40%", "40%"]),  # not a whole: each as it is
+    ],
+)
+def test_format_percents_adds_up_to_100(fractions, printed):
+    from appraisals.explain import format_percents
+
+    assert format_percents(fractions) == printed

@@ -9,6 +9,7 @@ from typing import Any
 from .. import charts, finance
 from ..explain import (
     format_percent,
+    format_percents,
     format_score,
     format_value,
     join_names,
@@ -428,13 +429,16 @@ class _Sections(_BuilderBase):
             )
             for field, total in columns.items()
         }
+        percents = dict(
+            zip(shares, format_percents([p.share for p in shares.values()]), strict=True)
+        )
         rows = [
             Row(
                 name,
-                (Cell(format_percent(p.share), "num"),)
+                (Cell(percents[name], "num"),)
                 + tuple(Cell(pounds(shown[field][name]), "num") for field in columns),
             )
-            for name, p in shares.items()
+            for name in shares
         ]
         rows.append(
             Row(
