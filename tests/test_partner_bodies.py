@@ -275,3 +275,34 @@ def test_body_facts_in_words_without_the_missing_ones():
     facts = BodyFacts("Cleveland Police", "partner", "Police", None, 160_000_000, "")
     assert facts.sentence() == "Cleveland Police (partner): net revenue budget £160 million"
     assert BodyFacts("X", "partner", "Police", None, None, "").sentence() == "X (partner)"
+
+
+@pytest.mark.parametrize("who", ["officer", "member", "partner_officer"])
+def test_the_appraisal_page_shows_the_facts_to_everyone_who_sees_it(client, personas, who):
+    _give_facts(personas)
+    client.force_login(getattr(personas, who))
+    html = client.get(reverse("appraisals:appraisal", args=[personas.appraisal.reference])).text
+    assert "The councils and bodies involved" in html
+    assert "93,000" in html and "£14.2 million a year" in html and "Largely urban" in html
+
+
+def test_a_body_listed_by_someone_else_meanwhile_is_named_not_added_twice(
+    client, personas, monkeypatch
+):
+    """Two officers adding the same body at once: the second save finds the first's."""
+    client.force_login(personas.officer)
+    data = _scope_data(
+        client, personas, new_partner_name="Cleveland Police", new_partner_kind="police"
+    )
+    police = Authority.objects.create(name="CLEVELAND POLICE", kind="police")
+    monkeypatch.setattr("appraisals.forms.same_body", lambda name: None)  # checked before
+    assert client.post(_scope_url(personas), data).status_code == 302
+    assert Authority.objects.filter(name__iexact="cleveland police").count() == 1
+    assert police in personas.appraisal.partners.all()
+
+
+def test_guessing_an_imported_bodys_kind_knows_integrated_care_boards():
+    from appraisals.interchange.importing import guess_kind
+
+    assert guess_kind("NHS Leicester, Leicestershire and Rutland Integrated Care Board") == "icb"
+    assert guess_kind("Leicestershire Partnership NHS Trust") == "nhs-trust"

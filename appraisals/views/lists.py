@@ -53,16 +53,21 @@ def appraisal_new(request: HttpRequest) -> HttpResponse:
     form = ScopeForm(request.POST or None, lead_choices=leads, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = form.scope_changes()
-        appraisal = actions.create_appraisal(
-            user=request.user,
-            lead_authority=form.cleaned_data["lead_authority"],
-            title=changes.pop("title"),
-            reference=form.cleaned_data["reference"],
-            fields=changes,
-            partners=form.cleaned_data["partners"],
-            services=_services(form),
-            new_partner=form.cleaned_data["new_partner"],
-        )
+        fields = {
+            "user": request.user,
+            "lead_authority": form.cleaned_data["lead_authority"],
+            "title": changes.pop("title"),
+            "reference": form.cleaned_data["reference"],
+            "fields": changes,
+            "services": _services(form),
+        }
+        partners = list(form.cleaned_data["partners"])
+        try:
+            appraisal = actions.create_appraisal(
+                **fields, partners=partners, new_partner=form.cleaned_data["new_partner"]
+            )
+        except actions.BodyExists as exists:  # listed by someone else since the form checked
+            appraisal = actions.create_appraisal(**fields, partners=[*partners, exists.existing])
         messages.success(request, f"Appraisal “{appraisal.title}” started.")
         return redirect(appraisal)
     return render(request, "appraisals/appraisal_new.html", {"form": form})

@@ -332,8 +332,9 @@ def recommendations_context(appraisal: Appraisal, preferred: str | None) -> dict
     }
 
 
-def _scope_summary(appraisal: Appraisal) -> dict[str, str]:
-    """The scope in words for the summary list (two queries: partners, services)."""
+def _scope_summary(appraisal: Appraisal) -> dict[str, Any]:
+    """The scope in words for the summary list, and the bodies' facts (two queries:
+    partners, services; none more for the facts, the lead being loaded with the appraisal)."""
     committee = ", ".join(
         part
         for part in (
@@ -351,6 +352,7 @@ def _scope_summary(appraisal: Appraisal) -> dict[str, str]:
         "committee_text": committee,
         "savings_text": f"£{target:,.0f} a year" + (f" by year {year}" if year is not None else ""),
         "scale_text": f"{appraisal.scale_min:g} to {appraisal.scale_max:g}",
+        "bodies": facts_of(appraisal),
     }
 
 
@@ -369,14 +371,19 @@ def scope_edit(request: HttpRequest, reference: str) -> HttpResponse:
         return ScopeForm(data, instance=stored, score_range=score_range)
 
     def save(form: ScopeForm) -> None:
-        actions.update_scope(
-            appraisal=Appraisal.objects.get(pk=appraisal.pk),
-            user=request.user,
-            changes=form.scope_changes(),
-            partners=form.cleaned_data["partners"],
-            services=_services(form),
-            new_partner=form.cleaned_data["new_partner"],
-        )
+        fields = {
+            "appraisal": Appraisal.objects.get(pk=appraisal.pk),
+            "user": request.user,
+            "changes": form.scope_changes(),
+            "services": _services(form),
+        }
+        partners = list(form.cleaned_data["partners"])
+        try:
+            actions.update_scope(
+                **fields, partners=partners, new_partner=form.cleaned_data["new_partner"]
+            )
+        except actions.BodyExists as exists:  # listed by someone else since the form checked
+            actions.update_scope(**fields, partners=[*partners, exists.existing])
 
     form = edit(
         request, appraisal, build=build, save=save, kinds=["appraisal"], subjects=[appraisal.title]
