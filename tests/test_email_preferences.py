@@ -87,3 +87,9 @@ def test_the_page_asks_the_database_little(client, personas, django_assert_num_q
     # session, user, the opt-outs, the header's memberships and councils
     with django_assert_num_queries(5):
         client.get(URL)
+
+
+def test_your_account_links_to_the_choices_once(client, personas):
+    client.force_login(personas.member)
+    page = client.get(reverse("signin:account")).text
+    assert page.count(f'href="{URL}"') == 2  # the summary row, and the footer on every page
