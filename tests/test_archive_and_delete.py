@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from appraisals.models import Appraisal, Change, Option, ReportVersion, Score
+from appraisals.models import (
+    Appraisal,
+    Change,
+    DraftReport,
+    FinancialCase,
+    Option,
+    Question,
+    ReportVersion,
+    Score,
+)
 from tests.factories import make_appraisal
 from tests.test_issued_frozen import freeze
 
@@ -148,6 +157,9 @@ def test_deleting_removes_everything_and_keeps_the_history(client, personas):
     client.force_login(personas.officer)
     client.post(url("scope-edit", appraisal), {"title": appraisal.title, "scale_min": 0})
     Change.objects.create(appraisal=appraisal, kind="score", subject="A cell", old="1", new="2")
+    Question.objects.create(appraisal=appraisal, asked_by=personas.member, text="Why?")
+    DraftReport.objects.create(appraisal=appraisal, content_hash="0" * 64)
+    FinancialCase.objects.create(option=appraisal.options.get(key="option-1"), costs=[1])
     before = Change.objects.filter(appraisal=appraisal).count()
     response = delete(client, appraisal)
     assert response.status_code == 302
@@ -161,6 +173,9 @@ def test_deleting_removes_everything_and_keeps_the_history(client, personas):
     deletion = kept.get(field="deleted")
     assert deletion.user == personas.officer and deletion.subject == appraisal.title
     assert "led by Lead District Council, with 4 options" in deletion.old
+    assert "1 financial case and 1 question" in deletion.old
+    assert not Question.objects.filter(appraisal_id=appraisal.pk).exists()
+    assert not DraftReport.objects.filter(appraisal_id=appraisal.pk).exists()
 
 
 @pytest.mark.parametrize("persona", ["officer", "member", "admin"])
