@@ -99,6 +99,7 @@ test-postgres: setup test-packages
 demo: setup
 	env -u DATABASE_URL $(PY) manage.py migrate --no-input
 	env -u DATABASE_URL $(PY) manage.py load_demo
+	env -u DATABASE_URL $(PY) manage.py demo_decision
 	@echo
 	@echo "Demo logins (password: councilopts-demo — demo only):"
 	@echo "  officer, member, admin        Harborough District Council"

@@ -861,3 +861,180 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
     0.6 em a character, 0.65 em bold (Arial's widest letters and figures are 0.56 and 0.61
     em), so that what is placed by it is never cut."""
     return len(text) * size * (0.65 if bold else 0.6)
+
+
+# --------------------------------------------------------------------------------------------
+# Benefits realisation: savings a year against the plan and the target's trajectory
+
+
+def trajectory_chart(plan: Any) -> Chart:
+    """Savings a year by year: the financial case's low-to-high range (a band) and central
+    line, the savings target's trajectory (dashed) and the actual savings entered so far.
+    `plan` is a `benefits.Benefits`. Each line has its own marker as well as its colour."""
+    chart_id = "chart-savings-trajectory"
+    title = f"Savings a year: {plan.option_name} against the plan and the target"
+    rows = list(plan.rows)
+    if not rows:
+        return _message(chart_id, title, "The chosen option has no financial case to chart.")
+    left, right, top, bottom = 90, WIDTH - 20, 56, 300
+    values = [0.0]
+    for r in rows:
+        values += [r.savings_low, r.savings_high, r.savings_central]
+        values += [r.target] if r.target is not None else []
+        values += [r.actual.savings] if r.actual is not None else []
+    ticks = nice_ticks(min(values), max(values))
+    y_low, y_high = ticks[0], ticks[-1]
+    count = len(rows)
+
+    def px(year: int) -> float:
+        return left + (right - left) * (year + 0.5) / count
+
+    def py(value: float) -> float:
+        return bottom - (bottom - top) * (value - y_low) / (y_high - y_low)
+
+    body = [
+        _el("rect", x=left, y=top, width=right - left, height=bottom - top, fill=WHITE, stroke=GRID)
+    ]
+    for t in ticks:
+        y = py(t)
+        body.append(
+            _el(
+                "line",
+                x1=left,
+                y1=y,
+                x2=right,
+                y2=y,
+                stroke=INK if t == 0 else GRID,
+                stroke_dasharray=None if t == 0 else "2 3",
+            )
+        )
+        body.append(
+            _text(
+                left - 8, y, money_short(t), size=12, text_anchor="end", dominant_baseline="middle"
+            )
+        )
+    for r in rows:
+        body.append(_text(px(r.year), bottom + 18, f"Year {r.year}", size=12, text_anchor="middle"))
+    body.append(
+        _text(
+            16,
+            (top + bottom) / 2,
+            f"Savings a year to {plan.lead}" if len(plan.lead) <= 30 else "Savings a year",
+            size=12,
+            text_anchor="middle",
+            transform=f"rotate(-90 16 {(top + bottom) / 2:.1f})",
+        )
+    )
+    # The range, drawn first so that the lines lie over it.
+    band = [(px(r.year), py(r.savings_high)) for r in rows] + [
+        (px(r.year), py(r.savings_low)) for r in reversed(rows)
+    ]
+    body.append(
+        _el(
+            "polygon",
+            points=" ".join(f"{x:.1f},{y:.1f}" for x, y in band),
+            fill="#d2e2f1",
+            stroke="none",
+        )
+    )
+
+    def line(points: list[tuple[float, float]], colour: str, **attrs: Any) -> str:
+        if len(points) < 2:
+            return ""
+        attrs.setdefault("stroke_width", 2.5)
+        return _el(
+            "polyline",
+            points=" ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+            fill="none",
+            stroke=colour,
+            **attrs,
+        )
+
+    central = [(px(r.year), py(r.savings_central)) for r in rows]
+    body.append(line(central, SERIES[0]))
+    body += [_el("circle", cx=x, cy=y, r=4, fill=SERIES[0]) for x, y in central]
+    target = [(px(r.year), py(r.target)) for r in rows if r.target is not None]
+    body.append(line(target, INK, stroke_dasharray="7 4"))
+    body += [
+        _el("rect", x=x - 4, y=y - 4, width=8, height=8, fill=WHITE, stroke=INK, stroke_width=1.5)
+        for x, y in target
+    ]
+    actual = [(px(r.year), py(r.actual.savings)) for r in rows if r.actual is not None]
+    body.append(line(actual, SERIES[1], stroke_width=3))
+    body += [
+        _el(
+            "polygon",
+            points=f"{x:.1f},{y - 7:.1f} {x + 7:.1f},{y:.1f} "
+            f"{x:.1f},{y + 7:.1f} {x - 7:.1f},{y:.1f}",
+            fill=SERIES[1],
+            stroke=WHITE,
+            stroke_width=1,
+        )
+        for x, y in actual
+    ]
+    # The legend, above the plot: a marker and a name for each series.
+    legend = [
+        ("circle", SERIES[0], "Central case"),
+        ("band", "#d2e2f1", "Low to high range"),
+        ("square", INK, "Target trajectory"),
+        ("diamond", SERIES[1], "Actual savings"),
+    ]
+    x = left
+    for shape, colour, name in legend:
+        y = 24
+        if shape == "circle":
+            body.append(_el("circle", cx=x + 7, cy=y, r=5, fill=colour))
+        elif shape == "band":
+            body.append(_el("rect", x=x, y=y - 6, width=14, height=12, fill=colour, stroke=GRID))
+        elif shape == "square":
+            body.append(
+                _el("rect", x=x + 2, y=y - 5, width=10, height=10, fill=WHITE, stroke=colour)
+            )
+        else:
+            body.append(
+                _el(
+                    "polygon",
+                    points=f"{x + 7},{y - 7} {x + 14},{y} {x + 7},{y + 7} {x},{y}",
+                    fill=colour,
+                )
+            )
+        body.append(_text(x + 20, y, name, size=12, dominant_baseline="middle"))
+        x += 20 + text_width(name, 12) + 14
+    height = bottom + 34
+
+    last = plan.actuals[-1] if plan.actuals else None
+    sentences = [
+        f"Savings a year to {plan.lead} for each year of the financial case: the central case "
+        f"as a line of circles inside the low-to-high range"
+        + (", the savings target's trajectory dashed with squares" if target else "")
+        + (", and the actual savings as diamonds." if actual else ".")
+    ]
+    if last is not None and last.actual is not None:
+        sentences.append(
+            f"In year {last.year} the actual savings were {money(last.actual.savings)}, "
+            f"against {money(last.savings_central)} in the central case"
+            + (f" and {money(last.target)} on the target's trajectory." if last.target else ".")
+        )
+    else:
+        sentences.append("No actual savings have been entered yet.")
+    description = " ".join(sentences)
+    headers = ("Year", "Target", "Low", "Central", "High", "Actual")
+    table = tuple(
+        (
+            f"Year {r.year}",
+            money(r.target) if r.target is not None else "–",
+            money(r.savings_low),
+            money(r.savings_central),
+            money(r.savings_high),
+            money(r.actual.savings) if r.actual is not None else "Not entered",
+        )
+        for r in rows
+    )
+    return Chart(
+        title,
+        description,
+        _svg(chart_id, title, description, height, body),
+        headers,
+        table,
+        (False, True, True, True, True, True),
+    )

@@ -19,7 +19,7 @@ from . import saaty
 from .actions import RESERVED_REFERENCES, RISK_FIELDS
 from .bodies import same_body
 from .limits import MAX_TEXT, MAX_UPLOAD_BYTES, MAX_YEARS
-from .models import Appraisal, Authority, Criterion, Option, Risk, Service
+from .models import FROZEN_STATUSES, Appraisal, Authority, Criterion, Option, Risk, Service
 
 LIKELIHOOD_WORDS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
 IMPACT_WORDS = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Critical"}
@@ -231,12 +231,13 @@ class ScopeForm(forms.ModelForm):
         self.fields["partners"].queryset = Authority.objects.order_by("name")
         self.fields["services"].queryset = Service.objects.order_by("name")
         # Issuing is done by issuing a report, not by choosing the status here.
+        # So are the moves after the meeting (the record of decision, implementation).
         self.fields["status"].choices = [
-            c for c in Appraisal.Status.choices if c[0] != Appraisal.Status.ISSUED
+            c for c in Appraisal.Status.choices if c[0] not in FROZEN_STATUSES
         ]
         if self.instance.pk:
             del self.fields["reference"], self.fields["lead_authority"]
-            if self.instance.status == Appraisal.Status.ISSUED:
+            if self.instance.status in FROZEN_STATUSES:
                 del self.fields["status"]
             date = self.instance.meeting_date
             if date:

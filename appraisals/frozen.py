@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .access import visible_appraisals
-from .models import Appraisal
+from .models import FROZEN_STATUSES, Appraisal
 
 # URL names (namespace "appraisals") that take a POST but change nothing in the appraisal.
 OPEN_WHEN_ISSUED = frozenset(
@@ -29,6 +29,20 @@ OPEN_WHEN_ISSUED = frozenset(
         "report-reopen",
         "appraisal-copy",  # writes a new appraisal; the issued one is only read
         "appraisal-archive",  # archiving a decided appraisal changes nothing of what it says
+        # After the meeting the appraisal stays frozen, but its record of decision and the
+        # chosen option's implementation are written: they change none of what was issued
+        # (their own actions refuse them in states where they make no sense).
+        "decision-edit",
+        "decision-implement",
+        "decision-close",
+        "milestone-add",
+        "milestone-edit",
+        "actual-year",
+        # Pages after the meeting that only show things: the view answers a POST with 405.
+        "decision",
+        "decision-pdf",
+        "benefits",
+        "benefits-pdf",
     }
 )
 # And those an archived appraisal still takes: unarchiving, copying, deleting a never-issued
@@ -48,6 +62,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def frozen_message(appraisal: Appraisal) -> str:
     issued = getattr(appraisal, "last_issued_at", None)
     when = f" on {issued:%-d %B %Y}" if issued else ""
+    if appraisal.status != Appraisal.Status.ISSUED:
+        return (
+            f"This appraisal cannot be changed: a decision was taken on version "
+            f"{appraisal.last_issued_number} of its report, issued{when}."
+        )
     return (
         f"This appraisal cannot be changed: version {appraisal.last_issued_number} of its "
         f"report was issued{when}. To change it, reopen it for a new version."
@@ -65,7 +84,7 @@ def refusal(appraisal: Appraisal, url_name: str) -> str | None:
     """Why a POST to `url_name` is refused for this appraisal, or None if it is not."""
     if appraisal.archived and url_name not in OPEN_WHEN_ARCHIVED:
         return archived_message(appraisal)
-    if appraisal.status == Appraisal.Status.ISSUED and url_name not in OPEN_WHEN_ISSUED:
+    if appraisal.status in FROZEN_STATUSES and url_name not in OPEN_WHEN_ISSUED:
         return frozen_message(appraisal)
     return None
 
@@ -91,7 +110,7 @@ class FrozenWhenIssuedMiddleware:
         appraisal = (
             visible_appraisals(request.user)
             .filter(
-                Q(status=Appraisal.Status.ISSUED) | Q(archived=True),
+                Q(status__in=FROZEN_STATUSES) | Q(archived=True),
                 reference=view_kwargs["reference"],
             )
             .with_last_issue()

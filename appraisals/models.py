@@ -48,6 +48,11 @@ class Authority(models.Model):
     risk_low_max = models.PositiveSmallIntegerField(default=4)
     risk_medium_max = models.PositiveSmallIntegerField(default=9)
     risk_high_max = models.PositiveSmallIntegerField(default=16)
+    # The working days after a decision is published in which it may be called in
+    # (the council's constitution; five is the usual).
+    call_in_working_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Working days after publication in which a decision may be called in."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -211,6 +216,11 @@ class Appraisal(models.Model):
         SCORING = "scoring", "Scoring"
         REVIEW = "review", "Review"
         ISSUED = "issued", "Issued"
+        # After the meeting (appraisals/decisions.py): the record of decision, then the
+        # chosen option's implementation, then closed.
+        DECIDED = "decided", "Decided"
+        IMPLEMENTING = "implementing", "Implementing"
+        CLOSED = "closed", "Closed"
 
     class Weighting(models.TextChoices):
         DIRECT = "direct", "Direct entry"
@@ -241,6 +251,12 @@ class Appraisal(models.Model):
     savings_target_year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Year index (0 = this year) by which the target is met."
     )
+    # The same target as members were given it: a percentage of the lead council's net
+    # revenue budget (Wellingborough's £3M was 25%). With no amount in pounds, the pounds
+    # are this percentage of the budget.
+    savings_target_percent = models.FloatField(
+        null=True, blank=True, help_text="Percentage of the lead council's net revenue budget."
+    )
     committee_name = models.CharField(max_length=200, blank=True)
     meeting_date = models.DateField(null=True, blank=True)
     agenda_item = models.CharField(max_length=20, blank=True)
@@ -250,7 +266,7 @@ class Appraisal(models.Model):
     pairwise_matrix = models.JSONField(null=True, blank=True)
     discount_rate = models.FloatField(default=0.035)
     optimism_bias = models.FloatField(default=0.0)
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     archived = models.BooleanField(default=False)
 
     # The committee report's header block and narrative (plain text, escaped on output).
@@ -318,11 +334,33 @@ class Appraisal(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        """Issued: nothing may change until an officer reopens it for a new version."""
-        return self.status == self.Status.ISSUED
+        """Issued (or decided on since): nothing of the appraisal may change; an issued one
+        until an officer reopens it for a new version."""
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def target_pounds(self) -> float | None:
+        """The savings target in pounds a year: as entered, or else its percentage of the
+        lead council's net revenue budget (None if neither is known)."""
+        if self.savings_target is not None:
+            return self.savings_target
+        budget = self.lead_authority.net_revenue_budget
+        if self.savings_target_percent is not None and budget:
+            return float(budget) * self.savings_target_percent / 100
+        return None
 
     def objective_list(self) -> list[str]:
         return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+
+FROZEN_STATUSES = frozenset(
+    {
+        Appraisal.Status.ISSUED,
+        Appraisal.Status.DECIDED,
+        Appraisal.Status.IMPLEMENTING,
+        Appraisal.Status.CLOSED,
+    }
+)
 
 
 class Option(models.Model):
@@ -683,3 +721,126 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} does not want {self.kind} e-mails"
+
+
+# After the meeting: the record of decision, and the chosen option's implementation ---------
+
+
+class Decision(models.Model):
+    """The record of decision, entered after the meeting by an officer of the lead council:
+    who decided what on which issued version, and whether it was called in."""
+
+    class Maker(models.TextChoices):
+        COMMITTEE = "committee", "Committee"
+        CABINET = "cabinet", "Cabinet"
+        OFFICER = "officer", "Officer (under delegated powers)"
+
+    class CallIn(models.TextChoices):
+        NONE = "none", "None"
+        CALLED_IN = "called-in", "Called in"
+        UPHELD = "upheld", "Upheld (the decision stands)"
+        REFERRED_BACK = "referred-back", "Referred back to the decision-maker"
+
+    appraisal = models.OneToOneField(Appraisal, on_delete=models.CASCADE, related_name="decision")
+    report_version = models.ForeignKey(
+        ReportVersion, on_delete=models.PROTECT, related_name="decisions"
+    )
+    maker = models.CharField(max_length=10, choices=Maker)
+    maker_name = models.CharField(max_length=200, help_text="For example, Cabinet.")
+    decided_on = models.DateField()
+    minute_reference = models.CharField(max_length=50)
+    reasons = models.TextField()
+    alternatives_rejected = models.TextField(blank=True)
+    # Interests declared at the meeting, as minuted. (Declarations recorded for the
+    # appraisal itself, issue 13 point 4, are listed beside these when they exist.)
+    interests_declared = models.TextField(blank=True)
+    # The option to implement: its key in the issued version's snapshot.
+    chosen_option = models.SlugField(max_length=50, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    # Counted when the publication date is entered, from the council's number of working
+    # days and the bank holidays of England and Wales (decisions.call_in_deadline).
+    call_in_deadline = models.DateField(null=True, blank=True)
+    call_in_status = models.CharField(max_length=15, choices=CallIn, default=CallIn.NONE)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Record of decision: {self.appraisal}"
+
+
+class DecisionRecommendation(models.Model):
+    """One of the issued report's recommendations, as the meeting decided it."""
+
+    class Outcome(models.TextChoices):
+        AGREED = "agreed", "Agreed"
+        AMENDED = "amended", "Agreed as amended"
+        NOT_AGREED = "not-agreed", "Not agreed"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField(help_text="As the issued report put it.")
+    outcome = models.CharField(max_length=12, choices=Outcome)
+    amended_text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decision", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "number"], name="decisionrecommendation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="amended") | ~Q(amended_text=""),
+                name="decisionrecommendation_amended_has_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Recommendation {self.number}"
+
+
+class Milestone(models.Model):
+    """A step in implementing the chosen option, with its due date and how it stands."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not-started", "Not started"
+        ON_TRACK = "on-track", "On track"
+        AT_RISK = "at-risk", "At risk"
+        LATE = "late", "Late"
+        DONE = "done", "Done"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=300)
+    due_on = models.DateField()
+    status = models.CharField(max_length=12, choices=Status, default=Status.NOT_STARTED)
+    completed_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["appraisal", "due_on", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name[:80]
+
+
+class ActualYear(models.Model):
+    """What one year of the chosen option actually cost and saved, in pounds (year index as in
+    the financial case: 0 is the year the case starts)."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="actuals")
+    year = models.PositiveSmallIntegerField()
+    costs = models.FloatField(default=0)
+    savings = models.FloatField(default=0)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["appraisal", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "year"], name="actualyear_unique"),
+            models.CheckConstraint(condition=Q(costs__gte=0), name="actualyear_costs_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Year {self.year}"

@@ -55,6 +55,9 @@ _TAGS = {
     Appraisal.Status.SCORING: "govuk-tag--blue",
     Appraisal.Status.REVIEW: "govuk-tag--yellow",
     Appraisal.Status.ISSUED: "govuk-tag--green",
+    Appraisal.Status.DECIDED: "govuk-tag--turquoise",
+    Appraisal.Status.IMPLEMENTING: "govuk-tag--purple",
+    Appraisal.Status.CLOSED: "govuk-tag--grey",
 }
 
 

@@ -2,10 +2,12 @@ from django.urls import path
 
 from .views import (
     archiving,
+    benefits,
     catalogue,
     copying,
     criteria,
     dashboard,
+    decision,
     deletion,
     finances,
     history,
@@ -206,5 +208,48 @@ urlpatterns = [
         "appraisals/<slug:reference>/versions/<int:number>.docx",
         reports.version_docx,
         name="version-docx",
+    ),
+    # After the meeting: the record of decision, implementation and benefits
+    path("appraisals/<slug:reference>/decision/", decision.decision, name="decision"),
+    path(
+        "appraisals/<slug:reference>/decision/record/",
+        decision.decision_edit,
+        name="decision-edit",
+    ),
+    path(
+        "appraisals/<slug:reference>/decision/record-of-decision.pdf",
+        decision.decision_pdf,
+        name="decision-pdf",
+    ),
+    path(
+        "appraisals/<slug:reference>/decision/implement/",
+        decision.decision_implement,
+        name="decision-implement",
+    ),
+    path(
+        "appraisals/<slug:reference>/decision/close/",
+        decision.decision_close,
+        name="decision-close",
+    ),
+    path("appraisals/<slug:reference>/benefits/", benefits.benefits_page, name="benefits"),
+    path(
+        "appraisals/<slug:reference>/benefits/benefits-realisation.pdf",
+        benefits.benefits_pdf,
+        name="benefits-pdf",
+    ),
+    path(
+        "appraisals/<slug:reference>/benefits/milestones/add/",
+        benefits.milestone_form,
+        name="milestone-add",
+    ),
+    path(
+        "appraisals/<slug:reference>/benefits/milestones/<int:pk>/",
+        benefits.milestone_form,
+        name="milestone-edit",
+    ),
+    path(
+        "appraisals/<slug:reference>/benefits/actuals/<int:year>/",
+        benefits.actual_year,
+        name="actual-year",
     ),
 ]

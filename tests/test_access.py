@@ -13,7 +13,16 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from appraisals import urls as appraisal_urls
-from appraisals.models import Change, Membership, Question, ReportVersion, Risk
+from appraisals.models import (
+    Appraisal,
+    Change,
+    Decision,
+    Membership,
+    Milestone,
+    Question,
+    ReportVersion,
+    Risk,
+)
 from tests.factories import make_user
 
 # Pages that change the appraisal when fetched with GET show an edit form (or ask "Are you
@@ -36,6 +45,11 @@ EDIT_FORMS = {
     "risk-edit",
     "finance-edit",
     "appraisal-replace",
+    "decision-edit",
+    "decision-close",
+    "milestone-add",
+    "milestone-edit",
+    "actual-year",
 }
 # What members may post: a question.
 MEMBER_MAY_POST = {"questions"}
@@ -89,6 +103,9 @@ def _url(pattern: URLPattern, personas) -> str:
             },
         )
     route = str(pattern.pattern)
+    milestone = None
+    if "decision/" in route or "benefits/" in route:  # decided on, and being implemented
+        milestone = _implementing(appraisal)
     values = {
         "reference": appraisal.reference,
         "panel": "panel-1",
@@ -104,10 +121,51 @@ def _url(pattern: URLPattern, personas) -> str:
         if name == "key":
             kwargs[name] = _key_for(route, pattern.name)
         elif name == "pk":
-            kwargs[name] = question.pk if "question" in pattern.name else risk.pk
+            kwargs[name] = (
+                question.pk
+                if "question" in pattern.name
+                else milestone.pk
+                if milestone is not None
+                else risk.pk
+            )
         else:
             kwargs[name] = values.get(name, 1)
     return reverse(f"appraisals:{pattern.name}", kwargs=kwargs)
+
+
+def _implementing(appraisal) -> Milestone:
+    """A record of decision on an issued version, implementation started, one milestone."""
+    finance = {"costs": [10, 0], "savings": {"low": [0, 5], "central": [0, 9], "high": [0, 12]}}
+    version, _ = ReportVersion.objects.get_or_create(
+        appraisal=appraisal,
+        number=1,
+        defaults={
+            "snapshot": {
+                "lead_authority": appraisal.lead_authority.name,
+                "options": [{"key": "option-1", "name": "Option 1"}],
+                "finance": {"options": {"option-1": finance}},
+            },
+            "pdf": b"%PDF-1.7",
+            "sha256": "0" * 64,
+        },
+    )
+    Decision.objects.get_or_create(
+        appraisal=appraisal,
+        defaults={
+            "report_version": version,
+            "maker": "cabinet",
+            "maker_name": "Cabinet",
+            "decided_on": "2026-12-14",
+            "minute_reference": "CAB 1",
+            "reasons": "Best value.",
+            "chosen_option": "option-1",
+            "call_in_status": "upheld",
+        },
+    )
+    Appraisal.objects.filter(pk=appraisal.pk).update(status=Appraisal.Status.IMPLEMENTING)
+    return appraisal.milestones.first() or Milestone.objects.create(
+        appraisal=appraisal, name="Consultation", due_on="2027-01-29"
+    )
 
 
 def test_every_appraisal_url_is_covered():

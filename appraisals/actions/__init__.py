@@ -16,6 +16,8 @@ refused or failed write leaves neither data nor history behind.
 - `archiving`: archiving an appraisal (read-only, out of the list) and unarchiving it
 - `deletion`: deleting a never-issued appraisal, its audit trail kept
 - `copying`: copying an appraisal as a new one, without scores or narrative
+- `decision`: the record of decision; decided, implementing, closed (`NotAllowed`)
+- `benefits`: the chosen option's milestones and actual costs and savings by year
 - `removal`: removing an option, a criterion or a panel, and what goes with it (`Losses`)
 
 The audit trail itself (`record_change`, `update_fields`, `Conflict`) is `appraisals.history`,
@@ -23,12 +25,13 @@ a module below actions, interchange, reports and results, so that each of them i
 and none imports another to reach it.
 
 Kinds recorded in the audit trail: appraisal, option, criterion, weight, panel, risk,
-finance, question, score, report. Everything is imported here: callers use
+finance, question, score, report, decision, benefits. Everything is imported here: callers use
 `from appraisals import actions` and `actions.save_risk(...)`.
 """
 
 from ..history import Conflict, record_change, unique_key, update_fields
 from .archiving import set_archived
+from .benefits import save_actual_year, save_milestone
 from .bodies import BodyExists, add_partner_body
 from .copying import copy_appraisal
 from .criteria import (
@@ -37,6 +40,14 @@ from .criteria import (
     edit_criterion,
     set_pairwise_judgement,
     set_weights,
+)
+from .decision import (
+    DECISION_FIELDS,
+    NotAllowed,
+    Outcome,
+    close_appraisal,
+    record_decision,
+    start_implementation,
 )
 from .deletion import Contents, NotDeletable, appraisal_contents, delete_appraisal
 from .finances import (
@@ -81,6 +92,14 @@ from .scoring import save_score
 
 __all__ = [
     "BodyExists",
+    "DECISION_FIELDS",
+    "NotAllowed",
+    "Outcome",
+    "close_appraisal",
+    "record_decision",
+    "save_actual_year",
+    "save_milestone",
+    "start_implementation",
     "REPORT_HEADER_FIELDS",
     "RESERVED_REFERENCES",
     "RISK_FIELDS",

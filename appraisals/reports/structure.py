@@ -159,6 +159,9 @@ class Report:
     illustrative: bool = False  # scores or figures not the council's own: said on every page
     # "Appendix A", "Table 3" as written in the text → (as printed, the anchor it links to)
     links: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # The line under the council's name: "Report to Cabinet" unless given (a record of
+    # decision, a benefits realisation report).
+    to: str = ""
 
 
 # Numbering tables and linking references to them ---------------------------------------------

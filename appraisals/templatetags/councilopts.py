@@ -60,7 +60,7 @@ def govuk_widget(field: BoundField, extra_classes: str = "") -> str:
 @register.filter
 def error_href(field: BoundField) -> str:
     """Where an error summary link should land: the input, or a group's first choice."""
-    if field.widget_type in ("radioselect", "checkboxselectmultiple"):
+    if field.widget_type in ("radioselect", "checkboxselectmultiple", "dateparts"):
         return f"#{field.auto_id}_0"
     return f"#{field.auto_id}"
 

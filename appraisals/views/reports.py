@@ -474,8 +474,15 @@ def version_html(request: HttpRequest, reference: str, number: int) -> HttpRespo
 def report_reopen(request: HttpRequest, reference: str) -> HttpResponse:
     """Reopen an issued appraisal for a new version, with the reason for the history."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
-    if not appraisal.is_frozen:
-        messages.info(request, "This appraisal is open for changes already.")
+    if appraisal.status != Appraisal.Status.ISSUED:
+        if appraisal.is_frozen:
+            messages.error(
+                request,
+                "A decision has been recorded on the issued report, so the appraisal cannot be "
+                "reopened.",
+            )
+        else:
+            messages.info(request, "This appraisal is open for changes already.")
         return redirect(appraisal)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

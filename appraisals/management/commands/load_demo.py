@@ -62,6 +62,9 @@ PANEL_SEATS = (
     ("member", "hdc-future-options-2011", "councillors"),
     ("officer.stockton", "darlington-stockton-support-services", "stockton"),
 )
+# Savings targets the demos state as a percentage of the net revenue budget too (the
+# interchange format carries the pounds): Wellingborough's £3M was 25% of £12M.
+TARGET_PERCENT = {"wellingborough-asd": 25.0}
 PLURALS = {"authority": "authorities", "library criterion": "library criteria"}
 
 
@@ -143,6 +146,10 @@ class Command(BaseCommand):
         existing = Appraisal.objects.filter(reference=reference).first()
         if existing is None:
             report = import_document(document=document)
+            if reference in TARGET_PERCENT:
+                Appraisal.objects.filter(reference=reference).update(
+                    savings_target_percent=TARGET_PERCENT[reference]
+                )
             self.note("appraisal", reference, "created")
             for name in report.created_authorities:
                 self.note("authority", name, "created")

@@ -1,0 +1,114 @@
+"""After the meeting: what the record of decision is built from, and the rules of its states.
+
+- `call_in_deadline`: the last day a decision may be called in, counted in working days from
+  its publication, skipping weekends and the bank holidays of England and Wales (the
+  maintained `holidays` package, never a hand-kept list).
+- `issued_recommendations`: the recommendations of an issued version, as members read them
+  in its report (from the version's frozen snapshot).
+- `implementation_blocked`: why the chosen option may not be implemented yet (or None).
+
+The appraisal moves issued → decided (a record of decision is entered) → implementing →
+closed; the writes are in `actions.decision`, which refuse a move these rules forbid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from .models import Decision, ReportVersion
+
+DEFAULT_CALL_IN_DAYS = 5
+
+
+@functools.cache
+def _bank_holidays() -> Any:
+    """England's bank holidays (Wales has the same ones), years filled in as they are asked."""
+    import holidays
+
+    return holidays.UK(subdiv="ENG")
+
+
+def is_working_day(day: dt.date) -> bool:
+    return _bank_holidays().is_working_day(day)
+
+
+def call_in_deadline(published_on: dt.date, working_days: int = DEFAULT_CALL_IN_DAYS) -> dt.date:
+    """The last working day of the call-in period: the `working_days`th working day after
+    the day of publication (published on a Monday with five days: the next Monday, or later
+    when a bank holiday falls between)."""
+    return _bank_holidays().get_nth_working_day(published_on, max(1, working_days))
+
+
+def _preferred_option(snapshot: Mapping[str, Any]) -> str | None:
+    """The option the issued report recommended: the one officers marked, else the leader."""
+    options = snapshot.get("options") or []
+    names = {o.get("key"): o.get("name") for o in options}
+    for option in options:
+        if option.get("recommended"):
+            return option.get("name")
+    leader = (snapshot.get("results") or {}).get("leader")
+    return names.get(leader)
+
+
+def preferred_option_key(snapshot: Mapping[str, Any]) -> str:
+    """The key of the option the issued report recommended ("" if it recommended none)."""
+    options = snapshot.get("options") or []
+    for option in options:
+        if option.get("recommended"):
+            return option.get("key") or ""
+    return (snapshot.get("results") or {}).get("leader") or ""
+
+
+def option_choices(snapshot: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, name) of each option of the issued version that was not rejected."""
+    return [
+        (o["key"], o["name"])
+        for o in snapshot.get("options") or []
+        if o.get("status") != "rejected" and o.get("key")
+    ]
+
+
+def issued_recommendations(version: ReportVersion) -> list[str]:
+    """Each recommendation of the issued report, as its text: the officer's, one a line, or
+    the drafted one the report printed while none was written."""
+    from .reports import recommendation_paragraphs
+
+    snapshot = version.snapshot or {}
+    narrative = (snapshot.get("report") or {}).get("narrative") or {}
+    paragraphs = recommendation_paragraphs(
+        narrative.get("recommendations", ""), _preferred_option(snapshot)
+    )
+    texts = []
+    for parts in paragraphs:
+        lines: list[str] = []
+        for part in parts:
+            lines.extend(part.lines)
+            lines.extend(f"• {item}" for item in part.items)
+        texts.append("\n".join(lines))
+    return texts
+
+
+def implementation_blocked(decision: Decision, today: dt.date) -> str | None:
+    """Why implementation may not start (or go on) yet: None when it may."""
+    status = decision.call_in_status
+    if status == Decision.CallIn.CALLED_IN:
+        return "The decision has been called in: implementation waits for the outcome."
+    if status == Decision.CallIn.REFERRED_BACK:
+        return (
+            "The decision was referred back to the decision-maker: implementation waits "
+            "for it to be taken again."
+        )
+    if not decision.chosen_option:
+        return "The record of decision does not say which option is to be implemented."
+    if status == Decision.CallIn.NONE:
+        if decision.call_in_deadline is None:
+            return "Enter the date the decision was published: the call-in period runs from it."
+        if today <= decision.call_in_deadline:
+            return (
+                f"The decision may be called in until {decision.call_in_deadline:%-d %B %Y}: "
+                "implementation starts after that."
+            )
+    return None
