@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -24,7 +25,7 @@ def test_the_wellingborough_demo_is_decided_and_being_implemented(client):
     assert decision.chosen_option == "shared-management"
     # £3M, 25% of the net revenue budget, in four years
     assert appraisal.target_pounds == 3_000_000 and appraisal.savings_target_percent == 25
-    client.login(username="officer.wellingborough", password="councilopts-demo")
+    client.force_login(get_user_model().objects.get(username="officer.wellingborough"))
     page = client.get(reverse("appraisals:benefits", args=[appraisal.reference])).content
     text = page.decode()
     assert "£3,000,000 a year by year 4 (25% of the net revenue budget)" in text
