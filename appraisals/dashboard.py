@@ -118,6 +118,12 @@ def _waiting_on(appraisal: Appraisal) -> str:
 
     if appraisal.status == Appraisal.Status.ISSUED:
         return WAITING_ISSUED
+    if appraisal.status == Appraisal.Status.DECIDED:
+        return "Implementation: it starts once the call-in period has passed"
+    if appraisal.status == Appraisal.Status.IMPLEMENTING:
+        return "Implementation: milestones and actual savings"
+    if appraisal.status == Appraisal.Status.CLOSED:
+        return "Nothing: the appraisal is closed"
     for task in _tasks(appraisal, _progress(appraisal)):
         if task.status != COMPLETED:
             return f"{task.name}: {task.why}" if task.why else task.name

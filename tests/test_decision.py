@@ -557,3 +557,13 @@ def test_start_and_close_through_the_pages(client, personas, appraisal):
     assert status(appraisal) == Appraisal.Status.DECIDED
     client.post(url("decision-close"), {"reason": "The committee chose to do nothing."})
     assert status(appraisal) == Appraisal.Status.CLOSED
+
+
+def test_the_date_boxes_show_the_stored_date_day_month_and_year(client, personas, appraisal):
+    issue(appraisal)
+    decide(appraisal, personas.officer)
+    client.force_login(personas.officer)
+    body = client.get(url("decision-edit")).content.decode()
+    for name, value in (("decided_on_0", "14"), ("decided_on_1", "12"), ("decided_on_2", "2026")):
+        assert re.search(rf'id="id_{name}" name="{name}" [^>]*value="{value}"', body), name
+    assert 'for="id_published_on_0">Day</label>' in body
