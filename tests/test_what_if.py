@@ -295,8 +295,9 @@ def test_an_appraisal_with_one_criterion_has_no_sliders(client, personas):
 # --------------------------------------------------------------------------------------------
 # Query counts
 
-# Session, user; the appraisal (visibility through memberships); results.evaluate's ten.
-WHAT_IF_QUERIES = 13
+# Session, user; the appraisal (visibility through memberships); results.evaluate's ten and
+# the declarations of interest (see tests/test_results_page.py).
+WHAT_IF_QUERIES = 14
 
 
 def test_what_if_query_count_is_pinned_and_does_not_grow(
