@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .models import Appraisal, Change
@@ -139,6 +140,18 @@ class DashboardTable(CappedTable):
         a = record.appraisal
         label = a.get_status_display() + (" (archived)" if a.archived else "")
         return format_html('<strong class="govuk-tag {}">{}</strong>', _TAGS[a.status], label)
+
+    def render_meeting_date(self, value) -> str:
+        # The column is the next meeting: a date gone by is marked, not passed off as next.
+        if value is None:
+            return "–"
+        if value < timezone.localdate():
+            return format_html(
+                '{}<br><span class="govuk-hint govuk-!-margin-0">Past: set the next one in '
+                "the scope</span>",
+                f"{value:%-d %b %Y}",
+            )
+        return f"{value:%-d %b %Y}"
 
     def render_option(self, record) -> str:
         return format_html("{}<br><span class=\"govuk-hint govuk-!-margin-0\">{}</span>",

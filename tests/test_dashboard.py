@@ -188,3 +188,22 @@ def test_the_header_leads_to_the_dashboard_and_the_search(client, personas):
     nav = page[page.index('class="govuk-service-navigation"') : page.index("</section>")]
     assert f'href="{URL}" aria-current="true">Dashboard</a>' in nav
     assert f'href="{reverse("appraisals:search")}">Search</a>' in nav
+
+
+def test_a_meeting_gone_by_is_marked_past(client, personas):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    Appraisal.objects.filter(pk=personas.appraisal.pk).update(
+        meeting_date=today - datetime.timedelta(days=1)
+    )
+    client.force_login(personas.officer)
+    assert "Past: set the next one" in client.get(URL).content.decode()
+    Appraisal.objects.filter(pk=personas.appraisal.pk).update(
+        meeting_date=today + datetime.timedelta(days=30)
+    )
+    page = client.get(URL).content.decode()
+    assert "Past: set the next one" not in page
+    assert f"{today + datetime.timedelta(days=30):%-d %b %Y}" in page
