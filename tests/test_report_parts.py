@@ -5,6 +5,7 @@ papers, the contact officer, and the demo reports with nothing unset."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -134,7 +135,10 @@ def test_the_legal_section_states_the_powers_expected_to_be_relied_on():
     said = text_of(legal)
     assert "The powers expected to be relied on for each option" in said
     assert "Local Government Act 1972 ss.101–102: joint arrangements" in said
-    assert "Procurement Act 2023" in said
+    # The meeting is in October 2011: the paper cites the law of the day, never an Act of
+    # 2023 (the catalogue's line for today).
+    assert "Public Contracts Regulations 2006" in said
+    assert "Procurement Act 2023" not in said
     assert "best value duty (Local Government Act 1999 s.3)" in said
     # No partner is an NHS body, so the NHS Act is not offered.
     assert "NHS Act 2006" not in said
@@ -279,3 +283,14 @@ def test_every_catalogue_model_carries_its_legal_basis_and_whether_it_moves_staf
     for m in models:  # worded for any public body, not only councils
         for field in ("legal_entity", "employs_staff", "vat_position", "governance"):
             assert "partner council" not in m[field].lower(), (m["key"], field)
+
+
+def test_a_meeting_after_the_procurement_act_came_into_force_cites_it():
+    appraisal = imported()
+    appraisal.meeting_date = dt.date(2026, 3, 12)
+    appraisal.save()
+    said = text_of(section(built(appraisal), "legal"))
+    assert "Procurement Act 2023" in said
+    assert "Public Contracts Regulations" not in said.replace(
+        "replacing the Public Contracts Regulations 2015", ""
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -34,6 +35,7 @@ from .formatting import (
     _the_panel,
     _value,
 )
+from .law import powers_on
 from .narrative import _TITLES, NOT_ENTERED, Part, parse_narrative
 from .structure import Cell, Column, Row, Section, Table, WarningText
 
@@ -656,10 +658,12 @@ class _Sections(_BuilderBase):
 
     def legal(self) -> Section:
         """The officer's text, then the powers each option's delivery model relies on (from
-        the catalogue), said as the powers *expected* to be relied on: the legal team
-        confirms them."""
+        the catalogue, as the law stood on the day of the meeting: `law.powers_on`), said as
+        the powers *expected* to be relied on: the legal team confirms them."""
         s = self.section("legal")
         s.text(self.narrative.get("legal", ""), placeholder=False)
+        meeting = (self.doc.get("committee") or {}).get("meeting_date")
+        meeting = dt.date.fromisoformat(meeting) if meeting else None
         by_model: dict[str, list[Mapping[str, Any]]] = {}
         for o in self.candidates():
             by_model.setdefault(o["delivery_model"], []).append(o)
@@ -670,7 +674,7 @@ class _Sections(_BuilderBase):
                 continue
             partners = [p for o in options for p in o.get("partners") or []]
             partners += self.doc.get("partners") or []
-            powers = _relevant_powers(model.legal_basis_list(), partners)
+            powers = powers_on(_relevant_powers(model.legal_basis_list(), partners), meeting)
             if powers:
                 listed.append((join_names([o["name"] for o in options]), powers))
         if listed:
