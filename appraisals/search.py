@@ -5,7 +5,8 @@ committee report's text.
 What may be searched is settled before any text is matched, from `access`: only the
 appraisals the person may see (`visible_appraisals`), and the report's text only where
 they may read it: officers of the lead council read all of it; members and partners'
-officers read only the draft recommendations, once officers mark the draft ready for them.
+officers read only the draft recommendations, once officers mark the draft ready for them,
+and all of it once it is issued (it is then the issued report's text).
 
 On PostgreSQL the text is matched by full-text search (English stemming, so "outsource"
 finds "outsourcing"; quotes and "or" work as in a web search), ranked by relevance. On
@@ -93,8 +94,9 @@ def snippet(text: str, query: str) -> SafeString:
 
 
 def _narrative_readable(user, appraisal: Appraisal) -> set[str] | None:
-    """The report sections `user` may read of `appraisal`'s text: None for all of them."""
-    if can_edit(user, appraisal):
+    """The report sections `user` may read of `appraisal`'s text: None for all of them.
+    Issued (and not reopened), its text is the issued report's, which all its readers see."""
+    if can_edit(user, appraisal) or appraisal.status == Appraisal.Status.ISSUED:
         return None
     return {"recommendations"} if appraisal.draft_ready_for_members else set()
 
@@ -191,11 +193,12 @@ def _narrative_hits(user, visible: QuerySet, query: str) -> list[Hit]:
         readable = _narrative_readable(user, a)
         if key not in titles or (readable is not None and key not in readable):
             continue
-        url = (
-            reverse("appraisals:report", args=[a.reference]) + f"#id_narrative_{key}"
-            if readable is None
-            else a.get_absolute_url()
-        )
+        if can_edit(user, a):
+            url = reverse("appraisals:report", args=[a.reference]) + f"#id_narrative_{key}"
+        elif readable is None:  # issued: its readers read it in the issued versions
+            url = reverse("appraisals:versions", args=[a.reference])
+        else:
+            url = a.get_absolute_url()
         hits.append(Hit(a, "Report", titles[key], snippet(a.narrative[key], query), url))
     return hits
 

@@ -133,3 +133,18 @@ def test_postgresql_finds_other_forms_of_a_word(personas, planted):
         residual_likelihood=1, residual_impact=1,
     )  # fmt: skip
     assert "Risk" in kinds(personas.officer, own, "outsourcing")
+
+
+@pytest.mark.parametrize("persona", ["member", "partner_officer"])
+def test_once_issued_its_readers_search_the_whole_report(personas, planted, persona):
+    own, _ = planted
+    Appraisal.objects.filter(pk=own.pk).update(status=Appraisal.Status.ISSUED)
+    user = getattr(personas, persona)
+    report = {where for ref, kind, where in found(user) if kind == "Report"}
+    titles = {s.key: s.title for s in NARRATIVE_SECTIONS}
+    assert report == {titles["legal"], titles["recommendations"]}
+    assert found(personas.outsider, "legal position") == {
+        ("faraway", "Report", titles["legal"])
+    }  # the other council's own, and never this one
+    (hit,) = [h for h in search(user, "legal position")]
+    assert hit.url == reverse("appraisals:versions", args=[own.reference])
