@@ -127,6 +127,7 @@ class ScopeForm(forms.ModelForm):
         "new_partner_name": "the name of the partner body",
         "new_partner_kind": "the kind of body",
         "savings_target_year": "the year by which the target is met",
+        "savings_target_percent": "the savings target as a percentage",
         "committee_name": "the committee",
         "meeting_day": "the day of the meeting",
         "meeting_month": "the month of the meeting",
@@ -175,6 +176,7 @@ class ScopeForm(forms.ModelForm):
             "summary",
             "objectives",
             "savings_target",
+            "savings_target_percent",
             "savings_target_year",
             "committee_name",
             "agenda_item",
@@ -194,6 +196,7 @@ class ScopeForm(forms.ModelForm):
             "summary": "What is appraised and why",
             "objectives": "Objectives",
             "savings_target": "Savings target (£ a year)",
+            "savings_target_percent": "Or as a percentage of the net revenue budget (%)",
             "savings_target_year": "Year by which the target is met",
             "committee_name": "Committee",
             "agenda_item": "Agenda item",
@@ -206,6 +209,8 @@ class ScopeForm(forms.ModelForm):
             "make one from the title.",
             "partners": "Partner councils and public bodies can see the appraisal.",
             "objectives": "One objective a line.",
+            "savings_target_percent": "For example, 25. Used for the pounds when no amount "
+            "is given, from the lead council's net revenue budget.",
             "savings_target_year": "0 is this year, 1 next year, and so on.",
             "scale_min": "Usually 0.",
             "scale_max": "Usually 5.",
@@ -216,6 +221,7 @@ class ScopeForm(forms.ModelForm):
             "services": forms.CheckboxSelectMultiple(),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "objectives": forms.Textarea(attrs={"rows": 4}),
+            "savings_target_percent": decimal_input(),
             "savings_target_year": whole_input(),
             "scale_min": decimal_input(),
             "scale_max": decimal_input(),
@@ -323,6 +329,14 @@ class ScopeForm(forms.ModelForm):
             self.add_error("new_partner_kind", "Choose the kind of body")
             return
         data["new_partner"] = (name, kind)
+
+    def clean_savings_target_percent(self) -> float | None:
+        value = self.cleaned_data.get("savings_target_percent")
+        if value is not None and not 0 < value <= 100:
+            raise ValidationError(
+                "The savings target as a percentage must be more than 0% and at most 100%"
+            )
+        return value
 
     def scope_changes(self) -> dict:
         """The plain fields to apply to the appraisal (not partners or services)."""

@@ -218,3 +218,22 @@ def test_the_trajectory_chart_draws_each_series_and_tabulates_every_year():
     assert chart.rows[3][-1] == "Not entered"
     assert "In year 2 the actual savings were £640,000" in chart.description
     assert "£1,500,000 on the target's trajectory" in chart.description
+
+
+@pytest.mark.parametrize(("typed", "ok"), [("25", True), ("0", False), ("120", False)])
+def test_the_scope_form_takes_the_target_as_a_percentage(personas, typed, ok):
+    from appraisals.forms import ScopeForm
+
+    stored = personas.appraisal
+    form = ScopeForm(instance=stored)
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["partners"] = [a.pk for a in stored.partners.all()]
+    data["services"] = []
+    data["savings_target_percent"] = typed
+    bound = ScopeForm(data, instance=Appraisal.objects.get(pk=stored.pk))
+    assert bound.is_valid() is ok or "savings_target_percent" in bound.errors
+    if ok:
+        assert bound.scope_changes()["savings_target_percent"] == 25
+    else:
+        assert "at most 100%" in str(bound.errors["savings_target_percent"])

@@ -344,13 +344,16 @@ def _scope_summary(appraisal: Appraisal) -> dict[str, Any]:
         )
         if part
     )
-    target = appraisal.savings_target or 0
+    target = appraisal.target_pounds or 0
     year = appraisal.savings_target_year
+    percent = appraisal.savings_target_percent
     return {
         "partners_text": ", ".join(a.name for a in appraisal.partners.all()),
         "services_text": ", ".join(s.name for s in appraisal.services.all()),
         "committee_text": committee,
-        "savings_text": f"£{target:,.0f} a year" + (f" by year {year}" if year is not None else ""),
+        "savings_text": f"£{target:,.0f} a year"
+        + (f" by year {year}" if year is not None else "")
+        + (f" ({percent:g}% of the net revenue budget)" if percent is not None else ""),
         "scale_text": f"{appraisal.scale_min:g} to {appraisal.scale_max:g}",
         "bodies": facts_of(appraisal),
     }
