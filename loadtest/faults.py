@@ -455,11 +455,16 @@ def worker_killed(args, plan, work, log, base, env, servers, server_log):
         worker = servers[1]
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
-        killed_task = str(running.id)
         connections.close_all()
-        mid_render = DraftReport.objects.filter(
-            appraisal=appraisal, content_hash=content, state=DraftReport.State.PENDING
-        ).exists()
+        # The task the worker died in: the one left "running" (there is no other worker).
+        left = DBTaskResult.objects.running().filter(task_path__startswith="appraisals.tasks.")
+        killed_task = next((str(row.id) for row in left), None)
+        mid_render = (
+            killed_task is not None
+            and DraftReport.objects.filter(
+                appraisal=appraisal, content_hash=content, state=DraftReport.State.PENDING
+            ).exists()
+        )
         servers[1] = start_worker(env, server_log, interval=1, worker_id="faults-second")
     # The report page polls the draft's status: that is what notices a lost render.
     ready, deadline = False, time.monotonic() + RENDER_TIMEOUT + 30 + 150
