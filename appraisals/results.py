@@ -202,7 +202,12 @@ def results_document(
     appraisal: Appraisal, *, samples: int = engine.DEFAULT_SAMPLES, seed: int = 1
 ) -> dict[str, Any]:
     """The interchange document with its `results` object (interchange.md "Results")."""
-    evaluation = evaluate(appraisal, samples=samples, seed=seed)
+    return snapshot_of(evaluate(appraisal, samples=samples, seed=seed))
+
+
+def snapshot_of(evaluation: Evaluation) -> dict[str, Any]:
+    """The document with its results, as an issued version keeps it (`ReportVersion.snapshot`)
+    and as "What changed" compares the appraisal as it stands with one."""
     return {
         **evaluation.document,
         "results": engine.results_to_dict(evaluation.result, evaluation.finance),

@@ -131,13 +131,17 @@ def _render(appraisal_id: int, content_hash: str, attempt: int) -> str:
         with _time_limit(RENDER_TIMEOUT):
             appraisal = Appraisal.objects.select_related("lead_authority").get(pk=appraisal_id)
             evaluation = evaluate(appraisal)
-            if reports.evaluation_hash(evaluation) != content_hash:
+            previous = reports.previous_version(appraisal)
+            besides = reports.draft_inputs(appraisal, previous)
+            if reports.evaluation_hash(evaluation, besides=besides) != content_hash:
                 draft.update(
                     state=DraftReport.State.FAILED, error=CHANGED, finished_at=timezone.now()
                 )
                 return DraftReport.State.FAILED
-            pdf = reports.render_committee_report(evaluation=evaluation, draft=True)
-            word = reports.render_word(evaluation, draft=True)
+            pdf = reports.render_committee_report(
+                evaluation=evaluation, draft=True, previous=previous
+            )
+            word = reports.render_word(evaluation, draft=True, previous=previous)
     except RenderTimedOut:
         logger.warning(
             "Rendering the draft report of appraisal %s took over %s (attempt %s of %s)",

@@ -4,6 +4,7 @@ from .views import (
     archiving,
     benefits,
     catalogue,
+    changes,
     copying,
     criteria,
     dashboard,
@@ -194,6 +195,11 @@ urlpatterns = [
     path("appraisals/<slug:reference>/report/issue/", reports.report_issue, name="report-issue"),
     path("appraisals/<slug:reference>/report/reopen/", reports.report_reopen, name="report-reopen"),
     path("appraisals/<slug:reference>/versions/", reports.versions, name="versions"),
+    path(
+        "appraisals/<slug:reference>/versions/compare/",
+        changes.version_compare,
+        name="version-compare",
+    ),
     path(
         "appraisals/<slug:reference>/versions/<int:number>.html",
         reports.version_html,

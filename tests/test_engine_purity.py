@@ -16,7 +16,12 @@ def test_the_engine_finance_and_explain_modules_import_no_django():
         f"appraisals.engine.{m.name}" for m in pkgutil.iter_modules(appraisals.engine.__path__)
     ]
     assert len(modules) >= 5
-    modules += ["appraisals.engine", "appraisals.finance", "appraisals.explain"]
+    modules += [
+        "appraisals.engine",
+        "appraisals.finance",
+        "appraisals.explain",
+        "appraisals.changes",
+    ]
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

@@ -6,6 +6,7 @@ Checked on the three demo reports and a large generated one, each rendered once 
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Iterator
@@ -16,11 +17,12 @@ import pikepdf
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfReader
 
 from appraisals import reports
 from appraisals.models import Appraisal
-from appraisals.results import evaluate
+from appraisals.results import evaluate, snapshot_of
 from tests.test_reports_data import make_report_appraisal
 
 pytestmark = pytest.mark.django_db
@@ -51,19 +53,33 @@ def rendered(django_db_setup, django_db_blocker) -> list[Rendered]:
         appraisals.append(make_report_appraisal(**LARGE))
         for appraisal in appraisals:
             evaluation = evaluate(appraisal)
-            report = reports.build_report(evaluation)
+            # The first as a second version: with its appendix "Changes since version 1".
+            previous = earlier_version(evaluation) if appraisal is appraisals[0] else None
+            report = reports.build_report(evaluation, previous=previous)
             charts = {
                 block.chart.title: block.chart.description
                 for section in report.sections + report.appendices
                 for block in section.blocks
                 if block.kind == "chart"
             }
-            html = reports.render_html(evaluation=evaluation)
+            html = reports.render_html(evaluation=evaluation, previous=previous)
             pdf = reports.write_pdf(html)
             text = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
             out.append(Rendered(appraisal.reference, pdf, html, charts, text))
         transaction.set_rollback(True)
     return out
+
+
+def earlier_version(evaluation) -> reports.PreviousVersion:
+    """A version 1 that differed: another score, weight, risk rating and savings."""
+    snapshot = copy.deepcopy(snapshot_of(evaluation))
+    snapshot["scores"][0]["score"] = 1 if snapshot["scores"][0]["score"] != 1 else 2
+    snapshot["criteria"][0]["weight"] = float(snapshot["criteria"][0]["weight"]) + 5
+    snapshot["results"]["weights"] = {}
+    snapshot["risks"][0]["likelihood"] = 6 - snapshot["risks"][0]["likelihood"] or 1
+    for case in snapshot["finance"]["options"].values():
+        case["savings"]["central"] = [x + 1000 for x in case["savings"]["central"]]
+    return reports.PreviousVersion(1, timezone.now(), snapshot)
 
 
 # Reading the structure tree back ------------------------------------------------------------
@@ -388,3 +404,23 @@ def test_table_numbers_run_without_gaps(rendered):
         assert by_series.get(""), report.name
         for series, numbers in by_series.items():
             assert numbers == list(range(1, len(numbers) + 1)), (report.name, series, numbers)
+
+
+def test_a_second_version_carries_its_changes_tagged_and_bookmarked(rendered):
+    """The appendix "Changes since version 1" is in the structure tree (a heading, then the
+    changes as tagged lists), in the bookmarks, and says what changed in words."""
+    report = rendered[0]
+    text = "\n".join(report.text)
+    heading = re.search(r"Appendix [F-Z]: Changes since version 1", text)
+    assert heading, "the second version has its changes appendix"
+    assert "Changes since version" not in "\n".join(rendered[1].text)  # a first version
+    appendix = text[heading.start() :]
+    assert re.search(r"score for .+ went from \d+ to \d+ out of 5", appendix)
+    assert "No changes to the options." in appendix
+    with pikepdf.open(io.BytesIO(report.pdf)) as pdf:
+        outline = [item.title for item in pdf.open_outline().root]
+        assert heading.group(0) in outline
+        order = blocks_in_order(tree(pdf))
+        first = next(n for n, page in enumerate(report.text) if heading.group(0) in page)
+        lists = [b for b in order if b.kind == "/L" and b.page is not None and b.page >= first]
+        assert lists, "the changes are tagged as lists"

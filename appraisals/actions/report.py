@@ -135,9 +135,9 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
     """
     import hashlib
 
-    from .. import engine, reports
+    from .. import reports
     from ..models import ReportVersion
-    from ..results import evaluate
+    from ..results import evaluate, snapshot_of
 
     # Lock the appraisal: two officers issuing at once get one version each, in turn.
     locked = (
@@ -147,10 +147,7 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
     if problems:
         raise ReportIncomplete(problems)
     evaluation = evaluate(locked)
-    snapshot = {
-        **evaluation.document,
-        "results": engine.results_to_dict(evaluation.result, evaluation.finance),
-    }
+    snapshot = snapshot_of(evaluation)
     content = reports.document_hash(snapshot)
     if expected_hash is not None and content != expected_hash:
         raise Conflict(
@@ -158,16 +155,19 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
             "issuing.",
             current=content,
         )
-    latest = locked.report_versions.order_by("-number").only("number", "snapshot").first()
+    latest = reports.previous_version(locked)
     if latest is not None and reports.document_hash(latest.snapshot) == content:
         raise ReportAlreadyIssued(latest.number)
     number = 1 if latest is None else latest.number + 1
     issued_at = timezone.now()
+    # A version after the first carries "Changes since version N" (`reports.previous`).
     html = reports.render_html(
-        evaluation=evaluation, draft=False, version=number, issued_at=issued_at
+        evaluation=evaluation, draft=False, version=number, issued_at=issued_at, previous=latest
     )
     pdf = reports.write_pdf(html)  # the PDF and the web page are the same rendering
-    word = reports.render_word(evaluation, draft=False, version=number, issued_at=issued_at)
+    word = reports.render_word(
+        evaluation, draft=False, version=number, issued_at=issued_at, previous=latest
+    )
     version = ReportVersion.objects.create(
         appraisal=locked,
         number=number,

@@ -18,13 +18,15 @@ The package, by what each module holds:
 - `sections`: the numbered sections of the paper, one method each
 - `appendices`: appendices A to E, one method each
 - `rendering`: `render_html`, `render_committee_report`, the template and stylesheets
+- `previous`: the version a new report follows (`previous_version`), for its appendix
+  "Changes since version N"
 - `cache`: the draft cache key (`document_hash`, `content_hash`, the renderer fingerprint)
 - `word`: the same report as a Word document (`write_docx`, `render_word`)
 - `checks`: before issuing (`report_problems`, `issue_problems`, `unwritten_sections`, ...)
 """
 
 from .build import build_report, preview_section
-from .cache import content_hash, document_hash, evaluation_hash
+from .cache import content_hash, document_hash, draft_inputs, evaluation_hash
 from .checks import (
     Problem,
     issue_problems,
@@ -44,6 +46,7 @@ from .narrative import (
     Part,
     parse_narrative,
 )
+from .previous import PreviousVersion, previous_version
 from .rendering import (
     DRAFT_STYLESHEET,
     RENDERER_VERSION,
@@ -86,6 +89,7 @@ __all__ = [
     "Figure",
     "HeaderRow",
     "NarrativeSection",
+    "PreviousVersion",
     "Para",
     "Part",
     "Problem",
@@ -98,12 +102,14 @@ __all__ = [
     "build_report",
     "content_hash",
     "document_hash",
+    "draft_inputs",
     "evaluation_hash",
     "issue_problems",
     "issue_warnings",
     "iter_section_titles",
     "parse_narrative",
     "preview_section",
+    "previous_version",
     "recommendation_paragraphs",
     "render_committee_report",
     "render_html",

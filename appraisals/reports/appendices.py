@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .. import charts
+from django.utils import timezone
+
+from .. import changes, charts
 from ..explain import (
     format_percent,
     format_score,
@@ -14,18 +16,21 @@ from ..explain import (
     join_names,
     on_scale,
 )
+from ..results import snapshot_of
 from .base import _BuilderBase
 from .formatting import (
     RATING_AFTER,
     RATING_BEFORE,
     _columns,
     _columns_of,
+    _date,
     _figure,
     _ordinal,
+    _plural,
     _rating_cell,
     _the_panel,
 )
-from .narrative import Part
+from .narrative import NARRATIVE_SECTIONS, Part
 from .structure import Cell, Column, Row, Section, Subheading, Table
 
 # The appendices built from the appraisal: (letter, key, title). The report's list of
@@ -50,13 +55,54 @@ class _Appendices(_BuilderBase):
         return Section(letter, key, title)
 
     def appendices(self) -> list[Section]:
-        return [
+        built = [
             self.score_matrix(),
             self.weights(),
             self.sensitivity(),
             self.risk_register(),
             self.delivery_models(),
         ]
+        if self.previous is not None:
+            built.append(self.changes_since())
+        return built
+
+    def changes_letter(self) -> str:
+        """The letter of "Changes since version N": after the officer's own attached papers
+        (F, G, …), so the letters they wrote in the text never move when a version follows."""
+        from .sections import attached_appendices
+
+        return chr(ord("F") + len(attached_appendices(self.narrative.get("appendices", ""))))
+
+    def changes_title(self) -> str:
+        return f"Changes since version {self.previous.number}" if self.previous else ""
+
+    def changes_since(self) -> Section:
+        """What changed since the last issued version, from its snapshot to this state
+        (`appraisals.changes`), group by group; a group with none says so."""
+        previous = self.previous
+        s = Section(self.changes_letter(), "changes", self.changes_title())
+        comparison = changes.compare(
+            previous.snapshot,
+            snapshot_of(self.e),
+            section_titles=[(n.key, n.title) for n in NARRATIVE_SECTIONS],
+        )
+        issued = _date(timezone.localdate(previous.issued_at))
+        s.para(
+            f"This appendix lists what changed between version {previous.number} of this "
+            f"report, issued on {issued}, and this version"
+            + (
+                f": {_plural(comparison.count, 'change')} in all."
+                if comparison.changed
+                else ". Nothing changed in the appraisal or the report's text."
+            )
+        )
+        for group in comparison.groups:
+            s.add(Subheading(group.title))
+            if group.changes:
+                s.para(Part(items=tuple(c.text for c in group.changes), style="bullet"))
+            else:
+                s.para(group.unchanged)
+        return s
 
     def score_matrix(self) -> Section:
         s = self.appendix("scores")

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from ..models import DeliveryModel
 from ..results import Evaluation
+from .previous import PreviousVersion
 
 
 class _BuilderBase:
@@ -16,8 +17,10 @@ class _BuilderBase:
         evaluation: Evaluation,
         narrative: Mapping[str, str],
         models: Mapping[str, DeliveryModel],
+        previous: PreviousVersion | None = None,
     ) -> None:
         self.e = evaluation
+        self.previous = previous  # the last issued version: "Changes since version N"
         self.doc = evaluation.document
         self.r = evaluation.result
         self.narrative = narrative

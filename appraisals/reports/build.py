@@ -14,6 +14,7 @@ from ..results import Evaluation
 from .appendices import _Appendices
 from .formatting import _date, _plural
 from .narrative import NOT_ENTERED
+from .previous import PreviousVersion
 from .sections import _Sections, attached_appendices
 from .structure import HeaderRow, Report, Section, number_tables
 
@@ -25,9 +26,11 @@ def build_report(
     version: int | None = None,
     issued_at: dt.datetime | None = None,
     models: Mapping[str, DeliveryModel] | None = None,
+    previous: PreviousVersion | None = None,
 ) -> Report:
     """Every section and appendix, in the order of a council paper. `models` are the
-    catalogue entries of the options' delivery models (looked up if not given)."""
+    catalogue entries of the options' delivery models (looked up if not given); `previous`,
+    the last issued version, adds the appendix "Changes since version N"."""
     doc = evaluation.document
     report = doc.get("report") or {}
     narrative: Mapping[str, str] = report.get("narrative") or {}
@@ -41,7 +44,7 @@ def build_report(
     else:
         mark = f"Version {version}, issued {_date(timezone.localdate(when))}"
 
-    builder = _Builder(evaluation, narrative, models)
+    builder = _Builder(evaluation, narrative, models, previous)
     sections = builder.sections()
     appendices = builder.appendices()
     links = number_tables(sections, appendices)

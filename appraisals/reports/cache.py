@@ -15,24 +15,33 @@ from ..bodies import BodyFacts, facts_of
 from ..interests import fingerprint
 from ..models import Appraisal
 from ..results import Evaluation
+from .previous import PreviousVersion
 from .rendering import DRAFT_STYLESHEET, RENDERER_VERSION, STYLESHEETS, TEMPLATE, _static_text
 
 
 def document_hash(
-    document: Mapping[str, Any], bodies: Sequence[BodyFacts] = (), interests: str = ""
+    document: Mapping[str, Any],
+    bodies: Sequence[BodyFacts] = (),
+    interests: str = "",
+    *,
+    besides: Mapping[str, Any] | None = None,
 ) -> str:
     """SHA-256 of what a report is rendered from: the interchange document (the narrative
     and header included, the appraisal's status and any results left out: results follow
     from the rest), the renderer itself (template, stylesheets, version) and, for a draft,
     the facts of the councils and bodies named (`bodies`: the background gives them, and
-    their administrators may change them) and the declarations of interest (`interests`:
-    `appraisals.interests.fingerprint`, "" when there are none)."""
+    their administrators may change them), the declarations of interest (`interests`:
+    `appraisals.interests.fingerprint`, "" when there are none) and what else it prints
+    from outside the document (`besides`: the version it follows, `draft_inputs`). Each is
+    left out when empty, so a document's own hash is the same as an issued snapshot's."""
     content = {k: v for k, v in document.items() if k not in ("status", "archived", "results")}
-    what = {"document": content, "renderer": _renderer_fingerprint()}
+    what: dict[str, Any] = {"document": content, "renderer": _renderer_fingerprint()}
     if bodies:
         what["bodies"] = [b.as_key() for b in bodies]
     if interests:
         what["interests"] = interests
+    if besides:
+        what["besides"] = dict(besides)
     blob = json.dumps(
         what,
         sort_keys=True,
@@ -44,18 +53,32 @@ def document_hash(
 
 
 def content_hash(appraisal: Appraisal) -> str:
-    """The draft cache key of the appraisal as it stands (the export: ten queries, and one
-    for the declarations of interest)."""
+    """The draft cache key of the appraisal as it stands (the export: ten queries, one for
+    the declarations of interest, and one for the version it follows)."""
     from ..interchange import export_with_appraisal
 
     document, loaded = export_with_appraisal(appraisal)
-    return document_hash(document, facts_of(loaded), fingerprint(loaded))
+    return document_hash(
+        document, facts_of(loaded), fingerprint(loaded), besides=draft_inputs(appraisal)
+    )
 
 
-def evaluation_hash(evaluation: Evaluation) -> str:
+def evaluation_hash(evaluation: Evaluation, *, besides: Mapping[str, Any] | None = None) -> str:
     """The draft cache key of what `evaluation` renders: `content_hash` of its appraisal as
-    it stood when evaluated."""
-    return document_hash(evaluation.document, evaluation.bodies, evaluation.interests_key)
+    it stood when evaluated (`besides`: `draft_inputs` of it)."""
+    return document_hash(
+        evaluation.document, evaluation.bodies, evaluation.interests_key, besides=besides
+    )
+
+
+def draft_inputs(appraisal: Appraisal, previous: PreviousVersion | None = None) -> dict[str, Any]:
+    """What a draft prints besides the document: the number of the version it follows (its
+    "Changes since version N" appendix). Give `previous` if it is loaded already."""
+    if previous is not None:
+        return {"previous": previous.number}
+    number = appraisal.report_versions.order_by("-number").values_list("number", flat=True)
+    latest = number.first()
+    return {"previous": latest} if latest is not None else {}
 
 
 @functools.cache

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from ..models import Appraisal
 from ..results import Evaluation, evaluate
 from .build import build_report
+from .previous import PreviousVersion
 
 TEMPLATE = "reports/committee_report.html"
 STYLESHEETS = ("reports/report.css",)
@@ -44,6 +45,7 @@ def render_html(
     version: int | None = None,
     issued_at: dt.datetime | None = None,
     inline_css: bool = False,
+    previous: PreviousVersion | None = None,
 ) -> str:
     """The report as one HTML page. With `inline_css` the stylesheets are inside it (a file
     that stands alone: `render_report --html`, the Chromium comparison)."""
@@ -51,7 +53,13 @@ def render_html(
         if appraisal is None:
             raise TypeError("give an appraisal or its evaluation")
         evaluation = evaluate(appraisal)
-    report = build_report(evaluation, draft=draft, version=version, issued_at=issued_at)
+    report = build_report(
+        evaluation,
+        draft=draft,
+        version=version,
+        issued_at=issued_at,
+        previous=previous,
+    )
     names = STYLESHEETS + ((DRAFT_STYLESHEET,) if draft else ())
     context: dict[str, Any] = {"report": report}
     if inline_css:
@@ -77,9 +85,15 @@ def render_committee_report(
     draft: bool = True,
     version: int | None = None,
     issued_at: dt.datetime | None = None,
+    previous: PreviousVersion | None = None,
 ) -> bytes:
     """The committee report as PDF bytes."""
     html = render_html(
-        appraisal, evaluation=evaluation, draft=draft, version=version, issued_at=issued_at
+        appraisal,
+        evaluation=evaluation,
+        draft=draft,
+        version=version,
+        issued_at=issued_at,
+        previous=previous,
     )
     return write_pdf(html)

@@ -733,6 +733,8 @@ class _Sections(_BuilderBase):
             (letter, title, para) for letter, (title, para) in zip(letters, extra, strict=True)
         ]
         every = ours + attached
+        if self.previous is not None:
+            every.append((self.changes_letter(), self.changes_title(), ""))
         open_ones = [f"Appendix {n}: {t}" for n, t, para in every if not para]
         exempt = [
             f"Appendix {n}: {t} (exempt under paragraph {para})" for n, t, para in every if para

@@ -244,9 +244,18 @@ def render_word(
     draft: bool = True,
     version: int | None = None,
     issued_at: Any = None,
+    previous: Any = None,
 ) -> bytes:
     """The committee report of `evaluation` as .docx bytes: the report the PDF of the same
     arguments prints, built afresh from the same evaluation."""
     from .build import build_report
 
-    return write_docx(build_report(evaluation, draft=draft, version=version, issued_at=issued_at))
+    return write_docx(
+        build_report(
+            evaluation,
+            draft=draft,
+            version=version,
+            issued_at=issued_at,
+            previous=previous,
+        )
+    )
