@@ -53,6 +53,23 @@ class Authority(models.Model):
     call_in_working_days = models.PositiveSmallIntegerField(
         default=5, help_text="Working days after publication in which a decision may be called in."
     )
+    # The statutory officers, among the council's officers: they agree the financial and
+    # the legal implications of its reports (reports/signoff.py).
+    chief_finance_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The section 151 officer.",
+    )
+    monitoring_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sign_off_required = models.BooleanField(
+        default=False,
+        help_text="A report is issued only once both officers have agreed their sections.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -844,3 +861,32 @@ class ActualYear(models.Model):
 
     def __str__(self) -> str:
         return f"Year {self.year}"
+
+
+class SignOff(models.Model):
+    """A statutory officer's agreement of one section of an appraisal's report: who, when,
+    and the SHA-256 of the text they agreed. Kept, never changed: a later agreement is a new
+    row, and a change to the section after it voids it (reports/signoff.py)."""
+
+    class Section(models.TextChoices):
+        FINANCIAL = "financial", "Financial implications"
+        LEGAL = "legal", "Legal implications"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="sign_offs")
+    section = models.CharField(max_length=20, choices=Section)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # As printed, at the time: the report names the officer as they were when they agreed.
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=100)
+    signed_at = models.DateTimeField(default=timezone.now)
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField(help_text="The section as it printed when it was agreed.")
+
+    class Meta:
+        ordering = ["appraisal", "section", "-signed_at", "-pk"]
+        indexes = [models.Index(fields=["appraisal", "section", "-signed_at"], name="signoff_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()} agreed by {self.name}"

@@ -131,17 +131,15 @@ def _render(appraisal_id: int, content_hash: str, attempt: int) -> str:
         with _time_limit(RENDER_TIMEOUT):
             appraisal = Appraisal.objects.select_related("lead_authority").get(pk=appraisal_id)
             evaluation = evaluate(appraisal)
-            previous = reports.previous_version(appraisal)
-            besides = reports.draft_inputs(appraisal, previous)
+            extras = reports.report_extras(appraisal)
+            besides = reports.draft_inputs(appraisal, extras)
             if reports.evaluation_hash(evaluation, besides=besides) != content_hash:
                 draft.update(
                     state=DraftReport.State.FAILED, error=CHANGED, finished_at=timezone.now()
                 )
                 return DraftReport.State.FAILED
-            pdf = reports.render_committee_report(
-                evaluation=evaluation, draft=True, previous=previous
-            )
-            word = reports.render_word(evaluation, draft=True, previous=previous)
+            pdf = reports.render_committee_report(evaluation=evaluation, draft=True, **extras)
+            word = reports.render_word(evaluation, draft=True, **extras)
     except RenderTimedOut:
         logger.warning(
             "Rendering the draft report of appraisal %s took over %s (attempt %s of %s)",

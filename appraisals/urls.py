@@ -23,6 +23,7 @@ from .views import (
     risks,
     scoring,
     search,
+    signoff,
     transfer,
     what_if,
     workspace,
@@ -38,6 +39,12 @@ urlpatterns = [
     path("dashboard/", dashboard.council_dashboard, name="dashboard"),
     path("search/", search.search, name="search"),
     path("deleted-appraisals/", deletion.deleted_appraisals, name="deleted-appraisals"),
+    # A council's settings, for its administrators
+    path(
+        "council/<int:pk>/statutory-officers/",
+        signoff.statutory_officers,
+        name="statutory-officers",
+    ),
     # The catalogue and the criteria library (read-only)
     path("delivery-models/", catalogue.delivery_models, name="delivery-models"),
     path("delivery-models/<slug:key>/", catalogue.delivery_model, name="delivery-model"),
@@ -194,6 +201,11 @@ urlpatterns = [
     path("appraisals/<slug:reference>/report/check/", reports.report_check, name="report-check"),
     path("appraisals/<slug:reference>/report/issue/", reports.report_issue, name="report-issue"),
     path("appraisals/<slug:reference>/report/reopen/", reports.report_reopen, name="report-reopen"),
+    path(
+        "appraisals/<slug:reference>/report/sign-off/",
+        signoff.report_sign_off,
+        name="report-sign-off",
+    ),
     path("appraisals/<slug:reference>/versions/", reports.versions, name="versions"),
     path(
         "appraisals/<slug:reference>/versions/compare/",

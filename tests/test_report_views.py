@@ -498,11 +498,12 @@ def test_report_page_query_count_is_pinned_and_does_not_grow(
     for appraisal in (small, large):
         # session, user; the appraisal (with its lead council); the officer's memberships;
         # the export for the content hash (ten: appraisal, partners, services, options,
-        # options' partners, partner shares, criteria, panels, risks, scores) and the latest
-        # version's number (the draft follows it: "Changes since version N"); the latest
+        # options' partners, partner shares, criteria, panels, risks, scores), the latest
+        # version's number (the draft follows it: "Changes since version N") and the
+        # sign-offs (the council with its statutory officers; the agreements); the latest
         # draft; the number of issued versions; the council named in the page header; the
         # newest history row (the form's stamp: views/edit.py).
-        with django_assert_num_queries(19):
+        with django_assert_num_queries(21):
             response = client.get(reverse("appraisals:report", args=[appraisal.reference]))
         assert response.status_code == 200
 
@@ -598,8 +599,8 @@ def test_web_page_query_count_is_pinned_and_does_not_grow(
     for appraisal in (small, large):
         # session, user; the appraisal; the officer's memberships; the export the engine
         # reads (ten, as on the report page); the latest issued version (for "Changes since
-        # version N"); the delivery models' traits for Appendix E.
-        with django_assert_num_queries(16):
+        # version N"); the sign-offs (two); the delivery models' traits for Appendix E.
+        with django_assert_num_queries(18):
             response = client.get(reverse("appraisals:report-preview", args=[appraisal.reference]))
         assert response.status_code == 200
 

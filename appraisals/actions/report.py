@@ -147,6 +147,11 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
     if problems:
         raise ReportIncomplete(problems)
     evaluation = evaluate(locked)
+    extras = reports.report_extras(locked)
+    # Where the council requires it, its statutory officers have agreed their sections.
+    unsigned = reports.sign_off_problems(evaluation, extras["sign_offs"])
+    if unsigned:
+        raise ReportIncomplete(unsigned)
     snapshot = snapshot_of(evaluation)
     content = reports.document_hash(snapshot)
     if expected_hash is not None and content != expected_hash:
@@ -155,18 +160,19 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
             "issuing.",
             current=content,
         )
-    latest = reports.previous_version(locked)
+    latest = extras["previous"]
     if latest is not None and reports.document_hash(latest.snapshot) == content:
         raise ReportAlreadyIssued(latest.number)
     number = 1 if latest is None else latest.number + 1
     issued_at = timezone.now()
-    # A version after the first carries "Changes since version N" (`reports.previous`).
+    # A version after the first carries "Changes since version N" (`reports.previous`), and
+    # the signed sections say who agreed them (`reports.signoff`).
     html = reports.render_html(
-        evaluation=evaluation, draft=False, version=number, issued_at=issued_at, previous=latest
+        evaluation=evaluation, draft=False, version=number, issued_at=issued_at, **extras
     )
     pdf = reports.write_pdf(html)  # the PDF and the web page are the same rendering
     word = reports.render_word(
-        evaluation, draft=False, version=number, issued_at=issued_at, previous=latest
+        evaluation, draft=False, version=number, issued_at=issued_at, **extras
     )
     version = ReportVersion.objects.create(
         appraisal=locked,

@@ -20,19 +20,22 @@ The package, by what each module holds:
 - `rendering`: `render_html`, `render_committee_report`, the template and stylesheets
 - `previous`: the version a new report follows (`previous_version`), for its appendix
   "Changes since version N"
+- `signoff`: the statutory officers' agreement of the financial and legal implications
 - `cache`: the draft cache key (`document_hash`, `content_hash`, the renderer fingerprint)
+  and what a report prints besides the document (`report_extras`)
 - `word`: the same report as a Word document (`write_docx`, `render_word`)
 - `checks`: before issuing (`report_problems`, `issue_problems`, `unwritten_sections`, ...)
 """
 
 from .build import build_report, preview_section
-from .cache import content_hash, document_hash, draft_inputs, evaluation_hash
+from .cache import content_hash, document_hash, draft_inputs, evaluation_hash, report_extras
 from .checks import (
     Problem,
     issue_problems,
     issue_warnings,
     iter_section_titles,
     report_problems,
+    sign_off_problems,
     unwritten_sections,
 )
 from .formatting import _columns_of as _columns_of  # tested directly
@@ -113,7 +116,9 @@ __all__ = [
     "recommendation_paragraphs",
     "render_committee_report",
     "render_html",
+    "report_extras",
     "report_problems",
+    "sign_off_problems",
     "unwritten_sections",
     "write_docx",
     "write_pdf",

@@ -16,6 +16,7 @@ from .formatting import _date, _plural
 from .narrative import NOT_ENTERED
 from .previous import PreviousVersion
 from .sections import _Sections, attached_appendices
+from .signoff import SignOffs, add_sign_offs
 from .structure import HeaderRow, Report, Section, number_tables
 
 
@@ -27,10 +28,12 @@ def build_report(
     issued_at: dt.datetime | None = None,
     models: Mapping[str, DeliveryModel] | None = None,
     previous: PreviousVersion | None = None,
+    sign_offs: SignOffs | None = None,
 ) -> Report:
     """Every section and appendix, in the order of a council paper. `models` are the
     catalogue entries of the options' delivery models (looked up if not given); `previous`,
-    the last issued version, adds the appendix "Changes since version N"."""
+    the last issued version, adds the appendix "Changes since version N"; `sign_offs` end the
+    financial and legal implications with who agreed them (`reports.signoff`)."""
     doc = evaluation.document
     report = doc.get("report") or {}
     narrative: Mapping[str, str] = report.get("narrative") or {}
@@ -48,6 +51,8 @@ def build_report(
     sections = builder.sections()
     appendices = builder.appendices()
     links = number_tables(sections, appendices)
+    if sign_offs is not None:
+        add_sign_offs(sections, sign_offs, draft=draft)
     header = _header(doc, report, committee, narrative, draft=draft)
     return Report(
         council=doc["lead_authority"],

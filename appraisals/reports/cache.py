@@ -15,8 +15,9 @@ from ..bodies import BodyFacts, facts_of
 from ..interests import fingerprint
 from ..models import Appraisal
 from ..results import Evaluation
-from .previous import PreviousVersion
+from .previous import previous_version
 from .rendering import DRAFT_STYLESHEET, RENDERER_VERSION, STYLESHEETS, TEMPLATE, _static_text
+from .signoff import sign_offs_for
 
 
 def document_hash(
@@ -54,7 +55,7 @@ def document_hash(
 
 def content_hash(appraisal: Appraisal) -> str:
     """The draft cache key of the appraisal as it stands (the export: ten queries, one for
-    the declarations of interest, and one for the version it follows)."""
+    the declarations of interest, and three for the version it follows and the sign-offs)."""
     from ..interchange import export_with_appraisal
 
     document, loaded = export_with_appraisal(appraisal)
@@ -71,14 +72,30 @@ def evaluation_hash(evaluation: Evaluation, *, besides: Mapping[str, Any] | None
     )
 
 
-def draft_inputs(appraisal: Appraisal, previous: PreviousVersion | None = None) -> dict[str, Any]:
-    """What a draft prints besides the document: the number of the version it follows (its
-    "Changes since version N" appendix). Give `previous` if it is loaded already."""
-    if previous is not None:
-        return {"previous": previous.number}
-    number = appraisal.report_versions.order_by("-number").values_list("number", flat=True)
-    latest = number.first()
-    return {"previous": latest} if latest is not None else {}
+def report_extras(appraisal: Appraisal) -> dict[str, Any]:
+    """What a report prints from outside the document, as `render_html`, `render_word` and
+    `build_report` take it: the version it follows and the sign-offs (three queries)."""
+    return {"previous": previous_version(appraisal), "sign_offs": sign_offs_for(appraisal)}
+
+
+def draft_inputs(appraisal: Appraisal, extras: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What a draft prints besides the document, for its key: the number of the version it
+    follows ("Changes since version N") and the sign-offs it prints. Give `extras`
+    (`report_extras`) if they are loaded already (else three queries)."""
+    if extras is None:
+        number = appraisal.report_versions.order_by("-number").values_list("number", flat=True)
+        latest = number.first()
+        sign_offs = sign_offs_for(appraisal)
+    else:
+        previous = extras.get("previous")
+        latest = None if previous is None else previous.number
+        sign_offs = extras.get("sign_offs")
+    key: dict[str, Any] = {}
+    if latest is not None:
+        key["previous"] = latest
+    if sign_offs is not None and (sign_offs.required or sign_offs.agreements):
+        key["sign_offs"] = sign_offs.as_key()
+    return key
 
 
 @functools.cache

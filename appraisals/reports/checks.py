@@ -15,6 +15,7 @@ from .narrative import (
     NarrativeSection,
     parse_narrative,
 )
+from .signoff import SIGNED, WHAT, SignOffs, applies, sign_offs_for
 from .structure import Report
 
 
@@ -27,6 +28,8 @@ class Problem:
     def page(self) -> str:
         """The page whose form fixes it: the scope for the meeting date (edited there alone,
         with its day, month and year boxes), the report page for the rest."""
+        if self.field.startswith("sign-off-"):
+            return "sign-off"
         return "scope" if self.field == "meeting_date" else "report"
 
     @property
@@ -73,11 +76,39 @@ def issue_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) -
     options, consultation and so on) need no text of the officer's."""
     problems = report_problems(appraisal)
     flagged = {p.field for p in problems}
+    evaluation = evaluation or evaluate(appraisal)
     problems += [
         Problem(f"Write the section “{s.title}”", s.key)
-        for s in placeholder_sections(evaluation or evaluate(appraisal))
+        for s in placeholder_sections(evaluation)
         if s.key not in flagged
     ]
+    problems += sign_off_problems(evaluation, sign_offs_for(appraisal))
+    return problems
+
+
+def sign_off_problems(evaluation: Evaluation, sign_offs: SignOffs) -> list[Problem]:
+    """Where the council requires sign-off: each section its statutory officer has not
+    agreed as it prints now, naming who must agree it (none where not required)."""
+    if not sign_offs.required:
+        return []
+    built = {s.key: s for s in build_report(evaluation).sections}
+    problems = []
+    for key, _, role in SIGNED:
+        agreement = sign_offs.agreements.get(key)
+        if applies(agreement, built[key]):
+            continue
+        what = WHAT[key]
+        named = sign_offs.officers.get(key)
+        if named is None:
+            text = f"Ask a council administrator to name the {role}, who must agree the {what}"
+        elif agreement is not None:
+            text = (
+                f"Ask {named}, {role}, to agree the {what} again: they changed after "
+                f"{agreement.name} agreed them"
+            )
+        else:
+            text = f"Ask {named}, {role}, to agree the {what}"
+        problems.append(Problem(text, f"sign-off-{key}"))
     return problems
 
 

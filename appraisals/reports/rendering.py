@@ -15,6 +15,7 @@ from ..models import Appraisal
 from ..results import Evaluation, evaluate
 from .build import build_report
 from .previous import PreviousVersion
+from .signoff import SignOffs
 
 TEMPLATE = "reports/committee_report.html"
 STYLESHEETS = ("reports/report.css",)
@@ -46,6 +47,7 @@ def render_html(
     issued_at: dt.datetime | None = None,
     inline_css: bool = False,
     previous: PreviousVersion | None = None,
+    sign_offs: SignOffs | None = None,
 ) -> str:
     """The report as one HTML page. With `inline_css` the stylesheets are inside it (a file
     that stands alone: `render_report --html`, the Chromium comparison)."""
@@ -59,6 +61,7 @@ def render_html(
         version=version,
         issued_at=issued_at,
         previous=previous,
+        sign_offs=sign_offs,
     )
     names = STYLESHEETS + ((DRAFT_STYLESHEET,) if draft else ())
     context: dict[str, Any] = {"report": report}
@@ -86,6 +89,7 @@ def render_committee_report(
     version: int | None = None,
     issued_at: dt.datetime | None = None,
     previous: PreviousVersion | None = None,
+    sign_offs: SignOffs | None = None,
 ) -> bytes:
     """The committee report as PDF bytes."""
     html = render_html(
@@ -95,5 +99,6 @@ def render_committee_report(
         version=version,
         issued_at=issued_at,
         previous=previous,
+        sign_offs=sign_offs,
     )
     return write_pdf(html)

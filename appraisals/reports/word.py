@@ -245,6 +245,7 @@ def render_word(
     version: int | None = None,
     issued_at: Any = None,
     previous: Any = None,
+    sign_offs: Any = None,
 ) -> bytes:
     """The committee report of `evaluation` as .docx bytes: the report the PDF of the same
     arguments prints, built afresh from the same evaluation."""
@@ -257,5 +258,6 @@ def render_word(
             version=version,
             issued_at=issued_at,
             previous=previous,
+            sign_offs=sign_offs,
         )
     )
