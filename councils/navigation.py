@@ -25,6 +25,7 @@ SECTIONS: list[Section] = [
     Section("history", "History", "councils:history"),
     Section("sign-in", "Sign-in", "signin:council-settings"),
     Section("facts", "Facts", "councils:facts"),
+    Section("statutory-officers", "Statutory officers", "appraisals:statutory-officers"),
 ]
 
 

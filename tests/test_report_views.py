@@ -502,8 +502,9 @@ def test_report_page_query_count_is_pinned_and_does_not_grow(
         # version's number (the draft follows it: "Changes since version N") and the
         # sign-offs (the council with its statutory officers; the agreements); the latest
         # draft; the number of issued versions; the council named in the page header; the
-        # newest history row (the form's stamp: views/edit.py).
-        with django_assert_num_queries(21):
+        # newest history row (the form's stamp: views/edit.py); the declarations of
+        # interest (one, for the content hash).
+        with django_assert_num_queries(22):
             response = client.get(reverse("appraisals:report", args=[appraisal.reference]))
         assert response.status_code == 200
 
@@ -599,8 +600,9 @@ def test_web_page_query_count_is_pinned_and_does_not_grow(
     for appraisal in (small, large):
         # session, user; the appraisal; the officer's memberships; the export the engine
         # reads (ten, as on the report page); the latest issued version (for "Changes since
-        # version N"); the sign-offs (two); the delivery models' traits for Appendix E.
-        with django_assert_num_queries(18):
+        # version N"); the sign-offs (two); the delivery models' traits for Appendix E; the
+        # declarations of interest (one).
+        with django_assert_num_queries(19):
             response = client.get(reverse("appraisals:report-preview", args=[appraisal.reference]))
         assert response.status_code == 200
 
@@ -681,8 +683,8 @@ def test_section_preview_query_count_is_pinned_and_does_not_grow(
             "appraisals:report-section-preview", args=[appraisal.reference, "options"]
         )
         # session, user; the appraisal; the officer's memberships; the export the engine
-        # reads (ten); the options' delivery models.
-        with django_assert_num_queries(15):
+        # reads (ten); the options' delivery models; the declarations of interest (one).
+        with django_assert_num_queries(16):
             response = client.post(address, {"narrative_options": "Commentary."})
         assert response.status_code == 200
 

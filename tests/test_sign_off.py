@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from appraisals import reports
 from appraisals.models import Appraisal, Authority, Change, FinancialCase, ReportVersion, SignOff
 from appraisals.reports.formatting import _date
+from councils.models import CouncilChange
 from tests.factories import make_user
 from tests.test_report_views import issue
 from tests.test_reports_data import make_report_appraisal
@@ -88,6 +89,11 @@ def test_an_administrator_names_the_officers_and_requires_sign_off(client, perso
     council = Authority.objects.get(pk=personas.lead.pk)
     assert (council.chief_finance_officer, council.monitoring_officer) == (cfo, mo)
     assert council.sign_off_required
+    # Each change in the council's history, by whom, from what to what.
+    recorded = CouncilChange.objects.filter(authority=council, field="chief_finance_officer")
+    assert [(c.user, c.old, c.new) for c in recorded] == [(personas.admin, "", "Jane Smith")]
+    assert CouncilChange.objects.filter(authority=council).count() == 3
+    assert "Statutory officers" in page.content.decode()  # in the council's navigation
 
 
 @pytest.mark.parametrize("persona", ["officer", "member", "partner_officer"])

@@ -29,13 +29,38 @@ def statutory_candidates(authority: Authority):
     )
 
 
+STATUTORY_FIELDS = {
+    "chief_finance_officer": "Chief finance officer (section 151 officer)",
+    "monitoring_officer": "Monitoring officer",
+    "sign_off_required": "Reports wait for the statutory officers' agreement",
+}
+
+
+def _said(value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return "" if value is None else person_name(value)
+
+
 @transaction.atomic
 def set_statutory_officers(
-    *, authority: Authority, chief_finance_officer, monitoring_officer, sign_off_required: bool
+    *,
+    authority: Authority,
+    user,
+    chief_finance_officer,
+    monitoring_officer,
+    sign_off_required: bool,
 ) -> list[str]:
-    """Name the council's statutory officers and whether its reports wait for them; returns
-    the fields that changed."""
-    locked = Authority.objects.select_for_update().get(pk=authority.pk)
+    """Name the council's statutory officers and whether its reports wait for them, each
+    change in the council's history; returns the fields that changed."""
+    from councils.actions import record
+    from councils.models import CouncilChange
+
+    locked = (
+        Authority.objects.select_for_update()
+        .select_related("chief_finance_officer", "monitoring_officer")
+        .get(pk=authority.pk)
+    )
     changes = {
         "chief_finance_officer": chief_finance_officer,
         "monitoring_officer": monitoring_officer,
@@ -43,6 +68,15 @@ def set_statutory_officers(
     }
     changed = [f for f, v in changes.items() if getattr(locked, f) != v]
     for field in changed:
+        record(
+            authority=locked,
+            user=user,
+            kind=CouncilChange.Kind.ROLE,
+            subject=STATUTORY_FIELDS[field],
+            field=field,
+            old=_said(getattr(locked, field)),
+            new=_said(changes[field]),
+        )
         setattr(locked, field, changes[field])
     if changed:
         locked.save(update_fields=changed)

@@ -13,6 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from councils.access import get_council_for
+from councils.navigation import sections_for
+
 from .. import reports
 from ..access import memberships
 from ..actions.signoff import (
@@ -119,19 +122,13 @@ def _agreement(row: SignOff) -> reports.signoff.Agreement:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def statutory_officers(request: HttpRequest, pk: int) -> HttpResponse:
-    """For the council's administrators: who its statutory officers are, and whether its
-    reports wait for their agreement. Another council's page is 404; its own officers and
-    members get 403."""
-    role = memberships(request.user).get(pk)
-    if role is None:
-        raise Http404("No such council")
-    if role != Membership.Role.ADMINISTRATOR:
-        raise PermissionDenied("Only the council's administrators can name its officers.")
-    council = Authority.objects.get(pk=pk)
-    candidates = statutory_candidates(council)
+    """In "Your council", for its administrators: who its statutory officers are, and whether
+    its reports wait for their agreement. Another council's people get 404, its own officers
+    and members 403 (`councils.access`)."""
+    council = get_council_for(request.user, pk)
     form = StatutoryOfficersForm(
         request.POST or None,
-        candidates=candidates,
+        candidates=statutory_candidates(council),
         initial={
             "chief_finance_officer": council.chief_finance_officer_id,
             "monitoring_officer": council.monitoring_officer_id,
@@ -139,7 +136,7 @@ def statutory_officers(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        changed = set_statutory_officers(authority=council, **form.cleaned_data)
+        changed = set_statutory_officers(authority=council, user=request.user, **form.cleaned_data)
         if changed:
             messages.success(request, "The statutory officers have been saved.")
         else:
@@ -148,5 +145,10 @@ def statutory_officers(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "appraisals/statutory_officers.html",
-        {"council": council, "form": form},
+        {
+            "council": council,
+            "form": form,
+            "section": "statutory-officers",
+            "sections": sections_for(administrator=True),
+        },
     )
