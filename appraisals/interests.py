@@ -147,6 +147,26 @@ def _declarations(appraisal: Appraisal) -> list[Interest]:
     )
 
 
+def declared_sentences(appraisal: Appraisal) -> list[str]:
+    """The interests declared for the appraisal, one sentence each ("Cllr Smith declared a
+    disclosable pecuniary interest in Outsourcing: director of a bidder."), for the record
+    of decision; declarations of no interest are left out."""
+    return [
+        Declaration(
+            pk=d.pk,
+            user_id=d.user_id,
+            person=person_name(d.user),
+            kind=d.kind,
+            kind_label=d.get_kind_display(),
+            options=tuple(o.name for o in d.options.all()),
+            description=d.description,
+            declared_at=d.declared_at,
+        ).sentence
+        for d in _declarations(appraisal)
+        if d.kind != Interest.Kind.NONE
+    ]
+
+
 def barred_options(user, appraisal: Appraisal) -> dict[int, str]:
     """{option id: why} for the options `user` may not score: those their disclosable
     pecuniary interests concern (all of them, for a general one)."""

@@ -237,3 +237,31 @@ def test_the_scope_form_takes_the_target_as_a_percentage(personas, typed, ok):
         assert bound.scope_changes()["savings_target_percent"] == 25
     else:
         assert "at most 100%" in str(bound.errors["savings_target_percent"])
+
+
+def test_the_record_of_decision_lists_the_interests_declared_for_the_appraisal(
+    client, personas, decided
+):
+    """Besides what was said at the meeting, the declarations made by those who scored."""
+    from appraisals import interests
+
+    option = decided.options.get(key="option-2")
+    interests.declare(
+        appraisal=decided,
+        user=personas.member,
+        kind="disclosable_pecuniary",
+        options=[option],
+        description="Director of a company that is bidding",
+    )
+    interests.declare(appraisal=decided, user=personas.officer, kind="none")
+    flat = " ".join(read(download(client, personas, "decision-pdf")).split())
+    assert "Those who scored the options declared these interests" in flat
+    assert (
+        f"bob declared a disclosable pecuniary interest in {option.name}: Director of a company "
+        "that is bidding." in flat
+    )
+    assert "Councillor Ellis declared an other registrable interest." in flat
+    assert "alice declared no interests" not in flat  # a declaration of none is not listed
+    client.force_login(personas.member)
+    page = client.get(url("decision")).text
+    assert "Director of a company that is bidding" in page

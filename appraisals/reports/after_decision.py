@@ -85,6 +85,7 @@ def decision_record(
     reference: str,
     option_name: str,
     working_days: int,
+    declarations: Sequence[str] = (),
 ) -> Report:
     version = decision.report_version
     published = decision.published_on
@@ -131,7 +132,13 @@ def decision_record(
     if not s3.text(decision.alternatives_rejected, placeholder=False):
         s3.para("None were recorded.")
     s4 = Section("4", "interests", "Interests declared")
-    if not s4.text(decision.interests_declared, placeholder=False):
+    if declarations:
+        s4.para(
+            "Those who scored the options declared these interests:",
+            Part(items=tuple(declarations), style="bullet"),
+        )
+    said_at_meeting = s4.text(decision.interests_declared, placeholder=False)
+    if not declarations and not said_at_meeting:
         s4.para("No interests were declared.")
     s5 = Section("5", "call-in", "Call-in")
     for sentence in call_in_words(decision, working_days):

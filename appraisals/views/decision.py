@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import actions, decisions
+from .. import actions, decisions, interests
 from ..access import can_edit, get_appraisal_for
 from ..forms_decision import CloseForm, DecisionForm
 from ..models import Appraisal, Decision
@@ -52,6 +52,7 @@ def decision(request: HttpRequest, reference: str) -> HttpResponse:
             "decision": record,
             "recommendations": list(record.recommendations.all()) if record else [],
             "option_name": _option_name(record) if record else "",
+            "declarations": interests.declared_sentences(appraisal) if record else [],
             "can_edit": can_edit(request.user, appraisal),
             "blocked": blocked,
             "working_days": appraisal.lead_authority.call_in_working_days,
@@ -145,6 +146,7 @@ def decision_pdf(request: HttpRequest, reference: str) -> HttpResponse:
         reference=appraisal.reference,
         option_name=_option_name(record),
         working_days=appraisal.lead_authority.call_in_working_days,
+        declarations=interests.declared_sentences(appraisal),
     )
     pdf = write_pdf(render_paper(paper))
     response = HttpResponse(pdf, content_type="application/pdf")
