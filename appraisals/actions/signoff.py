@@ -57,7 +57,8 @@ def set_statutory_officers(
     from councils.models import CouncilChange
 
     locked = (
-        Authority.objects.select_for_update()
+        # Lock the council's row only: PostgreSQL locks no nullable side of an outer join.
+        Authority.objects.select_for_update(of=("self",))
         .select_related("chief_finance_officer", "monitoring_officer")
         .get(pk=authority.pk)
     )
