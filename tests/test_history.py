@@ -65,9 +65,10 @@ def test_history_query_count_is_fixed(client, personas, django_assert_num_querie
     client.force_login(personas.officer)
 
     def count() -> None:
-        # session, user, appraisal, count for the paginator, a page of changes with their
+        # session, user, appraisal, count for the paginator, the user's memberships (the
+        # header's acting council and what they may change), a page of changes with their
         # users, the header's council
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             client.get(_url(personas))
 
     Change.objects.create(appraisal=personas.appraisal, user=personas.officer, kind="x")
