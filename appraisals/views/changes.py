@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from .. import changes, reports
 from ..access import can_edit, get_appraisal_for
@@ -25,7 +26,9 @@ def version_compare(request: HttpRequest, reference: str) -> HttpResponse:
     context: dict[str, Any] = {
         "appraisal": appraisal,
         "section": "versions",
-        "choices": [(str(n), f"Version {n}, issued {at:%-d %B %Y}") for n, at in issued],
+        "choices": [
+            (str(n), f"Version {n}, issued {timezone.localtime(at):%-d %B %Y}") for n, at in issued
+        ],
         "now": NOW,
     }
     if not issued:
