@@ -1,7 +1,7 @@
 """An officer's whole committee cycle in the browser (issue 13, point 8): issue version 1,
-reopen it, change a score, issue version 2, record the decision with one recommendation
-amended, start implementation, add a milestone and enter a year of actual savings. Every new
-page passes axe-core."""
+reopen it, change a score, issue version 2, read the comparison, record the decision with one
+recommendation amended, start implementation, add a milestone and enter a year of actual
+savings. Every new page passes axe-core."""
 
 from __future__ import annotations
 
@@ -74,6 +74,10 @@ def test_officer_takes_an_appraisal_through_its_committee(page, personas):
     wait_for(lambda: Score.objects.get(pk=cell.pk).score == new)
 
     issue(page, ref, 2)
+
+    # The comparison of the version members saw with the one they decide on.
+    page.goto(f"/appraisals/{ref}/versions/compare/?from=1&to=2")
+    expect(page.get_by_text(f"went from {cell.score:g} to {new}").first).to_be_visible()
 
     # The record of decision, on version 2, with the second recommendation amended.
     page.get_by_role("link", name="record the decision").click()
