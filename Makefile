@@ -24,7 +24,7 @@ help:
 	@echo "make bench   benchmarks: the engine, report rendering and every page"
 	@echo "make loadtest  50 users for 60 s against gunicorn on PostgreSQL (then SQLite), checked"
 	@echo "make scaleout  two gunicorn instances and two task workers on one PostgreSQL, checked"
-	@echo "make faults  PostgreSQL restarted, workers killed, a backup restored, under load (about 13 min; restarts the local PostgreSQL)"
+	@echo "make faults  PostgreSQL restarted, workers killed, a backup restored, under load (6-20 min; restarts the local PostgreSQL)"
 
 setup: system-packages $(VENV)/.installed static/build/.built
 

@@ -29,8 +29,8 @@ production), so a killed worker's render is noticed after 90 s rather than 5.5 m
    (`import_appraisal`) into an empty database (migrated, with the reference data of
    `load_demo --reference-only`), exported again: byte-for-byte the same.
 
-Takes 13-20 minutes on 2 shared cores, most of it waiting for renders: a killed one
-to be noticed, and renders on a busy machine.
+Takes 6-20 minutes on 2 shared cores, most of it waiting for renders: a killed one to
+be noticed, and renders on a busy machine.
 """
 
 from __future__ import annotations
