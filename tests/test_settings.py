@@ -112,19 +112,37 @@ def test_hsts_covers_subdomains_and_preload_is_left_to_the_domain_owner():
     assert result.stdout.strip() == "True ['security.W021']"
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def check_deploy(**env: str) -> subprocess.CompletedProcess:
     # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, which no deployment has.
-    unset = ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    unset = ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_HOST")
     clean = {k: v for k, v in os.environ.items() if k not in unset}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**clean, "DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "example.org"},
+        env={
+            **clean,
+            "DEBUG": "false",
+            "SECRET_KEY": GOOD_KEY,
+            "ALLOWED_HOSTS": "example.org",
+            **env,
+        },
         capture_output=True,
         text=True,
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    # Production names its SMTP relay (README, "Running in production").
+    result = check_deploy(EMAIL_HOST="smtp.example.org")
     assert result.returncode == 0, result.stderr
     assert "no issues (1 silenced)" in result.stdout
+
+
+def test_check_deploy_says_when_no_smtp_relay_is_set():
+    """Without EMAIL_HOST the e-mails go to the console: a deployment is told so."""
+    result = check_deploy()
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr
 
 
 def test_logs_are_json_lines_in_production_and_text_for_developers():
