@@ -14,7 +14,7 @@ their band's initials, and the table holds every figure. Names wrap onto more li
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -548,6 +548,39 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def _money_grid(
+    left: float,
+    right: float,
+    top: float,
+    bottom: float,
+    ticks: Sequence[float],
+    py: Callable[[float], float],
+) -> list[str]:
+    """A plot area with a dashed gridline and a pounds label at each tick, solid at zero."""
+    body = [
+        _el("rect", x=left, y=top, width=right - left, height=bottom - top, fill=WHITE, stroke=GRID)
+    ]
+    for t in ticks:
+        y = py(t)
+        body.append(
+            _el(
+                "line",
+                x1=left,
+                y1=y,
+                x2=right,
+                y2=y,
+                stroke=INK if t == 0 else GRID,
+                stroke_dasharray=None if t == 0 else "2 3",
+            )
+        )
+        body.append(
+            _text(
+                left - 8, y, money_short(t), size=12, text_anchor="end", dominant_baseline="middle"
+            )
+        )
+    return body
+
+
 def value_for_money_chart(evaluation: Any) -> Chart:
     """A scatter of options: weighted value across, central net present value up."""
     chart_id, title = "chart-value-for-money", "Value for money: weighted value against central NPV"
@@ -576,27 +609,7 @@ def value_for_money_chart(evaluation: Any) -> Chart:
     def py(npv: float) -> float:
         return bottom - (bottom - top) * (npv - y_low) / (y_high - y_low)
 
-    body = [
-        _el("rect", x=left, y=top, width=right - left, height=bottom - top, fill=WHITE, stroke=GRID)
-    ]
-    for t in ticks:
-        y = py(t)
-        body.append(
-            _el(
-                "line",
-                x1=left,
-                y1=y,
-                x2=right,
-                y2=y,
-                stroke=INK if t == 0 else GRID,
-                stroke_dasharray=None if t == 0 else "2 3",
-            )
-        )
-        body.append(
-            _text(
-                left - 8, y, money_short(t), size=12, text_anchor="end", dominant_baseline="middle"
-            )
-        )
+    body = _money_grid(left, right, top, bottom, ticks, py)
     body.append(_x_axis(left, right, bottom, [(v / 100, str(v)) for v in range(0, 101, 20)], top))
     body.append(
         _text(
@@ -892,27 +905,7 @@ def trajectory_chart(plan: Any) -> Chart:
     def py(value: float) -> float:
         return bottom - (bottom - top) * (value - y_low) / (y_high - y_low)
 
-    body = [
-        _el("rect", x=left, y=top, width=right - left, height=bottom - top, fill=WHITE, stroke=GRID)
-    ]
-    for t in ticks:
-        y = py(t)
-        body.append(
-            _el(
-                "line",
-                x1=left,
-                y1=y,
-                x2=right,
-                y2=y,
-                stroke=INK if t == 0 else GRID,
-                stroke_dasharray=None if t == 0 else "2 3",
-            )
-        )
-        body.append(
-            _text(
-                left - 8, y, money_short(t), size=12, text_anchor="end", dominant_baseline="middle"
-            )
-        )
+    body = _money_grid(left, right, top, bottom, ticks, py)
     for r in rows:
         body.append(_text(px(r.year), bottom + 18, f"Year {r.year}", size=12, text_anchor="middle"))
     body.append(
