@@ -1,6 +1,14 @@
 """A council can require a second factor (MFA) for its officers and administrators. Until they
 have set one up they are sent to set one up: nothing else in the app is open to them.
 
+When it applies: at sign-in (decided once, so reading pages costs no query), and on every
+request that could change data (any method but GET, HEAD, OPTIONS and TRACE), so a council
+that turns the requirement on reaches its people who are signed in already, before their
+next change rather than at their next sign-in. That check is one query (the councils
+requiring MFA where the person edits; a second, for their authenticators, only where some
+do). Once it finds them wanting, their session is marked and every page sends them to set
+a factor up, as at sign-in.
+
 Signing in through the council's own provider counts: that provider applies the council's
 own rules (in Entra ID, its conditional access), so it is not asked twice."""
 
@@ -11,7 +19,9 @@ from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from appraisals.access import EDITOR_ROLES
 
@@ -19,6 +29,7 @@ from .models import CouncilSignIn
 
 OPEN_PATHS = ("/accounts/", "/static/")
 PENDING = "councilopts_mfa_pending"  # set at sign-in for someone who must still enrol
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
@@ -63,19 +74,32 @@ class MfaRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and request.session.get(PENDING)
-            and not request.path.startswith(OPEN_PATHS)
+            user is None
+            or not user.is_authenticated
+            or request.path.startswith(OPEN_PATHS)
+            or (request.method in SAFE_METHODS and not request.session.get(PENDING))
         ):
-            if not must_enrol(request):
-                del request.session[PENDING]
-                return self.get_response(request)
-            names = " and ".join(councils_requiring_mfa(user))
-            messages.warning(
-                request,
-                f"{names} asks officers and administrators to use a second factor. "
-                "Set one up to carry on.",
-            )
-            return redirect("mfa_index")
-        return self.get_response(request)
+            return self.get_response(request)
+        if not must_enrol(request):
+            request.session.pop(PENDING, None)
+            return self.get_response(request)
+        request.session[PENDING] = True
+        return self.send_to_enrol(request)
+
+    def send_to_enrol(self, request) -> HttpResponse:
+        names = " and ".join(councils_requiring_mfa(request.user))
+        changing = request.method not in SAFE_METHODS
+        messages.warning(
+            request,
+            f"{names} asks officers and administrators to use a second factor. "
+            + (
+                "Your change was not saved: set one up, then make it again."
+                if changing
+                else "Set one up to carry on."
+            ),
+        )
+        if request.headers.get("HX-Request") == "true":  # before django-htmx's middleware
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("mfa_index")
+            return response
+        return redirect("mfa_index")

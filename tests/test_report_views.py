@@ -682,9 +682,10 @@ def test_section_preview_query_count_is_pinned_and_does_not_grow(
         address = reverse(
             "appraisals:report-section-preview", args=[appraisal.reference, "options"]
         )
-        # session, user; the appraisal; the officer's memberships; the export the engine
+        # session, user; whether a council of theirs requires MFA (signin/mfa_required.py:
+        # every POST asks); the appraisal; the officer's memberships; the export the engine
         # reads (ten); the options' delivery models; the declarations of interest (one).
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(17):
             response = client.post(address, {"narrative_options": "Commentary."})
         assert response.status_code == 200
 

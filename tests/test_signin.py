@@ -273,6 +273,71 @@ def test_a_council_requiring_mfa_sends_officers_and_administrators_to_enrol(clie
     assert client.get(reverse("appraisals:home")).status_code == 200
 
 
+def _add_criterion(client, name: str, **extra):
+    url = reverse("appraisals:criterion-add", args=[PERSONAS_APPRAISAL])
+    return client.post(url, {"name": name, "weight": "1"}, **extra)
+
+
+PERSONAS_APPRAISAL = "test-appraisal"
+
+
+def test_turning_mfa_on_reaches_officers_already_signed_in_before_their_next_change(personas):
+    from appraisals.models import Criterion
+
+    alice, ada, bob = Client(), Client(), Client()
+    for c, person in ((alice, "alice"), (ada, "ada"), (bob, "bob")):
+        assert sign_in(c, person).status_code == 302
+    # The administrator turns the requirement on while Alice is signed in and working.
+    response = ada.post(settings_url(personas.lead), {"require_mfa": "on"})
+    assert response.status_code == 302
+    assert CouncilSignIn.objects.get(authority=personas.lead).require_mfa
+    # Reading still works; her next change is refused and she is sent to set a factor up.
+    assert alice.get(reverse("appraisals:home")).status_code == 200
+    response = _add_criterion(alice, "Refused until enrolled")
+    assert (response.status_code, response["Location"]) == (302, reverse("mfa_index"))
+    assert not Criterion.objects.filter(name="Refused until enrolled").exists()
+    page = alice.get(reverse("mfa_index")).text
+    assert "asks officers and administrators to use a second factor" in page
+    assert "Your change was not saved" in page
+    # From then on every page sends her there, as at sign-in.
+    assert alice.get(reverse("appraisals:home"))["Location"] == reverse("mfa_index")
+    # An htmx save (the scoring grid's) is told where to go instead of swapping the page in.
+    response = _add_criterion(alice, "Refused by htmx", HTTP_HX_REQUEST="true")
+    assert (response.status_code, response["HX-Redirect"]) == (204, reverse("mfa_index"))
+    # The administrator who turned it on is an administrator too.
+    assert _add_criterion(ada, "Refused for Ada")["Location"] == reverse("mfa_index")
+    # A councillor is not asked.
+    assert bob.get(reverse("appraisals:home")).status_code == 200
+    # Once Alice has a second factor, her changes go through.
+    enrol_totp(alice)
+    response = _add_criterion(alice, "Saved once enrolled")
+    assert response.status_code == 302 and response["Location"] != reverse("mfa_index")
+    assert Criterion.objects.filter(name="Saved once enrolled").exists()
+    assert alice.get(reverse("appraisals:home")).status_code == 200
+
+
+def test_a_change_costs_one_query_more_for_people_of_councils_not_requiring_mfa(
+    client, personas, django_assert_num_queries
+):
+    from django.test import RequestFactory
+
+    from signin.mfa_required import PENDING, MfaRequiredMiddleware
+
+    client.force_login(personas.officer)
+    session = client.session
+    session.get(PENDING)  # read already in a real request, by the authentication middleware
+    middleware = MfaRequiredMiddleware(lambda request: "passed")
+    post = RequestFactory().post("/appraisals/test-appraisal/criteria/add/")
+    post.user, post.session = personas.officer, session
+    # The councils requiring MFA where she edits: none, so no more is asked.
+    with django_assert_num_queries(1):
+        assert middleware(post) == "passed"
+    get = RequestFactory().get("/")
+    get.user, get.session = personas.officer, session
+    with django_assert_num_queries(0):
+        assert middleware(get) == "passed"
+
+
 def test_members_and_other_councils_officers_are_not_asked(client, personas):
     require_mfa(personas.lead)
     for person in ("bob", "pat"):
@@ -337,10 +402,11 @@ def test_the_administrator_sets_up_the_provider_and_the_secret_is_not_shown_agai
     page = client.get(settings_url(personas.lead))
     redirect_uri = f"http://testserver/accounts/oidc/council-{personas.lead.pk}/login/callback/"
     assert redirect_uri in page.text
-    response = client.post(settings_url(personas.lead), {**PROVIDER, "require_mfa": "on"})
+    # (Without requiring MFA: that would stop this administrator's next save until they
+    # set up a second factor, test_turning_mfa_on_reaches_officers_already_signed_in...)
+    response = client.post(settings_url(personas.lead), PROVIDER)
     assert response.status_code == 302
     row = CouncilSignIn.objects.get(authority=personas.lead)
-    assert row.require_mfa
     assert sorted(row.domains) == ["lead-district.gov.uk", "lead.gov.uk"]
     app = row.provider
     assert (app.provider, app.provider_id, app.client_id, app.secret) == (
@@ -388,8 +454,9 @@ def test_the_settings_refuse_what_cannot_work(client, personas, change, error):
 def test_each_change_to_the_sign_in_settings_is_in_the_councils_history(client, personas):
     from councils.models import CouncilChange
 
-    client.force_login(personas.admin)
+    assert sign_in(client, "ada").status_code == 302
     client.post(settings_url(personas.lead), {**PROVIDER, "require_mfa": "on"})
+    enrol_totp(client)  # required of her too from now on, before her next change
     client.post(settings_url(personas.lead), {**PROVIDER, "secret": "another-secret"})
     rows = CouncilChange.objects.filter(authority=personas.lead, kind="sign-in").order_by("pk")
     assert [(r.field, r.old, r.new) for r in rows] == [
