@@ -23,6 +23,7 @@ def test_the_six_unitary_criteria_from_the_february_2025_letters(library):
     unitary = library[UNITARY]
     assert "5 February 2025" in unitary.source and "invitation" in unitary.source
     assert "February 2025" in unitary.description and "our own words" in unitary.description
+    assert "not a hard target" in unitary.description
     names = list(unitary.criteria.values_list("name", flat=True))
     assert len(names) == 6
     for word in ("whole area", "size", "services", "together", "devolution", "community"):
@@ -33,6 +34,9 @@ def test_the_social_care_partnership_set_from_the_july_2025_document(library):
     care = library[SOCIAL_CARE]
     assert "partnership working in social care" in care.source and "July 2025" in care.source
     assert "July 2025" in care.description and "our own words" in care.description
+    # The document's own considerations could not be read in full: the description says the
+    # criteria are ours rather than passing them off as the government's list.
+    assert "not a list the document sets out" in care.description
     assert care.criteria.count() >= 6
 
 
