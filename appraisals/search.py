@@ -10,8 +10,12 @@ and all of it once it is issued (it is then the issued report's text).
 
 On PostgreSQL the text is matched by full-text search (English stemming, so "outsource"
 finds "outsourcing"; quotes and "or" work as in a web search), ranked by relevance. On
-SQLite every word typed must appear in the text, case-insensitively. Snippets are cut
-from the stored text in Python and escaped; the matched words are marked with <mark>.
+SQLite the same is done with SQLite's FTS5 index (`fts.py`: Porter stemming, "quoted
+phrases", "or", and "-word" to leave a word out), ranked by BM25; where that index is not
+there (a SQLite without FTS5), every word typed must appear in the text,
+case-insensitively. Either way the index only proposes rows: which rows may be shown is the
+same queryset of what the person may see. Snippets are cut from the stored text in Python
+and escaped; the matched words are marked with <mark>.
 """
 
 from __future__ import annotations
@@ -22,11 +26,13 @@ from functools import reduce
 from operator import and_, or_
 
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from . import fts
 from .access import can_edit, memberships, visible_appraisals
 from .models import Appraisal, Option, Risk, Score
 from .reports import NARRATIVE_SECTIONS
@@ -55,8 +61,60 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _matching(queryset: QuerySet, fields: list[str], query: str) -> QuerySet:
-    """`queryset` narrowed to rows whose `fields` match `query`, each with `rank`."""
+# A "phrase" or a word, each with a "-" before it if that starts a word ("self-service" is
+# two words, "-service" leaves one out).
+_TOKEN = re.compile(r'(?:(?<!\S)(-))?"([^"]*)"?|(?:(?<!\S)(-))?(\w+)', re.UNICODE)
+
+
+def fts_query(query: str) -> str:
+    """`query` as an FTS5 query, as PostgreSQL's websearch reads it: every word (or "quoted
+    phrase") must match, "or" between two offers either, "-word" leaves a word out. Each
+    word is quoted, so nothing typed is read as FTS5's own syntax. "" if nothing is left."""
+    groups: list[list[str]] = [[]]  # AND of groups, each an OR of terms
+    left_out: list[str] = []
+    joining = False
+    for m in _TOKEN.finditer(query[:MAX_QUERY]):
+        minus = m.group(1) or m.group(3)
+        found = words(m.group(2) if m.group(2) is not None else m.group(4))
+        if not found:
+            continue
+        if m.group(4) and found == ["or"] and groups[-1] and not minus:
+            joining = True
+            continue
+        term = '"' + " ".join(found) + '"'
+        if minus:
+            left_out.append(term)
+        elif joining:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        joining = False
+    wanted = [g for g in groups if g]
+    if not wanted:
+        return ""
+    expr = " AND ".join(f"({' OR '.join(g)})" for g in wanted)
+    return f"({expr}) NOT ({' OR '.join(left_out)})" if left_out else expr
+
+
+def _fts(queryset: QuerySet, table: str, query: str) -> QuerySet:
+    """`queryset` narrowed to the rows FTS5 table `table` matches, each with `rank`."""
+    expr = fts_query(query)
+    if not expr:
+        return queryset.none()
+    table = fts.PREFIX + table
+    own = f"{queryset.model._meta.db_table}.id"
+    # Table names are constants; what was typed is only ever a parameter. Each row the
+    # person may see is looked up in the index by its rowid, so the cost follows what they
+    # may see, not how often the words occur in other councils' appraisals.
+    probe = f"SELECT {{}} FROM {table} WHERE {table} MATCH %s AND rowid = {own}"  # noqa: S608
+    matched = RawSQL(f"EXISTS ({probe.format(1)})", [expr], output_field=BooleanField())  # noqa: S611
+    rank = RawSQL(f"({probe.format(f'-bm25({table})')})", [expr])  # noqa: S611
+    return queryset.filter(matched).annotate(rank=rank).order_by("-rank", "pk")
+
+
+def _matching(queryset: QuerySet, fields: list[str], query: str, table: str) -> QuerySet:
+    """`queryset` narrowed to rows whose `fields` match `query`, each with `rank`; on SQLite
+    through FTS5 table `table` (which indexes those fields) when the index is ready."""
     if _postgres():
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -68,9 +126,15 @@ def _matching(queryset: QuerySet, fields: list[str], query: str) -> QuerySet:
             .filter(matched=search)
             .annotate(rank=SearchRank(F("matched"), search))
         )
+    if _fts_ready():
+        return _fts(queryset, table, query)
     terms = words(query)
     each = [reduce(or_, (Q(**{f"{f}__icontains": w}) for f in fields)) for w in terms]
     return queryset.filter(reduce(and_, each)).annotate(rank=Value(0.0, FloatField()))
+
+
+def _fts_ready() -> bool:
+    return fts.ready(connection)
 
 
 def snippet(text: str, query: str) -> SafeString:
@@ -113,7 +177,10 @@ def search(user, query: str) -> list[Hit]:
         return reverse(f"appraisals:{name}", args=[appraisal.reference, *args])
 
     appraisals = _matching(
-        visible.select_related("lead_authority"), ["title", "summary", "objectives"], query
+        visible.select_related("lead_authority"),
+        ["title", "summary", "objectives"],
+        query,
+        "appraisal",
     )
     for a in appraisals[:MAX_HITS]:
         text = " ".join(p for p in (a.title, a.summary, a.objectives) if p)
@@ -124,6 +191,7 @@ def search(user, query: str) -> list[Hit]:
         Option.objects.filter(appraisal__in=visible).select_related("appraisal"),
         ["name", "description", "rejection_reason"],
         query,
+        "option",
     )
     for o in options[:MAX_HITS]:
         text = " ".join(p for p in (o.name, o.description, o.rejection_reason) if p)
@@ -137,6 +205,7 @@ def search(user, query: str) -> list[Hit]:
         .select_related("panel__appraisal", "option", "criterion"),
         ["reason"],
         query,
+        "score",
     )
     for s in scores[:MAX_HITS]:
         a = s.panel.appraisal
@@ -148,6 +217,7 @@ def search(user, query: str) -> list[Hit]:
         Risk.objects.filter(appraisal__in=visible).select_related("appraisal"),
         ["risk", "consequences", "controls", "owner"],
         query,
+        "risk",
     )
     for r in risks[:MAX_HITS]:
         text = " ".join(p for p in (r.risk, r.consequences, r.controls, r.owner) if p)
@@ -164,6 +234,7 @@ def _narrative_hits(user, visible: QuerySet, query: str) -> list[Hit]:
     visible appraisal's report is matched on its own (on PostgreSQL in one query, through
     jsonb_each_text), then kept only if the user may read that section."""
     titles = {s.key: s.title for s in NARRATIVE_SECTIONS}
+    fts_ready = not _postgres() and _fts_ready()
     if _postgres():
         ids = list(visible.exclude(narrative={}).values_list("pk", flat=True))
         if not ids:
@@ -175,6 +246,20 @@ def _narrative_hits(user, visible: QuerySet, query: str) -> list[Hit]:
                 "WHERE a.id = ANY(%s) AND to_tsvector('english', e.value) "
                 "@@ websearch_to_tsquery('english', %s)",
                 [ids, query[:MAX_QUERY]],
+            )
+            matched = cursor.fetchall()
+    elif fts_ready:
+        expr = fts_query(query)
+        if not expr:
+            return []
+        ids, params = visible.values("pk").query.sql_with_params()
+        table = fts.PREFIX + "narrative"
+        with connection.cursor() as cursor:
+            cursor.execute(  # the visible appraisals' query, compiled by Django, as a subquery
+                f"SELECT rowid / {fts.SECTION_SLOTS}, section FROM {table} "  # noqa: S608
+                f"WHERE {table} MATCH %s AND rowid / {fts.SECTION_SLOTS} IN ({ids}) "
+                f"ORDER BY rank LIMIT {MAX_HITS}",
+                [expr, *params],
             )
             matched = cursor.fetchall()
     else:
