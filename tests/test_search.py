@@ -10,7 +10,6 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from appraisals import fts
-
 from appraisals.models import Appraisal, Option, Risk, Score
 from appraisals.reports import NARRATIVE_SECTIONS
 from appraisals.search import fts_query, search
