@@ -129,6 +129,15 @@ def compare(
                 "No changes to the report's text or details.",
             )
         )
+    if (old.get("report") or {}).get("exempt") or (new.get("report") or {}).get("exempt"):
+        groups.append(
+            Group(
+                "exempt",
+                "Exempt information",
+                tuple(_exempt(old, new, dict(section_titles))),
+                "No changes to what is exempt.",
+            )
+        )
     groups.append(
         Group(
             "results",
@@ -646,6 +655,55 @@ def _text(old: Doc, new: Doc, section_titles: Sequence[tuple[str, str]]) -> Iter
             yield Change(f"The section “{title}” was emptied.", was, "")
         else:
             yield Change(f"The section “{title}” was changed.", was, now)
+
+
+def _exempt(old: Doc, new: Doc, titles: Mapping[str, str]) -> Iterable[Change]:
+    """Parts marked exempt under Schedule 12A, or no longer, and their paragraphs and reasons
+    (`report.exempt`); and whether partners may read them."""
+
+    def marks(doc: Doc) -> dict[tuple[str, Any], Mapping[str, Any]]:
+        target = {"finance": "option", "risk": "risk", "section": "section"}
+        return {
+            (p["part"], p.get(target.get(p["part"], ""))): p
+            for p in (doc.get("report") or {}).get("exempt") or ()
+        }
+
+    names = {**_names(old, new, "options")}
+
+    def what(kind: str, target: Any) -> str:
+        if kind == "finance":
+            return f"The financial case for {names.get(target, target)}"
+        if kind == "risk":
+            return f"Risk R{int(target) + 1}"
+        return f"The section “{titles.get(target, target)}”"
+
+    was, now = marks(old), marks(new)
+    for key in [*was, *(k for k in now if k not in was)]:
+        a, b = was.get(key), now.get(key)
+        if a is None and b is not None:
+            yield Change(f"{what(*key)} was marked exempt (paragraph {b['paragraph']}).")
+        elif b is None and a is not None:
+            yield Change(f"{what(*key)} is no longer exempt.")
+        elif a is not None and b is not None:
+            if a["paragraph"] != b["paragraph"]:
+                yield Change(
+                    f"{what(*key)} is now exempt under paragraph {b['paragraph']} (it was "
+                    f"paragraph {a['paragraph']})."
+                )
+            if a.get("reason") != b.get("reason"):
+                yield Change(
+                    f"The public-interest reason for keeping {what(*key)[0].lower()}"
+                    f"{what(*key)[1:]} exempt was changed.",
+                    a.get("reason") or "",
+                    b.get("reason") or "",
+                )
+    r_old, r_new = old.get("report") or {}, new.get("report") or {}
+    if bool(r_old.get("exempt_to_partners")) != bool(r_new.get("exempt_to_partners")):
+        yield Change(
+            "The partners may now read the exempt information."
+            if r_new.get("exempt_to_partners")
+            else "The partners may no longer read the exempt information."
+        )
 
 
 def _date(value: str | None) -> str:

@@ -18,6 +18,7 @@ from datetime import date
 from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from .exempt import marks_of
 from .models import Appraisal, Authority, Change
 from .results import _method_fingerprint, evaluate
 
@@ -34,6 +35,9 @@ class Figures:
     partner_npv: dict[str, float]  # each partner's share of it, by council name
     target_share: float | None  # its central savings in the target year / the target
     waiting_on: str  # the first task not completed, and why, in the officer's words
+    # The option's financial case is exempt (appraisals.exempt): a partner's dashboard shows
+    # its figures only where the lead council allows partners to read exempt information.
+    exempt: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,15 +80,22 @@ class Line:
         return self.figures.option_is
 
     @property
+    def withheld(self) -> bool:
+        """The figures are exempt information this council may not read."""
+        return self.figures.exempt and self.role != "Lead" and not self.appraisal.exempt_to_partners
+
+    @property
     def npv_central(self) -> float | None:
         """The council's own: the lead's share, or this partner's (None if it has none)."""
+        if self.withheld:
+            return None
         if self.role == "Lead":
             return self.figures.npv_central
         return self.figures.partner_npv.get(self.council)
 
     @property
     def target_share(self) -> float | None:
-        return self.figures.target_share
+        return None if self.withheld else self.figures.target_share
 
     @property
     def waiting_on(self) -> str:
@@ -153,6 +164,9 @@ def figures_of(appraisal: Appraisal) -> Figures:
         partner_npv=partners,
         target_share=share,
         waiting_on=_waiting_on(appraisal),
+        exempt=bool(
+            evaluation and option_key and option_key in marks_of(evaluation.document).finance
+        ),
     )
 
 

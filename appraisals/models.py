@@ -311,6 +311,14 @@ class Appraisal(models.Model):
     report_purpose = models.CharField(
         max_length=12, choices=ReportPurpose, default=ReportPurpose.DECISION
     )
+    # Whether the partners' users may read the parts marked exempt (`ExemptPart`): the lead
+    # council's officers and members always may; partners only where the lead council allows.
+    exempt_to_partners = models.BooleanField(
+        default=False, help_text="Partners' users may read the exempt information."
+    )
+    # A hint that spares a query: False means the appraisal has no exempt parts. Set when
+    # one is marked; it may stay True after the last goes (the query then finds none).
+    has_exempt_parts = models.BooleanField(default=False, editable=False)
     narrative = models.JSONField(default=dict, blank=True)
     # Until the officer marks the draft ready, members see only that a report is being
     # prepared; then they see the draft recommendations, before the report is issued.
@@ -572,6 +580,58 @@ class FinancialCase(models.Model):
 
     def __str__(self) -> str:
         return f"Financial case: {self.option}"
+
+
+class ExemptPart(models.Model):
+    """A part of the appraisal marked exempt under Schedule 12A to the Local Government Act
+    1972: an option's financial case, a risk, or a narrative section of the report. The open
+    report, the pages and the downloads leave it out for anyone not entitled to it
+    (`appraisals.exempt`); the exempt appendix carries it."""
+
+    class Kind(models.TextChoices):
+        FINANCE = "finance", "An option's financial case"
+        RISK = "risk", "A risk"
+        SECTION = "section", "A section of the report"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="exempt_parts")
+    kind = models.CharField(max_length=10, choices=Kind)
+    option = models.ForeignKey(
+        Option, null=True, blank=True, on_delete=models.CASCADE, related_name="exempt_parts"
+    )
+    risk = models.ForeignKey(
+        "Risk", null=True, blank=True, on_delete=models.CASCADE, related_name="exempt_parts"
+    )
+    section = models.CharField(max_length=50, blank=True)
+    paragraph = models.PositiveSmallIntegerField(help_text="Schedule 12A paragraph, 1 to 7.")
+    reason = models.TextField(help_text="Why the public interest favours keeping it exempt.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["appraisal", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paragraph__gte=1) & Q(paragraph__lte=7), name="exemptpart_paragraph"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="exemptpart_has_reason"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="finance", option__isnull=False, risk__isnull=True, section="")
+                    | Q(kind="risk", option__isnull=True, risk__isnull=False, section="")
+                    | (Q(kind="section", option__isnull=True, risk__isnull=True) & ~Q(section=""))
+                ),
+                name="exemptpart_one_target",
+            ),
+            models.UniqueConstraint(fields=["option"], name="exemptpart_option_once"),
+            models.UniqueConstraint(fields=["risk"], name="exemptpart_risk_once"),
+            models.UniqueConstraint(
+                fields=["appraisal", "section"],
+                condition=Q(kind="section"),
+                name="exemptpart_section_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exempt ({self.kind}), paragraph {self.paragraph}"
 
 
 class PartnerShare(models.Model):

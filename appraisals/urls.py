@@ -10,6 +10,7 @@ from .views import (
     dashboard,
     decision,
     deletion,
+    exempt,
     finances,
     history,
     interests,
@@ -144,6 +145,23 @@ urlpatterns = [
     path("appraisals/<slug:reference>/history/", history.history, name="history"),
     path("appraisals/<slug:reference>/questions/", questions.questions, name="questions"),
     path("appraisals/<slug:reference>/interests/", interests.interests_page, name="interests"),
+    # Exempt information (Schedule 12A)
+    path("appraisals/<slug:reference>/exempt/", exempt.exempt_page, name="exempt"),
+    path(
+        "appraisals/<slug:reference>/exempt/partners/",
+        exempt.exempt_partners,
+        name="exempt-partners",
+    ),
+    path(
+        "appraisals/<slug:reference>/exempt/<int:pk>/remove/",
+        exempt.exempt_remove,
+        name="exempt-remove",
+    ),
+    path(
+        "appraisals/<slug:reference>/exempt/appendix.pdf",
+        exempt.exempt_appendix,
+        name="exempt-appendix",
+    ),
     path(
         "appraisals/<slug:reference>/questions/<int:pk>/answer/",
         questions.question_answer,

@@ -18,6 +18,7 @@ refused or failed write leaves neither data nor history behind.
 - `copying`: copying an appraisal as a new one, without scores or narrative
 - `decision`: the record of decision; decided, implementing, closed (`NotAllowed`)
 - `benefits`: the chosen option's milestones and actual costs and savings by year
+- `exempt`: marking parts exempt under Schedule 12A, and who may read them
 - `removal`: removing an option, a criterion or a panel, and what goes with it (`Losses`)
 
 The audit trail itself (`record_change`, `update_fields`, `Conflict`) is `appraisals.history`,
@@ -25,8 +26,8 @@ a module below actions, interchange, reports and results, so that each of them i
 and none imports another to reach it.
 
 Kinds recorded in the audit trail: appraisal, option, criterion, weight, panel, risk,
-finance, question, score, report, decision, benefits. Everything is imported here: callers use
-`from appraisals import actions` and `actions.save_risk(...)`.
+finance, question, score, report, decision, benefits, exempt. Everything is imported here:
+callers use `from appraisals import actions` and `actions.save_risk(...)`.
 """
 
 from ..history import Conflict, record_change, unique_key, update_fields
@@ -50,6 +51,7 @@ from .decision import (
     start_implementation,
 )
 from .deletion import Contents, NotDeletable, appraisal_contents, delete_appraisal
+from .exempt import AlreadyExempt, mark_exempt, set_exempt_to_partners, unmark_exempt
 from .finances import (
     cash_flows_from_profile,
     fill_financial_case,
@@ -91,6 +93,10 @@ from .scope import RESERVED_REFERENCES, create_appraisal, update_scope
 from .scoring import save_score
 
 __all__ = [
+    "AlreadyExempt",
+    "mark_exempt",
+    "set_exempt_to_partners",
+    "unmark_exempt",
     "BodyExists",
     "DECISION_FIELDS",
     "NotAllowed",

@@ -11,6 +11,7 @@ from ..models import (
     Appraisal,
     Authority,
     Criterion,
+    ExemptPart,
     Option,
     Panel,
     PartnerShare,
@@ -231,7 +232,33 @@ def export_with_appraisal(appraisal: Appraisal) -> tuple[dict[str, Any], Apprais
             "narrative": dict(a.narrative or {}),
         },
     }
+    # Written only when set, so that a document from before exempt parts reads back the same.
+    exempt = _exempt_parts(a, option_keys)
+    if exempt:
+        doc["report"]["exempt"] = exempt
+    if a.exempt_to_partners:
+        doc["report"]["exempt_to_partners"] = True
     return doc, a
+
+
+def _exempt_parts(a: Appraisal, option_keys: dict[int, str]) -> list[dict[str, Any]]:
+    """The parts marked exempt (`appraisals.exempt`): one query, and none for an appraisal
+    that never had any. A risk is named by its place in `risks` (from 0)."""
+    if not a.has_exempt_parts:
+        return []
+    risk_index = {r.pk: i for i, r in enumerate(a.risks.all())}
+    found = []
+    for p in ExemptPart.objects.filter(appraisal_id=a.pk).order_by("order", "pk"):
+        part: dict[str, Any] = {"part": p.kind}
+        if p.kind == ExemptPart.Kind.FINANCE:
+            part["option"] = option_keys[p.option_id]
+        elif p.kind == ExemptPart.Kind.RISK:
+            part["risk"] = risk_index[p.risk_id]
+        else:
+            part["section"] = p.section
+        part.update(paragraph=p.paragraph, reason=p.reason)
+        found.append(part)
+    return found
 
 
 def export_document(appraisal: Appraisal) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from ..models import (
     Authority,
     Criterion,
     DeliveryModel,
+    ExemptPart,
     FinancialCase,
     Option,
     Panel,
@@ -119,7 +120,32 @@ def _appraisal_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         "exempt_paragraph": report.get("exempt_paragraph", ""),
         "report_purpose": report.get("purpose", defaults["report_purpose"]),
         "narrative": dict(report.get("narrative", {})),
+        "exempt_to_partners": report.get("exempt_to_partners", False),
     }
+
+
+def _import_exempt_parts(
+    appraisal: Appraisal, doc: Mapping[str, Any], option_by_key: dict, risks: list
+) -> None:
+    """The parts marked exempt (`report.exempt`), replacing any the appraisal had."""
+    ExemptPart.objects.filter(appraisal=appraisal).delete()
+    parts = (doc.get("report") or {}).get("exempt") or []
+    ExemptPart.objects.bulk_create(
+        ExemptPart(
+            appraisal=appraisal,
+            kind=p["part"],
+            option=option_by_key[p["option"]] if p["part"] == "finance" else None,
+            risk=risks[p["risk"]] if p["part"] == "risk" else None,
+            section=p["section"] if p["part"] == "section" else "",
+            paragraph=int(p["paragraph"]),
+            reason=p["reason"],
+            order=i,
+        )
+        for i, p in enumerate(parts)
+    )
+    if parts and not appraisal.has_exempt_parts:
+        Appraisal.objects.filter(pk=appraisal.pk).update(has_exempt_parts=True)
+        appraisal.has_exempt_parts = True
 
 
 def _int_or_none(x: Any) -> int | None:
@@ -260,7 +286,7 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
         )
         for s in doc.get("scores", [])
     )
-    Risk.objects.bulk_create(
+    risks = Risk.objects.bulk_create(
         Risk(
             appraisal=appraisal,
             option=option_by_key[r["option"]] if r.get("option") else None,
@@ -291,6 +317,7 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
         for fc, case in zip(cases, finance_in.values(), strict=True)
         for i, (name, share) in enumerate((case.get("partner_shares") or {}).items())
     )
+    _import_exempt_parts(appraisal, doc, option_by_key, risks)
     record_change(
         appraisal=appraisal,
         user=user,

@@ -652,7 +652,9 @@ def _check_report(c: _Checker, doc: Mapping[str, Any]) -> None:
         c.add(
             "report.purpose", f"must be one of {', '.join(REPORT_PURPOSES)}, not {_show(purpose)}"
         )
+    c.field(report, "exempt_to_partners", "bool", "report")
     narrative = c.field(report, "narrative", "object", "report") or {}
+    _check_exempt(c, doc, report)
     if not c.count_ok(
         list(narrative), limits.MAX_NARRATIVE_SECTIONS, "sections", "report.narrative"
     ):
@@ -663,6 +665,59 @@ def _check_report(c: _Checker, doc: Mapping[str, Any]) -> None:
             c.add(path, f"its key {_too_long(key, limits.MAX_KEY)}")
         if c.type_ok(text, "text", path) and len(text) > limits.MAX_NARRATIVE:
             c.add(path, _too_long(text, limits.MAX_NARRATIVE))
+
+
+EXEMPT_TARGETS = {"finance": "option", "risk": "risk", "section": "section"}
+
+
+def _check_exempt(c: _Checker, doc: Mapping[str, Any], report: Mapping[str, Any]) -> None:
+    """`report.exempt`: the parts marked exempt under Schedule 12A, each once."""
+    parts = c.field(report, "exempt", "list", "report")
+    if not parts:
+        return
+    if not c.count_ok(parts, limits.MAX_RISKS + limits.MAX_OPTIONS + 50, "parts", "report.exempt"):
+        return
+    options = {o.get("key") for o in doc.get("options") or [] if isinstance(o, dict)}
+    finance = (doc.get("finance") or {}).get("options") or {}
+    risks = doc.get("risks") or []
+    seen: set[tuple[str, Any]] = set()
+    for i, part in enumerate(parts):
+        path = f"report.exempt[{i}]"
+        if not c.type_ok(part, "object", path):
+            continue
+        kind = c.field(part, "part", "text", path, required=True)
+        if kind is None:
+            continue
+        if kind not in EXEMPT_TARGETS:
+            c.add(f"{path}.part", f"must be one of finance, risk, section, not {_show(kind)}")
+            continue
+        name = EXEMPT_TARGETS[kind]
+        target = part.get(name)
+        where = f"{path}.{name}"
+        if kind == "finance" and target not in options:
+            c.add(where, f"must name an option, not {_show(target)}")
+        elif kind == "finance" and target not in finance:
+            c.add(where, f"{_show(target)} has no financial case in finance.options")
+        elif kind == "risk" and not (
+            isinstance(target, int) and not isinstance(target, bool) and 0 <= target < len(risks)
+        ):
+            c.add(where, f"must be the place of a risk in risks (from 0), not {_show(target)}")
+        elif kind == "section" and not (isinstance(target, str) and _SLUG.fullmatch(target)):
+            c.add(where, f"must be a report section's key, not {_show(target)}")
+        elif (kind, target) in seen:
+            c.add(where, f"{_show(target)} is marked exempt more than once")
+        seen.add((kind, target))
+        paragraph = part.get("paragraph")
+        if not (
+            isinstance(paragraph, int) and not isinstance(paragraph, bool) and 1 <= paragraph <= 7
+        ):
+            c.add(
+                f"{path}.paragraph",
+                f"must be a Schedule 12A paragraph, 1 to 7, not {_show(paragraph)}",
+            )
+        reason = c.field(part, "reason", "text", path, required=True, max_length=limits.MAX_TEXT)
+        if reason is not None and not reason.strip():
+            c.add(f"{path}.reason", "must give the public-interest reason")
 
 
 def _is_email(text: str) -> bool:

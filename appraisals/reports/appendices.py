@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from .. import changes, charts
+from ..exempt import open_pair
 from ..explain import (
     format_percent,
     format_score,
@@ -68,10 +69,12 @@ class _Appendices(_BuilderBase):
 
     def changes_letter(self) -> str:
         """The letter of "Changes since version N": after the officer's own attached papers
-        (F, G, …), so the letters they wrote in the text never move when a version follows."""
+        (F, G, …) and the exempt appendix, so the letters they wrote in the text never move
+        when a version follows."""
         from .sections import attached_appendices
 
-        return chr(ord("F") + len(attached_appendices(self.narrative.get("appendices", ""))))
+        attached = len(attached_appendices(self.narrative.get("appendices", "")))
+        return chr(ord("F") + attached + (1 if self.exempt else 0))
 
     def changes_title(self) -> str:
         return f"Changes since version {self.previous.number}" if self.previous else ""
@@ -82,8 +85,7 @@ class _Appendices(_BuilderBase):
         previous = self.previous
         s = Section(self.changes_letter(), "changes", self.changes_title())
         comparison = changes.compare(
-            previous.snapshot,
-            snapshot_of(self.e),
+            *open_pair(previous.snapshot, snapshot_of(self.e)),
             section_titles=[(n.key, n.title) for n in NARRATIVE_SECTIONS],
         )
         issued = _date(timezone.localdate(previous.issued_at))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..exempt import marks_of
 from ..models import DeliveryModel
 from ..results import Evaluation
 from .previous import PreviousVersion
@@ -22,6 +23,7 @@ class _BuilderBase:
         self.e = evaluation
         self.previous = previous  # the last issued version: "Changes since version N"
         self.doc = evaluation.document
+        self.exempt = marks_of(self.doc)  # the parts left out, and their appendix's letter
         self.r = evaluation.result
         self.narrative = narrative
         self.models = models

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from ..exempt import marks_of, open_evaluation
 from ..explain import join_names
 from ..models import Appraisal, DeliveryModel
 from ..results import Evaluation
@@ -34,6 +35,9 @@ def build_report(
     catalogue entries of the options' delivery models (looked up if not given); `previous`,
     the last issued version, adds the appendix "Changes since version N"; `sign_offs` end the
     financial and legal implications with who agreed them (`reports.signoff`)."""
+    # The report is what the council publishes: never with its exempt information, which
+    # goes in its own appendix (`exempt_appendix`), whoever renders it.
+    evaluation = open_evaluation(evaluation)
     doc = evaluation.document
     report = doc.get("report") or {}
     narrative: Mapping[str, str] = report.get("narrative") or {}
@@ -78,6 +82,7 @@ def build_report(
 def preview_section(evaluation: Evaluation, key: str, text: str) -> Section:
     """Narrative section `key` as the report would print it if its text were `text` (not yet
     saved): numbered paragraphs and lists, and the parts added from the appraisal."""
+    evaluation = open_evaluation(evaluation)
     doc = evaluation.document
     narrative = {**((doc.get("report") or {}).get("narrative") or {}), key: text}
     keys = {o["delivery_model"] for o in doc["options"]}
@@ -111,6 +116,8 @@ def _header(
 
     status = "Open"
     exempt = [title for title, para in attached_appendices(narrative.get("appendices", "")) if para]
+    if marks_of(doc):
+        exempt.append("exempt information")
     if report.get("status") == Appraisal.ReportStatus.EXEMPT:
         status = (
             "Exempt: not for publication by virtue of paragraph "

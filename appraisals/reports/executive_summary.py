@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import finance
+from ..exempt import marks_of
 from ..explain import join_names, out_of_100, points, recommendation
 from ..results import Evaluation, RiskView
 from ..templatetags.councilopts import pounds
@@ -96,6 +97,9 @@ def _finance(evaluation: Evaluation) -> str:
     r = evaluation.result
     leader = evaluation.option_name(r.leader)
     f = evaluation.finance.get(r.leader or "")
+    marks = marks_of(evaluation.document)
+    if r.leader in marks.finance:
+        return f"The financial case for {leader} is in {marks.where()}, not for publication."
     if f is None:
         return f"No financial case has been recorded for {leader} yet."
     lead = evaluation.document["lead_authority"]
@@ -119,6 +123,12 @@ def _main_risk(evaluation: Evaluation) -> str:
     if not risks:
         return "No risks to it have been recorded."
     top: RiskView = max(risks, key=lambda x: (x.after.score, x.before.score))  # first of equals
+    marks = marks_of(evaluation.document)
+    if top.ref and int(top.ref[1:]) - 1 in marks.risks:
+        return (
+            f"The main risk remaining after controls, {top.ref}, rated {top.after.band} "
+            f"({top.after.score} out of 25), is exempt: it is described in {marks.where()}."
+        )
     text = top.risk.strip().rstrip(".")
     return (
         f"The main risk remaining after controls, rated {top.after.band} "

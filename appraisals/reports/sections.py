@@ -22,6 +22,7 @@ from ..templatetags.councilopts import pounds
 from .appendices import APPENDICES
 from .base import _BuilderBase
 from .executive_summary import draft_summary
+from .exempt_notes import add_exempt_status, exempt_appendix_entry, exempt_finance_note
 from .formatting import (
     RATING_AFTER,
     RATING_BEFORE,
@@ -334,6 +335,8 @@ class _Sections(_BuilderBase):
         s.text(self.narrative.get("financial", ""), placeholder=False)
         money = self.e.finance
         fin = self.doc.get("finance") or {}
+        for key in self.exempt.finance:
+            s.para(exempt_finance_note(self.exempt, key, self.e.option_name(key)))
         if not money:
             if not s.blocks:
                 s.para("No financial case has been recorded for the options.")
@@ -732,12 +735,16 @@ class _Sections(_BuilderBase):
         attached = [
             (letter, title, para) for letter, (title, para) in zip(letters, extra, strict=True)
         ]
+        if self.exempt:
+            attached.append(exempt_appendix_entry(self.exempt))
         every = ours + attached
         if self.previous is not None:
             every.append((self.changes_letter(), self.changes_title(), ""))
         open_ones = [f"Appendix {n}: {t}" for n, t, para in every if not para]
         exempt = [
-            f"Appendix {n}: {t} (exempt under paragraph {para})" for n, t, para in every if para
+            f"Appendix {n}: {t} (exempt under paragraph{'s' if ' and ' in para else ''} {para})"
+            for n, t, para in every
+            if para
         ]
         if whole_exempt:
             paragraph = report.get("exempt_paragraph")
@@ -762,6 +769,7 @@ class _Sections(_BuilderBase):
                 "circulated to members only:",
                 Part(items=tuple(exempt), style="bullet"),
             )
+        add_exempt_status(s, self.exempt, self.e)
         return s
 
     def background_papers(self) -> Section:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import changes, reports
+from .. import changes, exempt, reports
 from ..access import can_edit, get_appraisal_for
 from ..models import Appraisal
 from ..results import evaluate, snapshot_of
@@ -49,8 +49,12 @@ def version_compare(request: HttpRequest, reference: str) -> HttpResponse:
     shows_text = (
         new_number is not None or can_edit(request.user, appraisal) or _draft_shared(appraisal)
     )
+    old = snapshots[old_number]
+    if not exempt.may_see(request.user, appraisal):
+        # Neither version's exempt information, for anyone who may not read it.
+        old, new = exempt.open_pair(old, new)
     comparison = changes.compare(
-        snapshots[old_number],
+        old,
         new,
         section_titles=[(s.key, s.title) for s in reports.NARRATIVE_SECTIONS],
         include_text=shows_text,

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from .. import actions, finance
+from .. import actions, exempt, finance
 from ..access import can_edit, get_appraisal_for
 from ..forms import (
     FLOW_FIELDS,
@@ -15,7 +15,7 @@ from ..forms import (
     FinanceSettingsForm,
     FinancialCaseForm,
 )
-from ..models import Appraisal, Authority, FinancialCase, Option
+from ..models import Appraisal, Authority, ExemptPart, FinancialCase, Option
 from .allow import allow
 from .edit import edit
 
@@ -53,6 +53,15 @@ def evaluate_case(appraisal: Appraisal, case: FinancialCase | None) -> finance.F
     )
 
 
+def _exempt_options(appraisal: Appraisal) -> dict[int, int]:
+    """{option id: its Schedule 12A paragraph} for the options whose case is exempt."""
+    return dict(
+        appraisal.exempt_parts.filter(kind=ExemptPart.Kind.FINANCE).values_list(
+            "option_id", "paragraph"
+        )
+    )
+
+
 def _finances_url(appraisal: Appraisal) -> str:
     return reverse("appraisals:finances", args=[appraisal.reference])
 
@@ -85,7 +94,12 @@ def finances(request: HttpRequest, reference: str) -> HttpResponse:
         .select_related("financial_case")
         .prefetch_related("financial_case__partner_shares__authority")
     )
-    rows = [(o, evaluate_case(appraisal, _case(o))) for o in options]
+    # Without the exempt financial cases for anyone who may not read them (appraisals.exempt).
+    withheld = {} if exempt.may_see(request.user, appraisal) else _exempt_options(appraisal)
+    rows = []
+    for o in options:
+        o.withheld = withheld.get(o.pk)
+        rows.append((o, None if o.withheld else evaluate_case(appraisal, _case(o))))
     return render(
         request,
         "appraisals/finances.html",

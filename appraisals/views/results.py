@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .. import charts
+from .. import charts, exempt
 from ..access import can_edit, get_appraisal_for
 from ..engine import OptionResult
 from ..explain import format_percent, format_signed, format_value, in_scale, on_scale
@@ -102,6 +102,19 @@ def _fall(fraction: float | None) -> str:
     if fraction < 0:
         return f"must rise {format_percent(-fraction)}"
     return format_percent(fraction)
+
+
+def _exempt_finance(user, appraisal, evaluation: Evaluation) -> list[str]:
+    """What the page says in place of the exempt financial cases it leaves out."""
+    marks = exempt.marks_of(evaluation.document)
+    if not marks.finance or exempt.may_see(user, appraisal):
+        return []
+    return [
+        f"The financial case for {evaluation.option_name(key)} is exempt information "
+        f"(paragraph {m.paragraph} of Schedule 12A): it is in {marks.where()}, which is not "
+        "for publication."
+        for key, m in marks.finance.items()
+    ]
 
 
 def _finance(evaluation: Evaluation) -> dict[str, Any]:
@@ -194,7 +207,8 @@ def _what_it_means(evaluation: Evaluation) -> dict[str, list[str]]:
 @allow("GET")
 def results(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
-    evaluation = evaluate(appraisal)
+    # Without the exempt information for anyone who may not read it (appraisals.exempt).
+    evaluation = exempt.evaluation_for(request.user, appraisal, evaluate(appraisal))
     what_if = what_if_context(appraisal, evaluation, request.GET)
     if needs_tidy_url(request, what_if):
         return redirect(what_if.url)
@@ -248,5 +262,6 @@ def results(request: HttpRequest, reference: str) -> HttpResponse:
             "value_chart": charts.value_for_money_chart(evaluation),
             **_finance(evaluation),
             **_risks(evaluation),
+            "exempt_finance": _exempt_finance(request.user, appraisal, evaluation),
         },
     )

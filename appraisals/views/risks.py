@@ -14,10 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from .. import actions, engine
+from .. import actions, engine, exempt
 from ..access import can_edit, get_appraisal_for
 from ..forms import RiskForm
-from ..models import Appraisal, Risk
+from ..models import Appraisal, ExemptPart, Risk
 from .allow import allow
 from .edit import click, edit
 
@@ -93,7 +93,22 @@ def _risks_url(appraisal: Appraisal) -> str:
 def risks(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
     cutoffs = appraisal.lead_authority.risk_cutoffs
-    rows = risk_rows(appraisal.risks.select_related("option"), cutoffs)
+    risks = list(appraisal.risks.select_related("option"))
+    if not exempt.may_see(request.user, appraisal):
+        # The exempt risks' words stay out for anyone who may not read them (never saved).
+        withheld = dict(
+            appraisal.exempt_parts.filter(kind=ExemptPart.Kind.RISK).values_list(
+                "risk_id", "paragraph"
+            )
+        )
+        for risk in risks:
+            if risk.pk in withheld:
+                risk.risk = (
+                    f"Exempt information (paragraph {withheld[risk.pk]} of Schedule 12A): "
+                    "not for publication"
+                )
+                risk.consequences = risk.controls = risk.owner = ""
+    rows = risk_rows(risks, cutoffs)
     return render(
         request,
         "appraisals/risks.html",

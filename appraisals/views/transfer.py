@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .. import interchange, limits
+from .. import exempt, interchange, limits
 from ..access import editable_authorities, get_appraisal_for, is_officer
 from ..forms import ImportForm
 from ..models import Appraisal, Authority
@@ -29,7 +29,8 @@ def _download(body: bytes | str, content_type: str, filename: str) -> HttpRespon
 @allow("GET")
 def export_json(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
-    document = interchange.export_document(appraisal)
+    # Without the exempt information for anyone who may not read it (appraisals.exempt).
+    document = exempt.document_for(request.user, appraisal, interchange.export_document(appraisal))
     body = json.dumps(document, indent=2, ensure_ascii=False)
     return _download(body, JSON_TYPE, f"{appraisal.reference}.json")
 
@@ -37,7 +38,8 @@ def export_json(request: HttpRequest, reference: str) -> HttpResponse:
 @allow("GET")
 def export_xlsx(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
-    document = interchange.export_document(appraisal)
+    # Without the exempt information for anyone who may not read it (appraisals.exempt).
+    document = exempt.document_for(request.user, appraisal, interchange.export_document(appraisal))
     too_long = interchange.too_long_for_a_workbook(document)
     if too_long:
         # Stored before the limit existed: say which case, and what to do, on the page the
@@ -57,7 +59,8 @@ def export_xlsx(request: HttpRequest, reference: str) -> HttpResponse:
 @allow("GET")
 def export_scores_csv(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
-    body = interchange.scores_csv(interchange.export_document(appraisal))
+    document = exempt.document_for(request.user, appraisal, interchange.export_document(appraisal))
+    body = interchange.scores_csv(document)
     return _download(body, "text/csv; charset=utf-8", f"{appraisal.reference}-scores.csv")
 
 
