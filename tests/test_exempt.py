@@ -384,17 +384,35 @@ def test_lead_officers_and_members_download_the_exempt_appendix_partners_only_wh
     assert client.get(url).status_code == 200
 
 
-def test_the_exempt_appendix_passes_the_reports_structural_checks(marked):
+def test_the_exempt_appendix_passes_the_pdf_ua_checks_the_report_does(client, marked, tmp_path):
     import pikepdf
 
-    appraisal = marked.appraisal
-    pdf = reports.write_pdf(
-        reports.exempt_appendix.render_paper(exempt_appendix(appraisal, evaluate(appraisal)))
+    from tests.test_decision_pdf import pdf_ua_findings
+    from tests.test_report_pdf_structure import (
+        BOTTOM_MARGIN,
+        TOP_MARGIN,
+        text_positions,
+        tree,
+        walk,
     )
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        assert document.Root.MarkInfo.Marked
-        assert "/StructTreeRoot" in document.Root
-        assert str(document.Root.Lang)
+
+    client.force_login(marked.officer)
+    pdf = client.get(_url(marked.appraisal, "exempt-appendix")).content
+    assert pdf_ua_findings(pdf, tmp_path) == []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        assert doc.Root.PageMode == "/UseOutlines"
+        assert str(doc.Root.Lang) == "en-GB"
+        kinds = [e.kind for e in walk(tree(doc))]
+        assert kinds.count("/H1") == 1 and kinds.count("/H2") == 4  # why, and three parts
+        assert "/Table" in kinds
+        height = float(doc.pages[0].mediabox[3])
+        for page in doc.pages:
+            margins = [
+                tagged
+                for y, tagged in text_positions(page)
+                if y < TOP_MARGIN or y > height - BOTTOM_MARGIN
+            ]
+            assert margins and not any(margins)  # running heads are artifacts
 
 
 # Exports and the pages, per user ----------------------------------------------------------------

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import actions
+from .. import actions, exempt
 from ..access import can_edit, get_appraisal_for
 from ..benefits import Actual, Benefits, benefits
 from ..charts import trajectory_chart
 from ..forms_decision import ActualYearForm, MilestoneForm
-from ..models import ActualYear, Appraisal, Decision, Milestone
+from ..models import ActualYear, Appraisal, Decision, ExemptPart, Milestone
 from .allow import allow
 from .edit import edit
 
@@ -40,6 +40,20 @@ def plan_for(appraisal: Appraisal, decision: Decision) -> Benefits:
     )
 
 
+def _withheld(request: HttpRequest, appraisal: Appraisal, decision) -> bool:
+    """The chosen option's financial case is exempt, and this user may not read it: its
+    figures, and the actuals set against them, stay out (appraisals.exempt)."""
+    return bool(
+        decision
+        and decision.chosen_option
+        and appraisal.has_exempt_parts
+        and appraisal.exempt_parts.filter(
+            kind=ExemptPart.Kind.FINANCE, option__key=decision.chosen_option
+        ).exists()
+        and not exempt.may_see(request.user, appraisal)
+    )
+
+
 def _url(appraisal: Appraisal) -> str:
     return reverse("appraisals:benefits", args=[appraisal.reference])
 
@@ -48,7 +62,9 @@ def _url(appraisal: Appraisal) -> str:
 def benefits_page(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
     decision = _decision(appraisal)
-    plan = plan_for(appraisal, decision) if decision and decision.chosen_option else None
+    withheld = _withheld(request, appraisal, decision)
+    chosen = decision and decision.chosen_option and not withheld
+    plan = plan_for(appraisal, decision) if chosen else None
     from ..reports.after_decision import target_words
 
     return render(
@@ -63,6 +79,7 @@ def benefits_page(request: HttpRequest, reference: str) -> HttpResponse:
             "target_text": target_words(plan) if plan else "",
             "milestones": list(appraisal.milestones.all()),
             "can_edit": can_edit(request.user, appraisal),
+            "withheld": withheld,
             "implementing": appraisal.status == Appraisal.Status.IMPLEMENTING,
             "planning": appraisal.status
             in (Appraisal.Status.DECIDED, Appraisal.Status.IMPLEMENTING),
@@ -80,6 +97,8 @@ def benefits_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     decision = _decision(appraisal)
     if decision is None or not decision.chosen_option:
         raise Http404("No option has been chosen to implement")
+    if _withheld(request, appraisal, decision):
+        raise Http404("The chosen option's financial case is exempt information")
     plan = plan_for(appraisal, decision)
     paper = benefits_report(
         plan,
