@@ -37,7 +37,13 @@ has beyond the core of the format::
                "key_decision": false,
                "status": "open",        # open | exempt (then exempt_paragraph is required)
                "exempt_paragraph": "", "purpose": "decision",   # decision | information
-               "narrative": {}}         # report section key -> text
+               "narrative": {},         # report section key -> text
+               # Parts exempt under Schedule 12A (appraisals/exempt.py), written only when
+               # there are any: {"part": "finance", "option": KEY} | {"part": "risk",
+               # "risk": its place in `risks`, from 0} | {"part": "section", "section": KEY},
+               # each with "paragraph" (1-7) and "reason" (the public-interest reason).
+               "exempt": [],
+               "exempt_to_partners": false}   # partners may read them (written when true)
 
 Required keys: ``format``, ``reference``, ``title``, ``lead_authority``, ``scale``,
 ``criteria``, ``options``; and in each list item its ``key`` and ``name`` (criteria, options,
