@@ -5,7 +5,8 @@ an exempt financial case, as the partner's officer sees it."""
 import pytest
 
 from tests.browser.conftest import assert_accessible, log_in
-from tests.test_exempt import RISK_WORDS, marked as marked  # noqa: F401 - the fixture
+from tests.test_exempt import RISK_WORDS
+from tests.test_exempt import marked as marked  # noqa: F401 - the fixture
 
 
 def test_an_officer_marks_a_part_exempt_on_an_accessible_page(page, marked):
