@@ -20,11 +20,20 @@ report section cannot slip in. Links are absolute: build them with `link(path)`.
 
 The footer of a kind that can be turned off links to the page named "email-preferences"
 once a URL of that name exists.
+
+A message the mail server does not take is tried again by a new task, later each time
+(`RETRY_DELAYS`: 1, 5, 30 minutes, then 2 hours), only for the recipients it failed for; a
+permanent refusal (a 5xx reply, such as "no such user") is not tried again. Each failure is
+logged (a warning, an error once it is given up). `queue_email(..., tag=...)` names what the
+message is about ("invitation:42"): the `delivery` signal then tells its owner, after each
+attempt, whether the message was sent, is to be tried again or was given up.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,15 +41,31 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
+from django.dispatch import Signal
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from .history import person_name
 from .models import EmailOptOut
 
 logger = logging.getLogger(__name__)
 LONGEST_VALUE = 300  # characters: a title or a link, not a report section
+# How long to wait before each new attempt at a message the mail server did not take: five
+# attempts over about 2 hours 36 minutes, then it is given up.
+RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+)
+ATTEMPTS = len(RETRY_DELAYS) + 1
+
+# Sent after each attempt at a tagged message, for each recipient: tag, kind, address,
+# outcome ("sent", "retrying" or "failed"), attempt (1, 2, …), error ("" once sent) and
+# retry_at (when the next attempt is due, or None).
+delivery = Signal()
 
 
 @dataclass(frozen=True)
@@ -142,9 +167,10 @@ def _check_context(context: dict) -> None:
             )
 
 
-def queue_email(kind: str, *, to: Iterable, context: dict) -> list[str]:
+def queue_email(kind: str, *, to: Iterable, context: dict, tag: str = "") -> list[str]:
     """Queue one e-mail of `kind` to each of `to` (users, or addresses of people without an
-    account yet), rendered from its templates with `context`. Returns the addresses."""
+    account yet), rendered from its templates with `context`. Returns the addresses. With a
+    `tag`, the `delivery` signal reports how each attempt went."""
     if kind not in KINDS:
         raise KeyError(f"No e-mail kind {kind!r}: register it in appraisals/emails.py")
     _check_context(context)
@@ -164,7 +190,7 @@ def queue_email(kind: str, *, to: Iterable, context: dict) -> list[str]:
             recipients.append({"address": r.email, "name": person_name(r), "user": r.pk})
     if recipients:
         transaction.on_commit(
-            lambda: send_email.enqueue(kind=kind, recipients=recipients, context=context)
+            lambda: send_email.enqueue(kind=kind, recipients=recipients, context=context, tag=tag)
         )
     return [r["address"] for r in recipients]
 
@@ -190,10 +216,31 @@ def _preferences_url() -> str:
         return ""
 
 
+def _permanent(error: Exception) -> bool:
+    """A refusal that trying again will not change (the server's 5xx replies)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, reply = next(iter(error.recipients.values()), (0, b""))
+        return f"{code} {reply.decode(errors='replace')}"[:300]
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {error.smtp_error.decode(errors='replace')}"[:300]
+    return f"{type(error).__name__}: {error}"[:300]
+
+
 @task
-def send_email(*, kind: str, recipients: list[dict], context: dict) -> int:
+def send_email(
+    *, kind: str, recipients: list[dict], context: dict, tag: str = "", attempt: int = 1
+) -> int:
     """Render and send one message to each recipient, over one connection. Returns how many
-    were sent. A recipient who turned the kind off since it was queued is skipped."""
+    were sent. A recipient who turned the kind off since it was queued is skipped; those the
+    server did not take are tried again later (RETRY_DELAYS), by a new task."""
     still = [r for r in recipients if r["user"] is None]
     user_ids = [r["user"] for r in recipients if r["user"] is not None]
     if user_ids:
@@ -204,10 +251,78 @@ def send_email(*, kind: str, recipients: list[dict], context: dict) -> int:
         subject, text, html = render(kind, {**context, "recipient_name": r["name"]})
         message = EmailMultiAlternatives(subject, text, to=[r["address"]])
         message.attach_alternative(html, "text/html")
-        messages.append(message)
+        messages.append((r, message))
     if not messages:
         return 0
-    with mailers.default as connection:
-        sent = connection.send_messages(messages) or 0
-    logger.info("sent %s %s e-mail(s)", sent, kind, extra={"event": "email", "kind": kind})
-    return sent
+    sent, failed = [], []  # failed: (recipient, error)
+    try:
+        with mailers.default as connection:
+            for r, message in messages:
+                try:
+                    connection.send_messages([message])
+                except (smtplib.SMTPException, OSError) as error:
+                    failed.append((r, error))
+                else:
+                    sent.append(r)
+    except (smtplib.SMTPException, OSError) as error:  # no connection, or it broke
+        done = {id(r) for r in sent} | {id(r) for r, _ in failed}
+        failed += [(r, error) for r, _ in messages if id(r) not in done]
+    if sent:
+        logger.info("sent %s %s e-mail(s)", len(sent), kind, extra={"event": "email", "kind": kind})
+    for r in sent:
+        _report(tag, kind, r["address"], "sent", attempt, "", None)
+    again = [(r, e) for r, e in failed if attempt < ATTEMPTS and not _permanent(e)]
+    retry_at = timezone.now() + RETRY_DELAYS[attempt - 1] if again else None
+    for r, error in failed:
+        retrying = any(r is x for x, _ in again)
+        (logger.warning if retrying else logger.error)(
+            "%s e-mail to %s not sent (attempt %s of %s): %s%s",
+            kind,
+            r["address"],
+            attempt,
+            ATTEMPTS,
+            _describe(error),
+            f"; trying again at {retry_at:%H:%M:%S}" if retrying else "; given up",
+            extra={
+                "event": "email_failed",
+                "kind": kind,
+                "address": r["address"],
+                "attempt": attempt,
+                "retrying": retrying,
+            },
+        )
+        _report(
+            tag,
+            kind,
+            r["address"],
+            "retrying" if retrying else "failed",
+            attempt,
+            _describe(error),
+            retry_at if retrying else None,
+        )
+    if again:
+        retry = send_email
+        if retry.get_backend().supports_defer:
+            retry = retry.using(run_after=retry_at)
+        retry.enqueue(
+            kind=kind,
+            recipients=[r for r, _ in again],
+            context=context,
+            tag=tag,
+            attempt=attempt + 1,
+        )
+    return len(sent)
+
+
+def _report(tag, kind, address, outcome, attempt, error, retry_at) -> None:
+    if tag:
+        delivery.send(
+            sender=send_email,
+            tag=tag,
+            kind=kind,
+            address=address,
+            outcome=outcome,
+            attempt=attempt,
+            error=error,
+            retry_at=retry_at,
+        )

@@ -306,8 +306,10 @@ SITE_URL = os.environ.get(
     "SITE_URL",
     "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
 ).rstrip("/")
-# How long an invitation to join a council can be used (councils/invitations.py).
+# How long an invitation to join a council can be used (councils/actions.py), and how many
+# invitations one council may send in any 24 hours.
 INVITATION_DAYS = envint("INVITATION_DAYS", "7")
+INVITATIONS_PER_DAY = envint("INVITATIONS_PER_DAY", "50")
 
 # A strict Content-Security-Policy: no inline scripts, styles or event handlers anywhere.
 SECURE_CSP = {

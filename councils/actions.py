@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +46,39 @@ class LastAdministrator(Exception):
 
 class AlreadyMember(Exception):
     """The person already has a place in the council."""
+
+
+class TooManyInvitations(Exception):
+    """The council has sent INVITATIONS_PER_DAY invitations in the last 24 hours."""
+
+    def __init__(self, authority: Authority, limit: int, next_at: dt.datetime) -> None:
+        self.authority, self.limit, self.next_at = authority, limit, next_at
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.authority.name} has sent {self.limit:,} invitations in the last 24 hours, "
+            "the most a council can send in a day. You can send the next one from "
+            f"{_expiry_text(self.next_at)}"
+        )
+
+
+DAY = dt.timedelta(hours=24)
+
+
+def _check_invitation_limit(authority: Authority, now: dt.datetime) -> None:
+    """Refuse a new invitation beyond the council's daily limit. The council's row is locked
+    first, so two administrators inviting at once are counted one after the other."""
+    Authority.objects.select_for_update().filter(pk=authority.pk).first()
+    limit = settings.INVITATIONS_PER_DAY
+    recent = list(
+        Invitation.objects.filter(authority=authority, created_at__gt=now - DAY)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(recent) >= limit:
+        raise TooManyInvitations(authority, limit, recent[-1] + DAY)
 
 
 class InvitationRefused(Exception):
@@ -105,14 +139,40 @@ def _expiry_text(moment: dt.datetime) -> str:
     return f"{hour}{'am' if local.hour < 12 else 'pm'} on {local.day} {local:%B %Y}"
 
 
+def delivery_note(invitation: Invitation) -> str:
+    """What the invitations page says of an invitation's e-mail that did not go: "" once it
+    was sent (or is being sent)."""
+    reply = (
+        f" The mail server said: “{invitation.delivery_error}”."
+        if invitation.delivery_error
+        else ""
+    )
+    if invitation.delivery == Invitation.Delivery.RETRYING:
+        when = invitation.delivery_retry_at
+        return (
+            f"The email has not been delivered yet.{reply} It will be tried again"
+            + (f" at {_expiry_text(when)}" if when else "")
+            + f" ({invitation.delivery_attempts} of {emails.ATTEMPTS} tries so far)."
+        )
+    if invitation.delivery == Invitation.Delivery.FAILED:
+        tries = invitation.delivery_attempts
+        return (
+            f"The email was not delivered after {tries} {'try' if tries == 1 else 'tries'}."
+            f"{reply} Check the address, then send it again."
+        )
+    return ""
+
+
 @transaction.atomic
 def invite(*, authority: Authority, email: str, role: str, user=None) -> SentInvitation:
     """Invite `email` to the council as `role`: any invitation of theirs still pending is
-    withdrawn (the newest link is the one that works), and the link is e-mailed."""
+    withdrawn (the newest link is the one that works), and the link is e-mailed. Refused
+    (TooManyInvitations) beyond INVITATIONS_PER_DAY in any 24 hours."""
     email = email.strip()
     if Membership.objects.filter(authority=authority, user__email__iexact=email).exists():
         raise AlreadyMember(f"{email} already has a place at {authority}")
     now = timezone.now()
+    _check_invitation_limit(authority, now)
     for pending in Invitation.objects.select_for_update().filter(
         authority=authority,
         email__iexact=email,
@@ -152,6 +212,7 @@ def invite(*, authority: Authority, email: str, role: str, user=None) -> SentInv
             "accept_url": url,
             "expires": _expiry_text(invitation.expires_at),
         },
+        tag=f"invitation:{invitation.pk}",
     )
     return SentInvitation(invitation=invitation, token=token, url=url)
 
@@ -320,3 +381,34 @@ def create_council(*, name: str, kind: str, admin_email: str, user=None) -> Sent
     authority = Authority.objects.create(name=name, kind=kind)
     record(authority=authority, user=user, kind=CouncilChange.Kind.CREATED, subject=name)
     return invite(authority=authority, email=admin_email, role=ADMINISTRATOR, user=user)
+
+
+@receiver(emails.delivery)
+def note_delivery(sender, *, tag: str, outcome: str, attempt: int, error: str, retry_at, **kwargs):
+    """Keep how an invitation's e-mail went on the invitation, for the invitations page; one
+    given up is in the council's history too."""
+    what, _, pk = tag.partition(":")
+    if what != "invitation":
+        return
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().select_related("authority").filter(pk=pk).first()
+        )
+        if invitation is None:
+            return
+        invitation.delivery = outcome
+        invitation.delivery_attempts = attempt
+        invitation.delivery_error = error
+        invitation.delivery_retry_at = retry_at
+        invitation.save(
+            update_fields=["delivery", "delivery_attempts", "delivery_error", "delivery_retry_at"]
+        )
+        if outcome == Invitation.Delivery.FAILED:
+            record(
+                authority=invitation.authority,
+                user=None,
+                kind=CouncilChange.Kind.NOT_DELIVERED,
+                subject=invitation.email,
+                field="reply",
+                new=error,
+            )

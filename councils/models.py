@@ -41,6 +41,21 @@ class Invitation(models.Model):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
+    class Delivery(models.TextChoices):
+        """How the e-mail with the link went (appraisals/emails.py tries again later)."""
+
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        RETRYING = "retrying", "Not delivered yet"
+        FAILED = "failed", "Not delivered"
+
+    delivery = models.CharField(max_length=10, choices=Delivery, default=Delivery.SENDING)
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    delivery_error = models.CharField(
+        max_length=300, blank=True, help_text="The mail server's last reply, if it refused."
+    )
+    delivery_retry_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["authority", "-created_at", "-pk"]
         indexes = [models.Index(fields=["authority", "email"], name="invitation_authority_email")]
@@ -72,6 +87,7 @@ class CouncilChange(models.Model):
         CREATED = "created", "Council created"
         FACTS = "facts", "Facts changed"
         SIGN_IN = "sign-in", "Sign-in settings changed"
+        NOT_DELIVERED = "not-delivered", "Invitation not delivered"
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="changes")
     user = models.ForeignKey(

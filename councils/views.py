@@ -175,7 +175,9 @@ def person_remove(request: HttpRequest, pk: int, membership: int) -> HttpRespons
 
 def invitations(request: HttpRequest, pk: int) -> HttpResponse:
     council = get_council_for(request.user, pk)
-    rows = council.invitations.select_related("invited_by", "used_by")[:200]
+    rows = list(council.invitations.select_related("invited_by", "used_by")[:200])
+    for row in rows:
+        row.delivery_note = actions.delivery_note(row)
     return _page(request, "councils/invitations.html", council, "invitations", invitations=rows)
 
 
@@ -192,6 +194,8 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except actions.AlreadyMember:
             form.add_error("email", f"{form.cleaned_data['email']} already has a place here")
+        except actions.TooManyInvitations as refused:
+            form.add_error(None, refused.message)
         else:
             messages.success(
                 request,
@@ -223,6 +227,8 @@ def invitation_resend(request: HttpRequest, pk: int, invitation: int) -> HttpRes
         actions.invite(authority=council, email=row.email, role=row.role, user=request.user)
     except actions.AlreadyMember:
         messages.info(request, f"{row.email} has joined {council} already.")
+    except actions.TooManyInvitations as refused:
+        messages.error(request, f"The invitation was not sent again. {refused.message}.")
     else:
         messages.success(request, f"A new invitation was sent to {row.email}.")
     return redirect("councils:invitations", council.pk)

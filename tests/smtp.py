@@ -28,11 +28,22 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
+        self.refused: list[str] = []  # the addresses of messages the server did not take
+        self._refusals: list[str] = []
         self._lock = threading.Lock()
+
+    def refuse(self, times: int = 1, reply: str = "451 4.3.0 Mailbox busy, try again later"):
+        """Refuse the next `times` messages with `reply` (a 4xx reply says try again later,
+        a 5xx one never)."""
+        with self._lock:
+            self._refusals += [reply] * times
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
+            if self._refusals:
+                self.refused.append(message["To"])
+                return self._refusals.pop(0)
             self.messages.append(message)
             self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
