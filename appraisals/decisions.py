@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .models import Decision, ReportVersion
@@ -71,6 +71,12 @@ def option_choices(snapshot: Mapping[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def option_name(decision: Decision) -> str:
+    """The name of the option the decision chose, as the decided version called it."""
+    names = dict(option_choices(decision.report_version.snapshot or {}))
+    return names.get(decision.chosen_option, "")
+
+
 def issued_recommendations(version: ReportVersion) -> list[str]:
     """Each recommendation of the issued report, as its text: the officer's, one a line, or
     the drafted one the report printed while none was written."""
@@ -112,3 +118,46 @@ def implementation_blocked(decision: Decision, today: dt.date) -> str | None:
                 "implementation starts after that."
             )
     return None
+
+
+# Publication: what a published record of decision says, and when saving it is a correction --
+
+# The fields the published record says (the call-in status is not among them: a call-in is
+# what happens to the decision after publication, not a correction of its record).
+PUBLISHED_FIELDS = (
+    "maker",
+    "maker_name",
+    "decided_on",
+    "minute_reference",
+    "reasons",
+    "alternatives_rejected",
+    "interests_declared",
+    "chosen_option",
+    "published_on",
+)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else (value or "")
+
+
+def content_of(fields: Mapping[str, Any], outcomes: Sequence[Any]) -> dict:
+    """What a record of decision says, as JSON: its fields and each recommendation's outcome
+    (`outcomes`: DecisionRecommendation rows or actions.Outcome, which share the names)."""
+    return {
+        "fields": {name: _plain(fields.get(name)) for name in PUBLISHED_FIELDS},
+        "recommendations": [
+            {
+                "number": o.number,
+                "text": o.text,
+                "outcome": o.outcome,
+                "amended_text": (o.amended_text or "").strip() if o.outcome == "amended" else "",
+            }
+            for o in sorted(outcomes, key=lambda o: o.number)
+        ],
+    }
+
+
+def is_correction(content: Mapping[str, Any], published: Mapping[str, Any]) -> bool:
+    """Whether `content` says something other than the published record did."""
+    return any(content.get(k) != published.get(k) for k in ("fields", "recommendations"))

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from django import forms
 from django.core.exceptions import ValidationError
 
+from . import decisions
 from .actions import Outcome
 from .forms import MoneyField
-from .models import Decision, DecisionRecommendation, Milestone
+from .models import Decision, DecisionRecommendation, Milestone, PublishedDecision
 
 TEXT_MAX = 5000
 
@@ -141,15 +142,28 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Decision.CallIn.NONE,
     )
+    # Only once the record is published (removed from the form before then).
+    correction_reason = _text(
+        "Why are you correcting the published record?",
+        required=False,
+        help_text="A change to anything but the call-in is published as a corrected version, "
+        "with this reason. The version published before stays as it was.",
+        thing="why you are correcting the published record",
+        rows=3,
+    )
 
     def __init__(
         self,
         *args,
         recommendations: Sequence[str],
         options: Sequence[tuple[str, str]],
+        published: PublishedDecision | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.published = published
+        if published is None:
+            del self.fields["correction_reason"]
         self.recommendations = list(recommendations)
         self.fields["chosen_option"].choices = [
             *options,
@@ -175,7 +189,9 @@ class DecisionForm(forms.Form):
     def initial_for(cls, decision: Decision | None, *, preferred: str) -> dict:
         if decision is None:
             return {"call_in_status": Decision.CallIn.NONE, "chosen_option": preferred}
-        initial = {name: getattr(decision, name) for name in cls.base_fields}
+        initial = {
+            name: getattr(decision, name) for name in cls.base_fields if hasattr(decision, name)
+        }
         for row in decision.recommendations.all():
             initial[f"outcome_{row.number}"] = row.outcome
             initial[f"amended_{row.number}"] = row.amended_text
@@ -202,10 +218,30 @@ class DecisionForm(forms.Form):
                 "published_on",
                 "The date the decision was published must be on or after the date of the decision",
             )
+        if self.published is not None and not self.errors:
+            if not published:
+                self.add_error(
+                    "published_on",
+                    "Enter the date the decision was published: a published record stays published",
+                )
+            elif not (data.get("correction_reason") or "").strip() and decisions.is_correction(
+                decisions.content_of(data, self.outcomes()), self.published.record
+            ):
+                self.add_error(
+                    "correction_reason", "Enter why you are correcting the published record"
+                )
         return data
 
     def decision_fields(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.base_fields}
+        return {
+            name: self.cleaned_data.get(name)
+            for name in self.base_fields
+            if name != "correction_reason"
+        }
+
+    @property
+    def reason(self) -> str:
+        return (self.cleaned_data.get("correction_reason") or "").strip()
 
     def outcomes(self) -> list[Outcome]:
         return [

@@ -41,6 +41,7 @@ OPEN_WHEN_ISSUED = frozenset(
         # Pages after the meeting that only show things: the view answers a POST with 405.
         "decision",
         "decision-pdf",
+        "decision-published-pdf",
         "benefits",
         "benefits-pdf",
     }

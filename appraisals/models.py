@@ -877,6 +877,33 @@ class DecisionRecommendation(models.Model):
         return f"Recommendation {self.number}"
 
 
+class PublishedDecision(models.Model):
+    """A record of decision as it was published: what it said (`record`, the fields, each
+    recommendation's outcome and the declarations of interest as they stood) and its PDF with
+    the PDF's SHA-256. Never changed and never deleted: the database refuses both (migration
+    0014). A correction after publication is published as the next number, with its reason."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="publications")
+    number = models.PositiveIntegerField()
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True, help_text="Why it was corrected: empty for the first.")
+    record = models.JSONField()
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["decision", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "number"], name="publisheddecision_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Record of decision, published version {self.number}"
+
+
 class Milestone(models.Model):
     """A step in implementing the chosen option, with its due date and how it stands."""
 

@@ -258,6 +258,11 @@ urlpatterns = [
         name="decision-pdf",
     ),
     path(
+        "appraisals/<slug:reference>/decision/published/<int:number>.pdf",
+        decision.published_pdf,
+        name="decision-published-pdf",
+    ),
+    path(
         "appraisals/<slug:reference>/decision/implement/",
         decision.decision_implement,
         name="decision-implement",

@@ -19,6 +19,7 @@ from appraisals.models import (
     Decision,
     Membership,
     Milestone,
+    PublishedDecision,
     Question,
     ReportVersion,
     Risk,
@@ -161,6 +162,11 @@ def _implementing(appraisal) -> Milestone:
             "chosen_option": "option-1",
             "call_in_status": "upheld",
         },
+    )
+    PublishedDecision.objects.get_or_create(
+        decision=appraisal.decision,
+        number=1,
+        defaults={"record": {}, "pdf": b"%PDF-1.7 published", "sha256": "0" * 64},
     )
     Appraisal.objects.filter(pk=appraisal.pk).update(status=Appraisal.Status.IMPLEMENTING)
     return appraisal.milestones.first() or Milestone.objects.create(

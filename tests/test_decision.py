@@ -500,12 +500,16 @@ def test_a_stale_save_of_the_decision_is_refused_and_keeps_the_input(client, per
     version = issue(appraisal)
     client.force_login(personas.officer)
     loaded = loaded_stamp(client.get(url("decision-edit")))
-    assert client.post(url("decision-edit"), decision_post(version, loaded)).status_code == 302
-    # Someone else corrects the minute reference after the officer opened the form
-    decide(appraisal, personas.admin, minute_reference="CAB 26/102")
+    unpublished = {"published_on_0": "", "published_on_1": "", "published_on_2": ""}
+    first = decision_post(version, loaded, **unpublished)
+    assert client.post(url("decision-edit"), first).status_code == 302
+    # Someone else corrects the minute reference after the officer opened the form (before
+    # publication: afterwards a correction needs its reason too)
+    decide(appraisal, personas.admin, minute_reference="CAB 26/102", published_on=None)
     before = Change.objects.count()
     response = client.post(
-        url("decision-edit"), decision_post(version, loaded, reasons="My own reasons.")
+        url("decision-edit"),
+        decision_post(version, loaded, reasons="My own reasons.", **unpublished),
     )
     assert response.status_code == 200
     body = response.content.decode()

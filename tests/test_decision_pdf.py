@@ -254,6 +254,24 @@ def test_the_record_of_decision_lists_the_interests_declared_for_the_appraisal(
         description="Director of a company that is bidding",
     )
     interests.declare(appraisal=decided, user=personas.officer, kind="none")
+    # The record was published before these were made: it stays as it was published...
+    published = " ".join(read(download(client, personas, "decision-pdf")).split())
+    assert "Director of a company" not in published
+    # ...until a correction publishes it again, with the declarations as they now stand.
+    record = decided.decision
+    actions.record_decision(
+        appraisal=decided,
+        user=personas.officer,
+        fields={
+            **{f: getattr(record, f) for f in actions.decision.DECISION_FIELDS},
+            "reasons": "Option 1 has the highest weighted value, and the lowest risk.",
+        },
+        outcomes=[
+            actions.Outcome(r.number, r.text, r.outcome, r.amended_text)
+            for r in record.recommendations.all()
+        ],
+        reason="Councillor Bob's declaration of interest was left out.",
+    )
     flat = " ".join(read(download(client, personas, "decision-pdf")).split())
     assert "Those who scored the options declared these interests" in flat
     assert (

@@ -9,15 +9,16 @@ still be called in or has been, closing before a decision. A refused write leave
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from .. import decisions
+from .. import decisions, interests
 from ..history import record_change, update_fields
-from ..models import Appraisal, Decision, DecisionRecommendation
+from ..models import Appraisal, Decision, DecisionRecommendation, PublishedDecision
 
 DECISION_FIELDS = (
     "maker",
@@ -62,12 +63,17 @@ def _set_status(locked: Appraisal, appraisal: Appraisal, user, status: str) -> N
 
 @transaction.atomic
 def record_decision(
-    *, appraisal: Appraisal, user, fields: dict, outcomes: Sequence[Outcome]
+    *, appraisal: Appraisal, user, fields: dict, outcomes: Sequence[Outcome], reason: str = ""
 ) -> Decision:
     """Enter the record of decision on the latest issued version (the appraisal moves to
     decided), or correct it. A call-in entered while implementing pauses implementation
     (the appraisal goes back to decided). The call-in deadline is counted whenever the
-    publication date is entered or changed."""
+    publication date is entered or changed.
+
+    Once a publication date is entered the record is published: its PDF is rendered and kept
+    with what it says (`PublishedDecision`, which the database never lets change). A later
+    save that changes what it says is a correction, published as the next version with its
+    `reason` (refused without one); a published record is never unpublished."""
     locked = _locked(appraisal)
     if locked.status not in RECORDABLE:
         if locked.status == Appraisal.Status.CLOSED:
@@ -112,8 +118,64 @@ def record_decision(
     ):
         # Called in: implementation stops until the call-in is decided.
         _set_status(locked, appraisal, user, Appraisal.Status.DECIDED)
+    _publish(locked, decision, user, reason)
     appraisal.status = locked.status
     return decision
+
+
+def _publish(appraisal: Appraisal, decision: Decision, user, reason: str) -> None:
+    from ..reports.after_decision import decision_pdf
+
+    latest = decision.publications.order_by("-number").first()
+    if decision.published_on is None:
+        if latest is not None:
+            raise NotAllowed(
+                f"The record of decision was published on {latest.published_at:%-d %B %Y}: "
+                "it stays published. Enter the date it was published."
+            )
+        return
+    recommendations = list(decision.recommendations.order_by("number"))
+    content = decisions.content_of(
+        {name: getattr(decision, name) for name in decisions.PUBLISHED_FIELDS}, recommendations
+    )
+    if latest is not None and not decisions.is_correction(content, latest.record):
+        return
+    reason = reason.strip()
+    if latest is not None and not reason:
+        raise NotAllowed(
+            "The record of decision has been published: give the reason for the correction."
+        )
+    published_at = timezone.now()
+    corrections = [
+        (timezone.localdate(p.published_at), p.reason)
+        for p in decision.publications.filter(number__gt=1).only("published_at", "reason")
+    ]
+    if latest is not None:
+        corrections.append((timezone.localdate(published_at), reason))
+    declarations = interests.declared_sentences(appraisal)
+    decision.appraisal = appraisal
+    pdf = decision_pdf(
+        decision, recommendations, declarations=declarations, corrections=corrections
+    )
+    number = 1 if latest is None else latest.number + 1
+    published = PublishedDecision.objects.create(
+        decision=decision,
+        number=number,
+        published_at=published_at,
+        published_by=user if user is not None and user.is_authenticated else None,
+        reason=reason if latest is not None else "",
+        record={**content, "declarations": declarations},
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    record_change(
+        appraisal=appraisal,
+        user=user,
+        kind="decision",
+        subject=f"Record of decision, published version {number}",
+        field="corrected" if latest is not None else "published",
+        new=f"{reason}; SHA-256 {published.sha256}" if latest else f"SHA-256 {published.sha256}",
+    )
 
 
 def _deadline(appraisal: Appraisal, published_on: dt.date | None) -> dt.date | None:

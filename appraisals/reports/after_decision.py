@@ -65,7 +65,7 @@ def call_in_words(decision: Decision, working_days: int) -> list[str]:
     ]
     said.append(
         {
-            Decision.CallIn.NONE: "It has not been called in.",
+            Decision.CallIn.NONE: "It had not been called in when this record was published.",
             Decision.CallIn.CALLED_IN: "It has been called in: it is not implemented until the "
             "call-in is decided.",
             Decision.CallIn.UPHELD: "It was called in, and the decision was upheld: it stands.",
@@ -86,7 +86,10 @@ def decision_record(
     option_name: str,
     working_days: int,
     declarations: Sequence[str] = (),
+    corrections: Sequence[tuple[dt.date, str]] = (),
 ) -> Report:
+    """The record of decision as a paper. `corrections`: (date, reason) of each correction
+    published since the first version, this one's last."""
     version = decision.report_version
     published = decision.published_on
     mark = (
@@ -94,6 +97,8 @@ def decision_record(
         if published
         else "Record of decision, not yet published"
     )
+    if corrections:
+        mark += f", corrected {_date(corrections[-1][0])}"
     header = (
         HeaderRow("Decision-maker", f"{decision.maker_name} ({decision.get_maker_display()})"),
         HeaderRow("Date of decision", _date(decision.decided_on)),
@@ -144,6 +149,16 @@ def decision_record(
     for sentence in call_in_words(decision, working_days):
         s5.para(sentence)
     sections = [s1, s2, s3, s4, s5]
+    if corrections:
+        s6 = Section("6", "corrections", "Corrections")
+        s6.para(
+            "This record was corrected after it was published:",
+            Part(
+                items=tuple(f"{_date(day)}: {reason}" for day, reason in corrections),
+                style="bullet",
+            ),
+        )
+        sections.append(s6)
     links = number_tables(sections, [])
     when = timezone.now()
     return Report(
@@ -162,6 +177,33 @@ def decision_record(
         links=links,
         to=f"Record of decision: {decision.maker_name}",
     )
+
+
+def decision_pdf(
+    decision: Decision,
+    recommendations: Sequence[DecisionRecommendation],
+    *,
+    declarations: Sequence[str],
+    corrections: Sequence[tuple[dt.date, str]] = (),
+) -> bytes:
+    """The record of decision of `decision` (its appraisal and council read through it) as
+    tagged PDF, through the committee report's pipeline."""
+    from .. import decisions
+    from .rendering import write_pdf
+
+    appraisal = decision.appraisal
+    paper = decision_record(
+        decision,
+        recommendations,
+        council=appraisal.lead_authority.name,
+        title=appraisal.title,
+        reference=appraisal.reference,
+        option_name=decisions.option_name(decision),
+        working_days=appraisal.lead_authority.call_in_working_days,
+        declarations=declarations,
+        corrections=corrections,
+    )
+    return write_pdf(render_paper(paper))
 
 
 def benefits_report(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from .. import actions, decisions, interests
 from ..access import can_edit, get_appraisal_for
 from ..forms_decision import CloseForm, DecisionForm
-from ..models import Appraisal, Decision
+from ..models import Appraisal, Decision, PublishedDecision
 from .allow import allow
 from .edit import edit
 
@@ -28,8 +28,16 @@ def _decision(appraisal: Appraisal) -> Decision | None:
 
 
 def _option_name(decision: Decision) -> str:
-    names = dict(decisions.option_choices(decision.report_version.snapshot or {}))
-    return names.get(decision.chosen_option, "")
+    return decisions.option_name(decision)
+
+
+def _publications(decision: Decision | None) -> list[PublishedDecision]:
+    """Each published version of the record, first to last, without their PDFs."""
+    if decision is None:
+        return []
+    return list(
+        decision.publications.defer("pdf").select_related("published_by").order_by("number")
+    )
 
 
 def _url(appraisal: Appraisal) -> str:
@@ -43,6 +51,12 @@ def decision(request: HttpRequest, reference: str) -> HttpResponse:
     blocked = None
     if record is not None and appraisal.status == Appraisal.Status.DECIDED:
         blocked = decisions.implementation_blocked(record, timezone.localdate())
+    publications = _publications(record)
+    # Once published, the interests as they stood when the record was last published.
+    if publications:
+        declarations = publications[-1].record.get("declarations", [])
+    else:
+        declarations = interests.declared_sentences(appraisal) if record else []
     return render(
         request,
         "appraisals/decision.html",
@@ -52,7 +66,8 @@ def decision(request: HttpRequest, reference: str) -> HttpResponse:
             "decision": record,
             "recommendations": list(record.recommendations.all()) if record else [],
             "option_name": _option_name(record) if record else "",
-            "declarations": interests.declared_sentences(appraisal) if record else [],
+            "declarations": declarations,
+            "publications": publications,
             "can_edit": can_edit(request.user, appraisal),
             "blocked": blocked,
             "working_days": appraisal.lead_authority.call_in_working_days,
@@ -88,11 +103,13 @@ def decision_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
     def build(data) -> DecisionForm:
         stored = _decision(appraisal)
+        published = _publications(stored)
         return DecisionForm(
             data,
             initial=None if data else DecisionForm.initial_for(stored, preferred=preferred),
             recommendations=recommendations,
             options=options,
+            published=published[-1] if published else None,
         )
 
     refused: list[str] = []
@@ -104,6 +121,7 @@ def decision_edit(request: HttpRequest, reference: str) -> HttpResponse:
                 user=request.user,
                 fields=form.decision_fields(),
                 outcomes=form.outcomes(),
+                reason=form.reason if form.published else "",
             )
         except actions.NotAllowed as error:
             refused.append(str(error))
@@ -128,33 +146,52 @@ def decision_edit(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _pdf_response(pdf: bytes, filename: str, sha256: str = "") -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-cache"
+    if sha256:
+        response["ETag"] = f'"{sha256}"'
+    return response
+
+
 @allow("GET")
 def decision_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    """The record of decision as its own accessible PDF, rendered as it now stands."""
-    from ..reports import write_pdf
-    from ..reports.after_decision import decision_record, render_paper
+    """The record of decision as its own accessible PDF: once published, the file published
+    last, as it was kept; before that, rendered as it now stands."""
+    from ..reports.after_decision import decision_pdf as render
 
     appraisal = get_appraisal_for(request.user, reference)
     record = _decision(appraisal)
     if record is None:
         raise Http404("No decision has been recorded")
-    paper = decision_record(
+    filename = f"{appraisal.reference}-record-of-decision.pdf"
+    latest = record.publications.order_by("-number").first()
+    if latest is not None:
+        return _pdf_response(bytes(latest.pdf), filename, latest.sha256)
+    record.appraisal = appraisal
+    pdf = render(
         record,
         list(record.recommendations.all()),
-        council=appraisal.lead_authority.name,
-        title=appraisal.title,
-        reference=appraisal.reference,
-        option_name=_option_name(record),
-        working_days=appraisal.lead_authority.call_in_working_days,
         declarations=interests.declared_sentences(appraisal),
     )
-    pdf = write_pdf(render_paper(paper))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{appraisal.reference}-record-of-decision.pdf"'
+    return _pdf_response(pdf, filename)
+
+
+@allow("GET")
+def published_pdf(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """One published version of the record of decision, as it was kept."""
+    appraisal = get_appraisal_for(request.user, reference)
+    published = PublishedDecision.objects.filter(
+        decision__appraisal=appraisal, number=number
+    ).first()
+    if published is None:
+        raise Http404("No such published version")
+    return _pdf_response(
+        bytes(published.pdf),
+        f"{appraisal.reference}-record-of-decision-{number}.pdf",
+        published.sha256,
     )
-    response["Cache-Control"] = "private, no-cache"
-    return response
 
 
 @allow("POST")
