@@ -881,7 +881,7 @@ class PublishedDecision(models.Model):
     """A record of decision as it was published: what it said (`record`, the fields, each
     recommendation's outcome and the declarations of interest as they stood) and its PDF with
     the PDF's SHA-256. Never changed and never deleted: the database refuses both (migration
-    0014). A correction after publication is published as the next number, with its reason."""
+    0015). A correction after publication is published as the next number, with its reason."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="publications")
     number = models.PositiveIntegerField()

@@ -265,7 +265,7 @@ def test_deleting_the_officer_who_signed_keeps_the_sign_off(personas, appraisal)
 
 
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite refuses updates only (migration 0014)"
+    connection.vendor != "postgresql", reason="SQLite refuses updates only (migration 0015)"
 )
 def test_postgresql_refuses_to_delete_a_sign_off_once_a_version_is_issued(personas, appraisal):
     signed = sign_off(appraisal)

@@ -1,7 +1,7 @@
 """Django's flush, able to empty the tables whose rows the database keeps for good.
 
 A published record of decision may never be deleted: a SQLite trigger refuses every DELETE
-(migration 0014). Flush, which empties every table (the test runner's, between tests that
+(migration 0015). Flush, which empties every table (the test runner's, between tests that
 commit), lifts those triggers for its own transaction only and puts them back as they were.
 PostgreSQL flushes with TRUNCATE, which fires no row trigger, so nothing is lifted there.
 """

@@ -141,7 +141,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appraisals", "0013_statutory_sign_off"),
+        ("appraisals", "0014_exempt_parts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
