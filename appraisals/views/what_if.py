@@ -36,6 +36,32 @@ class Slider:
     own_percent: str
     ticks: tuple[tuple[str, str], ...]  # (position, label) where the lead changes
     hints: tuple[str, ...]
+    marks: tuple[Mark, ...] = ()  # the same, drawn on the slider
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A switching value drawn under its slider: a line at `x` percent of the thumb's travel
+    and its label, anchored so that it stays inside the slider's width, one row each, so
+    that two marks close together do not write over each other."""
+
+    x: str  # percent, two decimals
+    label: str  # "Lead changes at 38%"
+    anchor: str  # SVG text-anchor: "start", "middle" or "end"
+    row: int  # 0 for the first mark, 1 for the second
+
+    @property
+    def y(self) -> int:  # the label's baseline, in pixels from the top of the marks
+        return 28 + 20 * self.row
+
+
+def _marks(ticks: tuple[tuple[str, str], ...]) -> tuple[Mark, ...]:
+    marks = []
+    for row, (position, label) in enumerate(ticks):
+        x = float(position)
+        anchor = "start" if x < 20 else "end" if x > 80 else "middle"
+        marks.append(Mark(position, label, anchor, row))
+    return tuple(marks)
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,7 @@ def _sliders(
                 own_percent=own_percent,
                 ticks=ticks,
                 hints=hints,
+                marks=_marks(ticks),
             )
         )
     return tuple(sliders)

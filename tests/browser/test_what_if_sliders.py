@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from appraisals.explain import format_percent
 from appraisals.results import evaluate
 from tests.browser.conftest import assert_accessible, log_in
 from tests.test_what_if import engine_result, expected_rows
@@ -142,6 +143,67 @@ def test_a_slider_is_marked_where_the_lead_changes_and_moving_past_it_changes_it
     expect(status).to_contain_text("The same option leads")
 
 
+def marks_of(page, key: str) -> list[tuple[str, float]]:
+    """The labels drawn under a slider and the x (in CSS pixels) of each mark's line."""
+    return page.eval_on_selector_all(
+        f"#what-if-{key}-marks polygon",
+        """els => els.map((mark) => {
+             const box = mark.getBoundingClientRect();
+             return [mark.parentNode.nextElementSibling.textContent, box.left + box.width / 2];
+           })""",
+    )
+
+
+def test_each_switching_value_is_drawn_on_its_slider_with_a_label_and_described(
+    what_if_tab, personas
+):
+    page, appraisal = what_if_tab, personas.appraisal
+    own = evaluate(appraisal).result
+    points = {s.criterion: [p for p in (s.lower, s.upper) if p is not None] for s in own.switching}
+    assert any(points.values()), "the test appraisal has a switching value to draw"
+    for key, name in own.criterion_names.items():
+        slider = page.get_by_role("slider", name=name)
+        marks = page.locator(f"#what-if-{key}-marks")
+        expect(marks).to_have_attribute("aria-hidden", "true")  # said once, in the description
+        labels = [f"Lead changes at {format_percent(p.weight)}" for p in points.get(key, [])]
+        expect(marks.locator("text")).to_have_text(labels)
+        for label in labels:
+            expect(marks.get_by_text(label)).to_be_visible()
+            # A screen reader hears the same on the slider, by keyboard, with who would lead.
+            expect(slider).to_have_accessible_description(re.compile(re.escape(label)))
+        marks.scroll_into_view_if_needed()
+        box = slider.bounding_box()
+        for (label, x), point in zip(marks_of(page, key), points.get(key, []), strict=True):
+            # The mark is where the thumb's centre is at that weight: a click on the slider
+            # at the mark's x puts the weight there (to within a percent of the travel).
+            assert box["x"] < x < box["x"] + box["width"]
+            label_box = marks.get_by_text(label).bounding_box()
+            assert box["x"] - 1 <= label_box["x"] and (
+                label_box["x"] + label_box["width"] <= box["x"] + box["width"] + 1
+            ), "the label stays within the slider's width"
+            page.mouse.click(x, box["y"] + box["height"] / 2)
+            assert slider_values(page)[key] == pytest.approx(100 * point.weight, abs=1)
+            settled(page, appraisal)
+            page.goto(RESULTS + "#what-if")  # back to the appraisal's own weights
+            marks.scroll_into_view_if_needed()
+            box = slider.bounding_box()
+    # Moving one slider redraws the other sliders' marks from the engine, and the
+    # descriptions with them.
+    first = page.get_by_role("slider", name="Criterion 1")
+    first.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    weights = settled(page, appraisal)
+    moved = engine_result(appraisal, weights)
+    for s in moved.switching:
+        labels = [f"Lead changes at {format_percent(p.weight)}" for p in (s.lower, s.upper) if p]
+        expect(page.locator(f"#what-if-{s.criterion}-marks text")).to_have_text(labels)
+        for label in labels:
+            slider = page.get_by_role("slider", name=moved.criterion_names[s.criterion])
+            expect(slider).to_have_accessible_description(re.compile(re.escape(label)))
+    assert_accessible(page)
+
+
 def test_space_leaves_a_panel_out_and_reset_returns_to_the_appraisals_own(what_if_tab, personas):
     page, appraisal = what_if_tab, personas.appraisal
     own_rows = shown(page)
@@ -194,6 +256,7 @@ def test_without_javascript_the_form_shows_the_same_figures(browser, live_server
     own = {k: 100 * w for k, w in evaluate(personas.appraisal).result.weights.items()}
     expected = expected_rows(engine_result(personas.appraisal, own, without={"panel-1"}))
     assert shown(page) == expected
+    expect(page.locator(".app-what-if__marks text").first).to_be_visible()  # drawn, no script
     context.close()
 
 
