@@ -114,6 +114,13 @@ def test_your_account_and_the_councils_sign_in_settings_are_accessible(page, per
     page.get_by_role("link", name="Your account").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Your account"
     assert_accessible(page)
+    for path, heading in (
+        ("/accounts/sessions/", "Where you are signed in"),
+        ("/accounts/3rdparty/", "Sign-in through your council"),
+    ):
+        page.goto(path)
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert_accessible(page)
     page.goto(f"/council/{personas.lead.pk}/sign-in/")
     assert page.get_by_role("heading", level=1).inner_text() == "Sign-in settings"
     assert_accessible(page)
@@ -200,3 +207,19 @@ def test_an_officer_adds_a_security_key_and_signs_in_with_it(page, personas):
     page.get_by_role("button", name="Use a security key").click()
     page.wait_for_url(lambda url: "/accounts/" not in url)
     assert page.get_by_role("heading", level=1).inner_text() == "Appraisals"
+    # The keys' own pages, in our words.
+    page.goto("/accounts/2fa/webauthn/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Security keys"
+    assert_accessible(page)
+    page.get_by_role("button", name="Rename Desk key").click()
+    if "/reauthenticate/" in page.url:
+        page.get_by_label("Password").fill("test-password-123")
+        page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Rename the security key"
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Office key")
+    page.get_by_role("button", name="Save the name").click()
+    page.get_by_role("button", name="Remove Office key").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Remove this security key"
+    assert "You will no longer be able to sign in with “Office key”" in page.content()
+    assert_accessible(page)
