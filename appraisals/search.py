@@ -51,6 +51,7 @@ class Hit:
     snippet: SafeString
     url: str
     rank: float = 0.0
+    key: str = ""  # a report section's key, for a hit in the report's text
 
 
 def words(query: str) -> list[str]:
@@ -219,12 +220,19 @@ def search(user, query: str) -> list[Hit]:
         query,
         "risk",
     )
+    withheld = _exempt_withheld(user, visible)
     for r in risks[:MAX_HITS]:
+        if ("risk", r.appraisal_id, r.pk) in withheld:
+            continue
         text = " ".join(p for p in (r.risk, r.consequences, r.controls, r.owner) if p)
         hits.append(Hit(r.appraisal, "Risk", r.risk[:80], snippet(text, query),
                         ref_url("risks", r.appraisal), r.rank))  # fmt: skip
 
-    hits += _narrative_hits(user, visible, query)
+    hits += [
+        h
+        for h in _narrative_hits(user, visible, query)
+        if ("section", h.appraisal.pk, h.key) not in withheld
+    ]
     hits.sort(key=lambda h: (-h.rank, h.appraisal.title, h.kind, h.where))
     return hits
 
@@ -284,8 +292,30 @@ def _narrative_hits(user, visible: QuerySet, query: str) -> list[Hit]:
             url = reverse("appraisals:versions", args=[a.reference])
         else:
             url = a.get_absolute_url()
-        hits.append(Hit(a, "Report", titles[key], snippet(a.narrative[key], query), url))
+        hits.append(Hit(a, "Report", titles[key], snippet(a.narrative[key], query), url, key=key))
     return hits
+
+
+def _exempt_withheld(user, visible: QuerySet) -> set[tuple[str, int, object]]:
+    """(kind, appraisal id, risk id or section key) of the exempt risks and report sections
+    this user may not read (appraisals.exempt): one query, two more only if any are marked."""
+    from .exempt import may_see
+    from .models import ExemptPart
+
+    marked = list(
+        ExemptPart.objects.filter(appraisal__in=visible, kind__in=["risk", "section"]).values_list(
+            "kind", "appraisal_id", "risk_id", "section"
+        )
+    )
+    if not marked:
+        return set()
+    appraisals = Appraisal.objects.in_bulk({a for _, a, _, _ in marked})
+    allowed = {pk: may_see(user, a) for pk, a in appraisals.items()}
+    return {
+        (kind, a, risk if kind == "risk" else section)
+        for kind, a, risk, section in marked
+        if not allowed[a]
+    }
 
 
 def describe(count: int, query: str) -> str:

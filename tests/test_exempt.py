@@ -527,3 +527,20 @@ def test_what_changed_reports_a_part_marked_exempt(marked):
     assert "The section “Legal implications and powers” is no longer exempt." in said, said
     # The text now open is reported as written; nothing else changed.
     assert len(said) == 1 or all("exempt" in s or "Legal" in s for s in said), said
+
+
+def test_search_finds_an_exempt_risk_and_section_only_for_those_who_may_read_them(marked):
+    from appraisals.search import search
+
+    appraisal = marked.appraisal
+    # Issued, the report's text is searchable by all its readers: but not the exempt section.
+    Appraisal.objects.filter(pk=appraisal.pk).update(status=Appraisal.Status.ISSUED)
+    for user, finds in (
+        (marked.officer, True),
+        (marked.member, True),
+        (marked.partner_officer, False),
+    ):
+        assert bool(search(user, "Zanzibar")) == finds
+        assert bool(search(user, "Wibblewobble")) == finds
+    # The open risk is found by everyone.
+    assert search(marked.partner_officer, "morale")
