@@ -371,6 +371,9 @@ def test_lead_officers_and_members_download_the_exempt_appendix_partners_only_wh
 ):
     appraisal = marked.appraisal
     url = _url(appraisal, "exempt-appendix")
+    for user in (marked.officer, marked.admin):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
     client.force_login(marked.member)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
