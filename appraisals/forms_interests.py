@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .interests import DESCRIPTION_LIMIT
+from .interests import DESCRIPTION_LIMIT, REASON_LIMIT
 from .models import Appraisal, Interest, Option
 
 
@@ -37,3 +37,33 @@ class InterestForm(forms.Form):
     def __init__(self, *args, appraisal: Appraisal, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["options"].queryset = appraisal.options.all()
+
+
+def _reason_field(label: str, thing: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Your declaration as it was is kept, with this reason.",
+        error_messages={
+            "required": f"Enter why you are {thing} the declaration",
+            "max_length": f"The reason must be {REASON_LIMIT:,} characters or fewer",
+        },
+    )
+
+
+class AmendInterestForm(InterestForm):
+    reason = _reason_field("Why are you amending it?", "amending")
+
+    @classmethod
+    def initial_for(cls, interest: Interest) -> dict:
+        return {
+            "kind": interest.kind,
+            "options": [o.pk for o in interest.options.all()],
+            "description": interest.description,
+            "reason": "",
+        }
+
+
+class WithdrawInterestForm(forms.Form):
+    reason = _reason_field("Why are you withdrawing it?", "withdrawing")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import engine
 from .explain import join_names
@@ -112,9 +113,11 @@ class WithoutInterests:
 class Interests:
     """Every declaration for an appraisal, and the ranking without the declarers' scores."""
 
-    declarations: tuple[Declaration, ...]
+    declarations: tuple[Declaration, ...]  # as they stand: none withdrawn or amended
     without: WithoutInterests | None  # None when nobody who declared an interest scored
     flagged: frozenset[int]  # ids of scores entered before their author declared an interest
+    # Each declaration withdrawn or amended, in words with its reason, earliest first.
+    history: tuple[str, ...] = ()
 
     @property
     def declared(self) -> tuple[Declaration, ...]:
@@ -124,7 +127,7 @@ class Interests:
     def summary(self) -> str:
         """One sentence for the results page and the report: who declared, and what follows."""
         if not self.declarations:
-            return ""
+            return "Every declaration was withdrawn." if self.history else ""
         if not self.declared:
             return "Everyone who declared said they had no interests."
         if self.without is None:
@@ -138,7 +141,9 @@ NO_INTERESTS = Interests(declarations=(), without=None, flagged=frozenset())
 # Reading ------------------------------------------------------------------------------------
 
 
-def _declarations(appraisal: Appraisal) -> list[Interest]:
+def _all_declarations(appraisal: Appraisal) -> list[Interest]:
+    """Every declaration ever made for the appraisal, standing or not (one query, and one for
+    their options when there are any)."""
     return list(
         Interest.objects.filter(appraisal=appraisal)
         .select_related("user")
@@ -147,24 +152,67 @@ def _declarations(appraisal: Appraisal) -> list[Interest]:
     )
 
 
+def _declarations(appraisal: Appraisal) -> list[Interest]:
+    """The declarations as they stand: none withdrawn or amended."""
+    return [d for d in _all_declarations(appraisal) if d.ended_at is None]
+
+
+def _declaration(d: Interest, names: Mapping[str, str] | None = None) -> Declaration:
+    return Declaration(
+        pk=d.pk,
+        user_id=d.user_id,
+        person=person_name(d.user),
+        kind=d.kind,
+        kind_label=d.get_kind_display(),
+        options=tuple((names or {}).get(o.key, o.name) for o in d.options.all()),
+        description=d.description,
+        declared_at=d.declared_at,
+    )
+
+
+def what_was_declared(d: Declaration) -> str:
+    """A declaration's content in words, without its holder: "no interests", or "a
+    disclosable pecuniary interest in Outsourcing (director of a bidder)"."""
+    if not d.declares_interest:
+        return "no interests"
+    what = f" ({d.description})" if d.description else ""
+    return f"a {d.kind_label.lower()} in {d.concerns}{what}"
+
+
+def history_sentences(declarations: Sequence[Interest]) -> tuple[str, ...]:
+    """Each withdrawn or amended declaration in words with its reason, earliest first: "On
+    3 December 2026 Bob Jones withdrew their declaration of a disclosable pecuniary interest in
+    Outsourcing (director of a bidder): he resigned as director on 1 December." """
+    ended = sorted((d for d in declarations if d.ended_at is not None), key=lambda d: d.ended_at)
+    said = []
+    for d in ended:
+        how = "amended" if d.replaced_by_id else "withdrew"
+        day = timezone.localdate(d.ended_at)
+        shown = _declaration(d)
+        said.append(
+            f"On {day.day} {day:%B %Y} {shown.person} {how} their declaration of "
+            f"{what_was_declared(shown)}: {_sentence(d.end_reason)}"
+        )
+    return tuple(said)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def declared_sentences(appraisal: Appraisal) -> list[str]:
-    """The interests declared for the appraisal, one sentence each ("Cllr Smith declared a
-    disclosable pecuniary interest in Outsourcing: director of a bidder."), for the record
-    of decision; declarations of no interest are left out."""
-    return [
-        Declaration(
-            pk=d.pk,
-            user_id=d.user_id,
-            person=person_name(d.user),
-            kind=d.kind,
-            kind_label=d.get_kind_display(),
-            options=tuple(o.name for o in d.options.all()),
-            description=d.description,
-            declared_at=d.declared_at,
-        ).sentence
-        for d in _declarations(appraisal)
-        if d.kind != Interest.Kind.NONE
+    """The interests declared for the appraisal as they stand, one sentence each ("Cllr Smith
+    declared a disclosable pecuniary interest in Outsourcing: director of a bidder."), then
+    each declaration withdrawn or amended, with its reason, for the record of decision;
+    declarations of no interest are left out."""
+    everything = _all_declarations(appraisal)
+    standing = [
+        _declaration(d).sentence
+        for d in everything
+        if d.ended_at is None and d.kind != Interest.Kind.NONE
     ]
+    return standing + list(history_sentences(everything))
 
 
 def barred_options(user, appraisal: Appraisal) -> dict[int, str]:
@@ -173,7 +221,9 @@ def barred_options(user, appraisal: Appraisal) -> dict[int, str]:
     if user is None or not user.is_authenticated:
         return {}
     barred: dict[int, str] = {}
-    interests = Interest.objects.filter(appraisal=appraisal, user=user, kind=BARS_SCORING)
+    interests = Interest.objects.filter(
+        appraisal=appraisal, user=user, kind=BARS_SCORING, ended_at__isnull=True
+    )
     for interest in interests.prefetch_related("options"):
         options = list(interest.options.all()) or list(appraisal.options.all())
         for option in options:
@@ -247,24 +297,14 @@ def interests_for(
 ) -> Interests:
     """The appraisal's declarations, with the ranking recomputed without the scores of those
     who declared an interest (one query when nobody has declared, three when someone has)."""
-    declarations = _declarations(appraisal)
-    if not declarations:
+    everything = _all_declarations(appraisal)
+    if not everything:
         return NO_INTERESTS
+    declarations = [d for d in everything if d.ended_at is None]
+    history = history_sentences(everything)
     scores = _scores_by_declarers(appraisal, declarations)
     names = {o["key"]: o["name"] for o in doc["options"]}
-    shown = tuple(
-        Declaration(
-            pk=d.pk,
-            user_id=d.user_id,
-            person=person_name(d.user),
-            kind=d.kind,
-            kind_label=d.get_kind_display(),
-            options=tuple(names.get(o.key, o.name) for o in d.options.all()),
-            description=d.description,
-            declared_at=d.declared_at,
-        )
-        for d in declarations
-    )
+    shown = tuple(_declaration(d, names) for d in declarations)
     without = None
     if scores:
         people = {d.user_id: d.person for d in shown}
@@ -278,7 +318,12 @@ def interests_for(
             leader=leader,
             leader_without=names.get(again.leader) if again.leader else None,
         )
-    return Interests(declarations=shown, without=without, flagged=_flagged(declarations, scores))
+    return Interests(
+        declarations=shown,
+        without=without,
+        flagged=_flagged(declarations, scores),
+        history=history,
+    )
 
 
 def fingerprint(appraisal: Appraisal) -> str:
@@ -286,12 +331,12 @@ def fingerprint(appraisal: Appraisal) -> str:
     the draft's cache keys; "" when nobody has declared anything (one query then)."""
     declarations = list(
         Interest.objects.filter(appraisal=appraisal).values_list(
-            "pk", "user_id", "kind", "declared_at", "description"
+            "pk", "user_id", "kind", "declared_at", "description", "ended_at", "end_reason"
         )
     )
     if not declarations:
         return ""
-    ids = {d[1] for d in declarations if d[2] != Interest.Kind.NONE}
+    ids = {d[1] for d in declarations if d[2] != Interest.Kind.NONE and d[5] is None}
     scores = list(
         Score.objects.filter(panel__appraisal=appraisal, updated_by__in=ids)
         .order_by("pk")
@@ -309,16 +354,13 @@ def fingerprint(appraisal: Appraisal) -> str:
 # Writing ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def declare(
-    *,
-    appraisal: Appraisal,
-    user,
-    kind: str,
-    options: Sequence[Option] = (),
-    description: str = "",
-) -> Interest:
-    """Record one declaration by `user` for `appraisal`, in the audit trail too."""
+REASON_LIMIT = 1000
+
+
+def _checked(
+    appraisal: Appraisal, user, kind: str, options: Sequence[Option], description: str
+) -> str:
+    """The description, stripped, once the declaration is one that can be recorded."""
     description = description.strip()
     if kind not in Interest.Kind.values:
         raise InterestError("Select the kind of interest", field="kind")
@@ -326,10 +368,6 @@ def declare(
         if options:
             raise InterestError(
                 "Do not select options when you have no interests to declare", field="options"
-            )
-        if Interest.objects.filter(appraisal=appraisal, user=user).exclude(kind=kind).exists():
-            raise InterestError(
-                "You have already declared an interest in this appraisal", field="kind"
             )
     elif not description:
         raise InterestError(
@@ -342,11 +380,37 @@ def declare(
         )
     if any(o.appraisal_id != appraisal.pk for o in options):
         raise InterestError("Select options of this appraisal", field="options")
+    return description
+
+
+def _in_words(kind: str, options: Sequence[Option], description: str) -> str:
+    if kind == Interest.Kind.NONE:
+        return Interest.Kind(kind).label
+    concerns = join_names([o.name for o in options]) if options else "the appraisal as a whole"
+    return f"{Interest.Kind(kind).label} in {concerns}: {description}"
+
+
+@transaction.atomic
+def declare(
+    *,
+    appraisal: Appraisal,
+    user,
+    kind: str,
+    options: Sequence[Option] = (),
+    description: str = "",
+) -> Interest:
+    """Record one declaration by `user` for `appraisal`, in the audit trail too."""
+    description = _checked(appraisal, user, kind, options, description)
+    if kind == Interest.Kind.NONE:
+        standing = Interest.objects.filter(appraisal=appraisal, user=user, ended_at__isnull=True)
+        if standing.exclude(kind=kind).exists():
+            raise InterestError(
+                "You have already declared an interest in this appraisal", field="kind"
+            )
     interest = Interest.objects.create(
         appraisal=appraisal, user=user, kind=kind, description=description
     )
     interest.options.set(options)
-    concerns = join_names([o.name for o in options]) if options else "the appraisal as a whole"
     record_change(
         appraisal=appraisal,
         user=user,
@@ -354,10 +418,111 @@ def declare(
         subject=person_name(user),
         field="declaration",
         old="",
-        new=(
-            Interest.Kind(kind).label
-            if kind == Interest.Kind.NONE
-            else f"{Interest.Kind(kind).label} in {concerns}: {description}"
-        ),
+        new=_in_words(kind, options, description),
     )
     return interest
+
+
+def _standing_own(interest: Interest, user) -> Interest:
+    """The declaration, locked, once it is `user`'s own and still stands."""
+    locked = Interest.objects.select_for_update().select_related("appraisal").get(pk=interest.pk)
+    if locked.user_id != getattr(user, "pk", None):
+        raise InterestError("You can change only your own declarations", field="reason")
+    if locked.ended_at is not None:
+        raise InterestError(
+            "This declaration has already been withdrawn or amended", field="reason"
+        )
+    return locked
+
+
+def _reason(reason: str, doing: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise InterestError(f"Enter why you are {doing} the declaration", field="reason")
+    if len(reason) > REASON_LIMIT:
+        raise InterestError(
+            f"The reason must be {REASON_LIMIT:,} characters or fewer", field="reason"
+        )
+    return reason
+
+
+def _old_words(interest: Interest) -> str:
+    options = list(interest.options.all())
+    return _in_words(interest.kind, options, interest.description)
+
+
+@transaction.atomic
+def withdraw(*, interest: Interest, user, reason: str) -> Interest:
+    """Withdraw one's own declaration, with the reason: it is kept, and shown as withdrawn.
+    Withdrawing a disclosable pecuniary interest is what lifts its bar on scoring."""
+    locked = _standing_own(interest, user)
+    reason = _reason(reason, "withdrawing")
+    locked.ended_at = timezone.now()
+    locked.end_reason = reason
+    locked.save(update_fields=["ended_at", "end_reason"])
+    record_change(
+        appraisal=locked.appraisal,
+        user=user,
+        kind="interest",
+        subject=person_name(user),
+        field="withdrawn",
+        old=_old_words(locked),
+        new=f"Withdrawn: {reason}",
+    )
+    return locked
+
+
+@transaction.atomic
+def amend(
+    *,
+    interest: Interest,
+    user,
+    reason: str,
+    kind: str,
+    options: Sequence[Option] = (),
+    description: str = "",
+) -> Interest:
+    """Amend one's own declaration, with the reason: a new declaration replaces it, and the
+    old one is kept, shown as amended. An amendment never lifts a disclosable pecuniary
+    interest's bar on scoring (it stays one, on at least the options it concerned): only
+    withdrawing it does."""
+    locked = _standing_own(interest, user)
+    appraisal = locked.appraisal
+    description = _checked(appraisal, user, kind, options, description)
+    if locked.kind == BARS_SCORING:
+        before = {o.pk for o in locked.options.all()}
+        after = {o.pk for o in options}
+        general_before, general_after = not before, not after
+        narrower = (general_before and not general_after) or (
+            not general_after and not before <= after
+        )
+        if kind != BARS_SCORING or narrower:
+            raise InterestError(
+                "An amendment cannot lift the bar on scoring that a disclosable pecuniary "
+                "interest sets: withdraw the declaration instead, giving the reason",
+                field="kind" if kind != BARS_SCORING else "options",
+            )
+    reason = _reason(reason, "amending")
+    replacement = Interest.objects.create(
+        appraisal=appraisal,
+        user=locked.user,
+        kind=kind,
+        description=description,
+        # The scores entered before the interest was first declared stay flagged.
+        declared_at=locked.declared_at,
+    )
+    replacement.options.set(options)
+    locked.ended_at = timezone.now()
+    locked.end_reason = reason
+    locked.replaced_by = replacement
+    locked.save(update_fields=["ended_at", "end_reason", "replaced_by"])
+    record_change(
+        appraisal=appraisal,
+        user=user,
+        kind="interest",
+        subject=person_name(user),
+        field="amended",
+        old=_old_words(locked),
+        new=f"{_in_words(kind, options, description)} (reason: {reason})",
+    )
+    return replacement

@@ -525,9 +525,22 @@ class Interest(models.Model):
     options = models.ManyToManyField(Option, blank=True, related_name="interests")
     description = models.TextField(blank=True)
     declared_at = models.DateTimeField(default=timezone.now)
+    # A declaration is never changed or removed: its holder withdraws it, or amends it (a new
+    # declaration replaces it), giving the reason. Until then it stands (ended_at is NULL).
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
 
     class Meta:
         ordering = ["appraisal", "declared_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | ~Q(end_reason=""),
+                name="interest_ended_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_kind_display()}"

@@ -145,6 +145,16 @@ urlpatterns = [
     path("appraisals/<slug:reference>/history/", history.history, name="history"),
     path("appraisals/<slug:reference>/questions/", questions.questions, name="questions"),
     path("appraisals/<slug:reference>/interests/", interests.interests_page, name="interests"),
+    path(
+        "appraisals/<slug:reference>/interests/<int:pk>/amend/",
+        interests.interest_amend,
+        name="interest-amend",
+    ),
+    path(
+        "appraisals/<slug:reference>/interests/<int:pk>/withdraw/",
+        interests.interest_withdraw,
+        name="interest-withdraw",
+    ),
     # Exempt information (Schedule 12A)
     path("appraisals/<slug:reference>/exempt/", exempt.exempt_page, name="exempt"),
     path(

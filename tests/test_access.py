@@ -17,6 +17,7 @@ from appraisals.models import (
     Appraisal,
     Change,
     Decision,
+    Interest,
     Membership,
     Milestone,
     PublishedDecision,
@@ -121,6 +122,16 @@ def _url(pattern: URLPattern, personas) -> str:
     for name in pattern.pattern.converters:
         if name == "key":
             kwargs[name] = _key_for(route, pattern.name)
+        elif name == "pk" and "interest" in pattern.name:  # the officer's own declaration
+            kwargs[name] = (
+                Interest.objects.filter(appraisal=appraisal, user=personas.officer).first()
+                or Interest.objects.create(
+                    appraisal=appraisal,
+                    user=personas.officer,
+                    kind="other_registrable",
+                    description="Governor of a school the service supports",
+                )
+            ).pk
         elif name == "pk":
             kwargs[name] = (
                 question.pk

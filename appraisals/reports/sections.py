@@ -537,7 +537,12 @@ class _Sections(_BuilderBase):
                 "Declarations of interest:",
                 Part(items=tuple(d.sentence for d in declared.declared), style="bullet"),
             )
-        if declared.declarations:
+        if declared.history:
+            s.para(
+                "Declarations withdrawn or amended:",
+                Part(items=declared.history, style="bullet"),
+            )
+        if declared.declarations or declared.history:
             s.para(declared.summary)
         if r.leader is not None:
             said = self.reasons_for(r.leader)
