@@ -658,3 +658,43 @@ def test_another_councils_member_sees_nothing_even_when_named_in_a_panel(client,
     personas.appraisal.panels.get(key="panel-1").members.add(stranger)
     client.force_login(stranger)
     assert client.get(grid_url()).status_code == 404
+
+
+# --------------------------------------------------------------------------------------------
+# The cells are printed in Python (views/scoring.cell_html), not by the template engine
+
+
+def test_each_cell_posts_to_its_own_score_cell_url(client, personas):
+    """The cell's hx-post is built from the grid's URL without a reverse() a cell: it must be
+    exactly what `score-cell` reverses to, for every cell."""
+    client.force_login(personas.officer)
+    response = client.get(grid_url())
+    html = response.content.decode()
+    cells = response.context["grid"].cells
+    assert cells
+    for cell in cells:
+        expected = cell_url(cell.option.key, cell.criterion.key)
+        assert cell.post_url == expected
+        assert (
+            f'id="{cell.prefix}" data-row="{cell.row}" data-col="{cell.col}" hx-post="{expected}"'
+            in html
+        )
+
+
+def test_cell_values_and_names_are_escaped(client, personas):
+    """What users type (names, reasons, scores refused as typed) is escaped as the template
+    engine escapes it, in both the grid and the cell a save answers with."""
+    appraisal = personas.appraisal
+    appraisal.options.filter(key="option-1").update(name='Option "1" <b>&')
+    appraisal.criteria.filter(key="criterion-1").update(name="Criterion's <i>")
+    client.force_login(personas.officer)
+    html = client.get(grid_url()).content.decode()
+    label = "Option &quot;1&quot; &lt;b&gt;&amp; on Criterion&#x27;s &lt;i&gt;"
+    assert f"Score for {label}</label>" in html
+    assert "<b>&" not in html and "<i>" not in html
+    data = cell_data(appraisal, "option-1", "criterion-1", score='9"><script>', reason="<b>x")
+    answer = client.post(cell_url("option-1", "criterion-1"), data, headers=HTMX)
+    body = answer.content.decode()
+    assert 'value="9&quot;&gt;&lt;script&gt;"' in body
+    assert "&lt;b&gt;x</textarea>" in body
+    assert "<script>" not in body
