@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,9 @@ class Evaluation:
     # `interests_key` is what they were read from (`interests.fingerprint`), for the draft's key.
     interests: interests.Interests = interests.NO_INTERESTS
     interests_key: str = ""
+    # The fingerprint it is cached under (`evaluation_key`): what is derived from it alone,
+    # such as its charts, is cached under it too (`derived`). "" when not from `evaluate`.
+    key: str = ""
 
     @property
     def leader(self) -> str | None:
@@ -94,7 +98,13 @@ class Evaluation:
 
 
 def _evaluate_document(
-    doc: dict[str, Any], appraisal: Appraisal, *, samples: int, seed: int, declared: str
+    doc: dict[str, Any],
+    appraisal: Appraisal,
+    *,
+    samples: int,
+    seed: int,
+    declared: str,
+    key: str = "",
 ) -> Evaluation:
     result = engine.compute(engine.AppraisalIn.from_document(doc), samples=samples, seed=seed)
     money = finance.evaluate_all(
@@ -144,6 +154,7 @@ def _evaluate_document(
             interests.interests_for(appraisal, doc, result) if declared else interests.NO_INTERESTS
         ),
         interests_key=declared,
+        key=key,
     )
 
 
@@ -157,9 +168,30 @@ def evaluate(
     key = evaluation_key(doc, loaded, declared, samples=samples, seed=seed)
     evaluation = cache.get(key)
     if evaluation is None:
-        evaluation = _evaluate_document(doc, loaded, samples=samples, seed=seed, declared=declared)
+        evaluation = _evaluate_document(
+            doc, loaded, samples=samples, seed=seed, declared=declared, key=key
+        )
         cache.set(key, evaluation)
     return evaluation
+
+
+def derived[T](evaluation: Evaluation, name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, cached under the evaluation's fingerprint and `name`: for what follows
+    from the evaluation alone and costs more to make than to read (its charts, a page's
+    tables). `name` must say everything else the value depends on (a chart's id, a query).
+    Like the evaluation itself, an entry never needs invalidating: after an edit the
+    fingerprint is new. An evaluation not from `evaluate` (no key) is computed each time."""
+    if not evaluation.key:
+        return compute()
+    key = f"{evaluation.key}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value)
+    return value
+
+
+_MISSING = object()
 
 
 def evaluation_key(

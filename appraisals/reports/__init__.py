@@ -21,14 +21,22 @@ The package, by what each module holds:
 - `previous`: the version a new report follows (`previous_version`), for its appendix
   "Changes since version N"
 - `signoff`: the statutory officers' agreement of the financial and legal implications
-- `cache`: the draft cache key (`document_hash`, `content_hash`, the renderer fingerprint)
+- `cache`: the draft cache key (`document_hash`, `content_hash`, the renderer fingerprint),
+  the draft as a web page cached by content (`draft_page`)
   and what a report prints besides the document (`report_extras`)
 - `word`: the same report as a Word document (`write_docx`, `render_word`)
 - `checks`: before issuing (`report_problems`, `issue_problems`, `unwritten_sections`, ...)
 """
 
 from .build import build_report, preview_section
-from .cache import content_hash, document_hash, draft_inputs, evaluation_hash, report_extras
+from .cache import (
+    content_hash,
+    document_hash,
+    draft_inputs,
+    draft_page,
+    evaluation_hash,
+    report_extras,
+)
 from .checks import (
     Problem,
     issue_problems,
@@ -106,6 +114,7 @@ __all__ = [
     "content_hash",
     "document_hash",
     "draft_inputs",
+    "draft_page",
     "evaluation_hash",
     "issue_problems",
     "issue_warnings",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from ..exempt import marks_of, open_evaluation
@@ -19,6 +22,17 @@ from .previous import PreviousVersion
 from .sections import _Sections, attached_appendices
 from .signoff import SignOffs, add_sign_offs
 from .structure import HeaderRow, Report, Section, number_tables
+
+
+def delivery_models(evaluation: Evaluation) -> tuple[dict[str, DeliveryModel], str]:
+    """The catalogue entries of the options' delivery models, which the report prints from
+    (one query), and a fingerprint of what they hold, for a cache key: they are not part of
+    the appraisal's document, and a council administrator may change them."""
+    keys = {o["delivery_model"] for o in evaluation.document["options"]}
+    models = {m.key: m for m in DeliveryModel.objects.filter(key__in=keys)}
+    held = {k: model_to_dict(m) for k, m in sorted(models.items())}
+    blob = json.dumps(held, sort_keys=True, default=str, ensure_ascii=False)
+    return models, hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 
 def build_report(

@@ -10,13 +10,22 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import get_template
+from django.utils import timezone
 
 from ..bodies import BodyFacts, facts_of
 from ..interests import fingerprint
 from ..models import Appraisal
-from ..results import Evaluation
+from ..results import Evaluation, derived, evaluate
+from .build import delivery_models
 from .previous import previous_version
-from .rendering import DRAFT_STYLESHEET, RENDERER_VERSION, STYLESHEETS, TEMPLATE, _static_text
+from .rendering import (
+    DRAFT_STYLESHEET,
+    RENDERER_VERSION,
+    STYLESHEETS,
+    TEMPLATE,
+    _static_text,
+    render_html,
+)
 from .signoff import sign_offs_for
 
 
@@ -96,6 +105,33 @@ def draft_inputs(appraisal: Appraisal, extras: Mapping[str, Any] | None = None) 
     if sign_offs is not None and (sign_offs.required or sign_offs.agreements):
         key["sign_offs"] = sign_offs.as_key()
     return key
+
+
+def draft_page(appraisal: Appraisal) -> str:
+    """The draft as a web page, as it stands now (`render_html`), printed once for each
+    state of the appraisal: cached under the evaluation's fingerprint (`results.derived`)
+    with all else the page prints: the version it follows, the sign-offs, the catalogue
+    entries of the options' delivery models, the day ("Draft rendered 2 December 2026") and
+    the renderer. Five queries besides the evaluation's; a change to any of these is a new
+    entry, so nothing is ever invalidated."""
+    evaluation = evaluate(appraisal)
+    extras = report_extras(appraisal)
+    models, models_key = delivery_models(evaluation)
+    previous, sign_offs = extras["previous"], extras["sign_offs"]
+    printed = {
+        "previous": previous and [previous.number, previous.issued_at.isoformat()],
+        "sign_offs": sign_offs and sign_offs.as_key(),
+        "models": models_key,
+        "day": timezone.localdate().isoformat(),
+        "renderer": _renderer_fingerprint(),
+    }
+    blob = json.dumps(printed, sort_keys=True, default=str, ensure_ascii=False)
+    name = "draft-page:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return derived(
+        evaluation,
+        name,
+        lambda: render_html(evaluation=evaluation, draft=True, models=models, **extras),
+    )
 
 
 @functools.cache

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from ..explain import join_names, recommendation
 from ..models import Appraisal
-from ..results import Evaluation, evaluate
-from .build import build_report
+from ..results import Evaluation, derived, evaluate
+from .build import build_report, delivery_models
 from .narrative import (
     NARRATIVE_KEYS,
     NARRATIVE_SECTIONS,
@@ -151,10 +151,17 @@ def issue_warnings(evaluation: Evaluation) -> list[str]:
 
 
 def placeholder_sections(evaluation: Evaluation) -> list[NarrativeSection]:
-    """Narrative sections the report, as it stands, prints as a "Not yet written" box."""
-    report = build_report(evaluation)
-    empty = {section.key for section in report.sections if section.unwritten}
-    return [s for s in NARRATIVE_SECTIONS if s.key in empty]
+    """Narrative sections the report, as it stands, prints as a "Not yet written" box.
+    Building the whole report to find out takes a while at 12 x 40 x 6 (its charts and
+    tables): the answer is kept for each evaluation and state of the delivery models."""
+    models, models_key = delivery_models(evaluation)
+
+    def find() -> list[NarrativeSection]:
+        report = build_report(evaluation, models=models)
+        empty = {section.key for section in report.sections if section.unwritten}
+        return [s for s in NARRATIVE_SECTIONS if s.key in empty]
+
+    return derived(evaluation, f"placeholder-sections:{models_key}", find)
 
 
 def unwritten_sections(narrative: Mapping[str, str]) -> list[NarrativeSection]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from ..models import Appraisal
+from ..models import Appraisal, DeliveryModel
 from ..results import Evaluation, evaluate
 from .build import build_report
 from .previous import PreviousVersion
@@ -48,9 +49,11 @@ def render_html(
     inline_css: bool = False,
     previous: PreviousVersion | None = None,
     sign_offs: SignOffs | None = None,
+    models: Mapping[str, DeliveryModel] | None = None,
 ) -> str:
     """The report as one HTML page. With `inline_css` the stylesheets are inside it (a file
-    that stands alone: `render_report --html`, the Chromium comparison)."""
+    that stands alone: `render_report --html`, the Chromium comparison). `models`: the
+    options' delivery models from the catalogue, if read already (`build_report`)."""
     if evaluation is None:
         if appraisal is None:
             raise TypeError("give an appraisal or its evaluation")
@@ -62,6 +65,7 @@ def render_html(
         issued_at=issued_at,
         previous=previous,
         sign_offs=sign_offs,
+        models=models,
     )
     names = STYLESHEETS + ((DRAFT_STYLESHEET,) if draft else ())
     context: dict[str, Any] = {"report": report}

@@ -295,8 +295,7 @@ def report_preview(request: HttpRequest, reference: str) -> HttpResponse:
     """The draft as a web page, rendered now from the appraisal as it stands: to read the
     report while writing it, and for readers who find HTML easier than a PDF."""
     appraisal = get_appraisal_for(request.user, reference, edit=True)
-    extras = reports.report_extras(appraisal)
-    response = HttpResponse(reports.render_html(appraisal, draft=True, **extras))
+    response = HttpResponse(reports.draft_page(appraisal))
     response["Cache-Control"] = "private, no-cache"
     return response
 

@@ -22,7 +22,7 @@ from .. import charts, engine, what_if
 from ..access import get_appraisal_for
 from ..explain import explain_parts, format_percent, format_signed, format_value, join_names
 from ..models import Appraisal
-from ..results import Evaluation, evaluate
+from ..results import Evaluation, derived, evaluate
 from .allow import allow
 
 
@@ -178,8 +178,16 @@ def _status(
 
 
 def what_if_context(appraisal: Appraisal, evaluation: Evaluation, query: Any) -> WhatIf:
-    """The what-if part of the results page for the state `query` asks for."""
+    """The what-if part of the results page for the state `query` asks for. With the
+    appraisal's own weights and panels, as every results page opens, it is cached under the
+    evaluation's fingerprint."""
     state = what_if.read_state(query, evaluation.result)
+    if not state.changed and not state.refused:
+        return derived(evaluation, "what-if", lambda: _what_if(appraisal, evaluation, state))
+    return _what_if(appraisal, evaluation, state)
+
+
+def _what_if(appraisal: Appraisal, evaluation: Evaluation, state: what_if.State) -> WhatIf:
     result = what_if.compute(evaluation.document, evaluation.result, state)
     url = reverse("appraisals:results", args=[appraisal.reference])
     query_string = what_if.query_string(state)
