@@ -189,6 +189,46 @@ def test_unknown_authorities_and_services_are_created_and_reported(personas, cat
     assert Authority.objects.get(name="Riverside NHS Trust").kind == Authority.Kind.NHS_TRUST
 
 
+def test_a_body_written_another_way_is_the_body_listed_not_a_new_one(personas, catalogue):
+    """Names are matched as the scope page's duplicate check matches them (bodies.py): case,
+    punctuation and "Council"/"Borough"/"District" set aside."""
+    doc = make_document()
+    doc["lead_authority"] = "lead district"
+    doc["partners"] = ["Partner Council"]
+    doc["options"][2]["partners"] = ["PARTNER BOROUGH COUNCIL", "Partner, Borough of"]
+    doc["finance"]["options"]["shared"]["partner_shares"] = {
+        "Lead Council": 0.5,
+        "Partner Borough Council": 0.5,
+    }
+    before = Authority.objects.count()
+
+    report = import_document(document=doc)
+
+    assert report.created_authorities == ()
+    assert Authority.objects.count() == before
+    appraisal = report.appraisal
+    assert appraisal.lead_authority == personas.lead
+    assert list(appraisal.partners.all()) == [personas.partner]
+    option = appraisal.options.get(key=doc["options"][2]["key"])
+    assert list(option.partners.all()) == [personas.partner]  # two spellings, one partner
+    shares = option.financial_case.partner_shares.order_by("order")
+    assert [s.authority for s in shares] == [personas.lead, personas.partner]
+    # Exported, each is named as listed.
+    exported = export_document(appraisal)
+    assert (exported["lead_authority"], exported["partners"]) == (
+        "Lead District Council",
+        ["Partner Borough Council"],
+    )
+
+
+def test_a_body_no_listed_name_matches_is_created_once_however_it_is_written(personas, catalogue):
+    doc = make_document()
+    doc["partners"] = ["Riverside NHS Trust", "riverside nhs trust"]
+    report = import_document(document=doc)
+    assert report.created_authorities == ("Riverside NHS Trust",)
+    assert [a.name for a in report.appraisal.partners.all()] == ["Riverside NHS Trust"]
+
+
 def test_known_authorities_are_not_reported(personas, catalogue):
     report = import_document(document=make_document())
     assert report.created_authorities == ()

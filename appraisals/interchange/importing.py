@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ..bodies import normalised_name
 from ..history import record_change
 from ..models import (
     Appraisal,
@@ -69,6 +70,28 @@ def _named(model: type, names: Iterable[str], **defaults: Any) -> tuple[dict[str
             extra = {"kind": guess_kind(name)} if model is Authority else {}
             known[name] = model.objects.create(name=name, **extra, **defaults)
             created.append(name)
+    return known, created
+
+
+def _authorities(names: Iterable[str]) -> tuple[dict[str, Authority], list[str]]:
+    """{name: authority} for the names, as `_named`, but a name written differently from the
+    listed body's ("Harborough Council" for "Harborough District Council") finds that body:
+    names are compared as the scope page's duplicate check compares them
+    (bodies.normalised_name). Only a body no listed name matches is created."""
+    wanted = list(dict.fromkeys(names))
+    known = {a.name: a for a in Authority.objects.filter(name__in=wanted)}
+    created: list[str] = []
+    missing = [name for name in wanted if name not in known]
+    if missing:
+        listed: dict[str, Authority] = {}
+        for authority in Authority.objects.order_by("pk"):  # a few hundred at most
+            listed.setdefault(normalised_name(authority.name), authority)
+        for name in missing:
+            key = normalised_name(name)
+            if key not in listed:
+                listed[key] = Authority.objects.create(name=name, kind=guess_kind(name))
+                created.append(name)
+            known[name] = listed[key]
     return known, created
 
 
@@ -185,7 +208,7 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
         authority_names += o.get("partners", [])
     for case in finance_in.values():
         authority_names += list((case.get("partner_shares") or {}).keys())
-    authorities, created_authorities = _named(Authority, authority_names)
+    authorities, created_authorities = _authorities(authority_names)
     services, created_services = _named(Service, doc.get("services", []))
     catalogue = {
         m.key: m
@@ -240,9 +263,12 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
     )
     option_by_key = {o.key: o for o in options}
     Option.partners.through.objects.bulk_create(
-        Option.partners.through(option=option, authority=authorities[name])
+        Option.partners.through(option=option, authority=authority)
         for option, o in zip(options, options_in, strict=True)
-        for name in o.get("partners", [])
+        # (two spellings of one body are one partner)
+        for authority in {
+            authorities[name].pk: authorities[name] for name in o.get("partners", [])
+        }.values()
     )
     criteria = Criterion.objects.bulk_create(
         Criterion(

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from .. import limits
+from ..bodies import normalised_name
 from ..models import Appraisal, DeliveryModel, Option, Panel
 from .export import FORMAT, SAVINGS_SERIES, _number
 
@@ -597,7 +598,13 @@ def _check_finance(c: _Checker, doc: Mapping[str, Any], options: dict) -> None:
         # The figures to the lead council are its share (interchange.md, basis of
         # comparison): shares that leave it out say nothing of what it gains.
         lead = doc.get("lead_authority")
-        if shares and isinstance(lead, str) and lead.strip() and lead not in shares:
+        # (Names are matched as the import matches them: "Lead Council" is the lead.)
+        if (
+            shares
+            and isinstance(lead, str)
+            and lead.strip()
+            and normalised_name(lead) not in {normalised_name(str(n)) for n in shares}
+        ):
             c.add(
                 f"{path}.partner_shares",
                 f"must include the lead council, {_show(lead)}, with its share",
