@@ -547,3 +547,21 @@ def test_search_finds_an_exempt_risk_and_section_only_for_those_who_may_read_the
         assert bool(search(user, "Wibblewobble")) == finds
     # The open risk is found by everyone.
     assert search(marked.partner_officer, "morale")
+
+
+def test_the_marks_survive_a_workbook_and_back(marked):
+    appraisal = marked.appraisal
+    actions.set_exempt_to_partners(appraisal=appraisal, user=marked.officer, allowed=True)
+    doc = interchange.export_document(appraisal)
+    back = interchange.xlsx_to_document(interchange.document_to_xlsx(doc))
+    assert back["report"]["exempt"] == doc["report"]["exempt"]
+    assert back["report"]["exempt_to_partners"] is True
+    assert interchange.validate_document(back) == []
+
+
+def test_a_workbook_without_marks_has_no_exempt_sheet(personas):
+    doc = interchange.export_document(personas.appraisal)
+    book = openpyxl.load_workbook(io.BytesIO(interchange.document_to_xlsx(doc)))
+    assert "Exempt" not in book.sheetnames
+    back = interchange.xlsx_to_document(interchange.document_to_xlsx(doc))
+    assert "exempt" not in back["report"] and "exempt_to_partners" not in back["report"]

@@ -94,6 +94,14 @@ _RISK_COLUMNS = (
     ("residual_impact", "number"),
     ("owner", "text"),
 )
+_EXEMPT_COLUMNS = (
+    ("part", "text"),
+    ("option", "text"),
+    ("risk", "number"),  # its place in the Risks sheet, from 0
+    ("section", "text"),
+    ("paragraph", "number"),
+    ("reason", "text"),
+)
 _FINANCE_SERIES = ("costs", "savings.low", "savings.central", "savings.high")
 _LIST_SHEETS = (
     ("Criteria", "criteria", _CRITERIA_COLUMNS),
@@ -162,10 +170,20 @@ def document_to_xlsx(doc: Mapping[str, Any], results: Mapping[str, Any] | None =
             value = value.get(part) if isinstance(value, Mapping) else None
         _put(ws, [name, _cell_value(value, kind)])
 
+    report = doc.get("report") or {}
+    if report.get("exempt_to_partners"):  # written only when set, as in the document
+        _put(ws, ["report.exempt_to_partners", True])
+
     ws = wb.create_sheet("Narrative")
     _header(ws, ["section", "text"], [24, 100])
-    for section, text in (doc.get("report") or {}).get("narrative", {}).items():
+    for section, text in report.get("narrative", {}).items():
         _put(ws, [section, _cell_value(text, "text")])
+    if report.get("exempt"):
+        # The parts exempt under Schedule 12A (`report.exempt`): only when there are any.
+        ws = wb.create_sheet("Exempt")
+        _header(ws, [c for c, _ in _EXEMPT_COLUMNS], [10, 18, 8, 18, 10, 80])
+        for part in report["exempt"]:
+            _put(ws, [_cell_value(part.get(c), kind) for c, kind in _EXEMPT_COLUMNS])
 
     for title, key, columns in _LIST_SHEETS:
         ws = wb.create_sheet(title)
@@ -305,6 +323,11 @@ def _results_sheets(wb: Any, doc: Mapping[str, Any], results: Mapping[str, Any])
         _put(ws, ["seed", ra.get("seed")])
 
 
+def _whole(value: Any) -> Any:
+    """A whole float as an int (a workbook may store 3 as 3.0)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _read_value(value: Any, kind: str) -> Any:
     if kind == "lines":
         return [line.strip() for line in str(value).splitlines() if line.strip()] if value else []
@@ -442,6 +465,20 @@ def _read_workbook(wb: Any) -> dict[str, Any]:
         for row in _rows(wb, cells, "Narrative", required=False) or []
     }
     doc.setdefault("report", {})["narrative"] = narrative
+    if "report.exempt_to_partners" in fields:
+        doc["report"]["exempt_to_partners"] = _read_value(
+            fields["report.exempt_to_partners"], "bool"
+        )
+    exempt = _rows(wb, cells, "Exempt", required=False)
+    if exempt:
+        doc["report"]["exempt"] = [
+            {
+                c: _whole(_read_value(row.get(c), kind))
+                for c, kind in _EXEMPT_COLUMNS
+                if row.get(c) not in (None, "")
+            }
+            for row in exempt
+        ]
     for title, key, columns in _LIST_SHEETS:
         required = key in ("criteria", "options")
         rows = _rows(wb, cells, title, required=required)
