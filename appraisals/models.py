@@ -760,6 +760,20 @@ class ReportVersion(models.Model):
         return f"{self.appraisal.reference} v{self.number}"
 
 
+class ExemptAppendix(models.Model):
+    """The exempt appendix of an issued version, kept as it was issued (the report's own
+    `ReportVersion` holds only what is published). Written once, with its version."""
+
+    report_version = models.OneToOneField(
+        ReportVersion, on_delete=models.PROTECT, related_name="exempt_appendix"
+    )
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Exempt appendix to {self.report_version}"
+
+
 class DraftReport(models.Model):
     """A rendered draft, cached by the hash of what went into it (re-rendered only on change)."""
 

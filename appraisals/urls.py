@@ -173,6 +173,11 @@ urlpatterns = [
         name="exempt-appendix",
     ),
     path(
+        "appraisals/<slug:reference>/versions/<int:number>/exempt-appendix.pdf",
+        exempt.version_exempt_appendix,
+        name="version-exempt-appendix",
+    ),
+    path(
         "appraisals/<slug:reference>/questions/<int:pk>/answer/",
         questions.question_answer,
         name="question-answer",

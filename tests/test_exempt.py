@@ -565,3 +565,35 @@ def test_a_workbook_without_marks_has_no_exempt_sheet(personas):
     assert "Exempt" not in book.sheetnames
     back = interchange.xlsx_to_document(interchange.document_to_xlsx(doc))
     assert "exempt" not in back["report"] and "exempt_to_partners" not in back["report"]
+
+
+def test_an_issued_versions_exempt_appendix_is_kept_as_issued(client, marked):
+    from appraisals.actions.report import _keep_exempt_appendix
+    from tests.test_decision import issue
+
+    appraisal = marked.appraisal
+    version = issue(appraisal)
+    _keep_exempt_appendix(appraisal, evaluate(appraisal), version)
+    # Reopened and changed: the risk is no longer exempt, and is reworded.
+    Appraisal.objects.filter(pk=appraisal.pk).update(status=Appraisal.Status.REVIEW)
+    ExemptPart.objects.filter(kind="risk").delete()
+    Risk.objects.filter(risk=RISK_WORDS).update(risk="Reworded")
+    url = _url(appraisal, "version-exempt-appendix", version.number)
+    client.force_login(marked.member)
+    kept = client.get(url)
+    assert kept.status_code == 200
+    text = pdf_text(kept.content)
+    assert "Zanzibar" in text and "to version 1 of the report" in " ".join(text.split())
+    assert (
+        "exempt appendix (PDF, not for publication)"
+        in client.get(_url(appraisal, "versions")).content.decode()
+    )
+    client.force_login(marked.partner_officer)
+    assert client.get(url).status_code == 404
+    assert "exempt appendix (PDF" not in client.get(_url(appraisal, "versions")).content.decode()
+    client.force_login(marked.outsider)
+    assert client.get(url).status_code == 404
+    # A version without exempt parts has none.
+    client.force_login(marked.officer)
+    other = issue(appraisal)
+    assert client.get(_url(appraisal, "version-exempt-appendix", other.number)).status_code == 404

@@ -185,6 +185,7 @@ def issue_report(*, appraisal: Appraisal, user, expected_hash: str | None = None
         html=html,
         docx=word,
     )
+    _keep_exempt_appendix(locked, evaluation, version)
     record_change(
         appraisal=locked,
         user=user,
@@ -229,3 +230,20 @@ def reopen_appraisal(*, appraisal: Appraisal, user, reason: str) -> None:
         changes={"status": Appraisal.Status.REVIEW},
     )
     appraisal.status = locked.status
+
+
+def _keep_exempt_appendix(appraisal: Appraisal, evaluation, version) -> None:
+    """With a version that has exempt parts, its exempt appendix as issued (appraisals.exempt):
+    members decide on that, whatever is marked after a reopening."""
+    import hashlib
+
+    from ..exempt import marks_of
+    from ..models import ExemptAppendix
+    from ..reports.exempt_appendix import render_exempt_appendix
+
+    if not marks_of(evaluation.document):
+        return
+    pdf = render_exempt_appendix(appraisal, evaluation, version=version.number)
+    ExemptAppendix.objects.create(
+        report_version=version, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()
+    )

@@ -24,13 +24,16 @@ from .structure import Cell, HeaderRow, Report, Row, Section, Table, number_tabl
 NOT_FOR_PUBLICATION = "NOT FOR PUBLICATION"
 
 
-def exempt_appendix(appraisal: Appraisal, evaluation: Evaluation) -> Report:
-    """The exempt appendix of the appraisal as it stands (issued or not)."""
+def exempt_appendix(
+    appraisal: Appraisal, evaluation: Evaluation, *, version: int | None = None
+) -> Report:
+    """The exempt appendix of the appraisal as it stands: to issued version `version`, or
+    else to the last issued version while it is issued, or to the draft report."""
     doc = evaluation.document
     marks = marks_of(doc)
     committee = doc.get("committee") or {}
-    number = getattr(appraisal, "last_issued_number", None)
-    if appraisal.status == Appraisal.Status.ISSUED and number:
+    number = version or getattr(appraisal, "last_issued_number", None)
+    if version or (appraisal.status == Appraisal.Status.ISSUED and number):
         state = f"to version {number} of the report"
     else:
         state = "to the draft report"
@@ -199,7 +202,9 @@ def _section(number: str, key: str, doc) -> Section:
     return s
 
 
-def render_exempt_appendix(appraisal: Appraisal, evaluation: Evaluation) -> bytes:
+def render_exempt_appendix(
+    appraisal: Appraisal, evaluation: Evaluation, *, version: int | None = None
+) -> bytes:
     from .rendering import write_pdf
 
-    return write_pdf(render_paper(exempt_appendix(appraisal, evaluation)))
+    return write_pdf(render_paper(exempt_appendix(appraisal, evaluation, version=version)))

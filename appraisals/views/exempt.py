@@ -14,7 +14,7 @@ from django.urls import reverse
 from .. import actions, exempt
 from ..access import can_edit, get_appraisal_for
 from ..forms_exempt import ExemptPartForm, ExemptToPartnersForm
-from ..models import Appraisal, ExemptPart
+from ..models import Appraisal, ExemptAppendix, ExemptPart
 from ..results import evaluate
 from .allow import allow
 from .edit import click, edit, stamped, state_form
@@ -172,4 +172,25 @@ def exempt_appendix(request: HttpRequest, reference: str) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-store"
     response["ETag"] = '"' + hashlib.sha256(pdf).hexdigest() + '"'
+    return response
+
+
+@allow("GET")
+def version_exempt_appendix(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """An issued version's exempt appendix, exactly as kept when it was issued: for those who
+    may read it; 404 for anyone else, and for a version that had none."""
+    appraisal = get_appraisal_for(request.user, reference)
+    if not exempt.may_see(request.user, appraisal):
+        raise Http404("No such appendix")
+    kept = ExemptAppendix.objects.filter(
+        report_version__appraisal=appraisal, report_version__number=number
+    ).first()
+    if kept is None:
+        raise Http404("This version had no exempt appendix")
+    response = HttpResponse(bytes(kept.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{appraisal.reference}-exempt-appendix-v{number}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["ETag"] = f'"{kept.sha256}"'
     return response

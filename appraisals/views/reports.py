@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import reports
+from .. import exempt, reports
 from ..access import can_edit, get_appraisal_for
 from ..actions import (
     Conflict,
@@ -30,7 +30,7 @@ from ..actions import (
 )
 from ..forms_reports import NARRATIVE_MAX, ReopenForm, ReportForm
 from ..history import history_mark
-from ..models import Appraisal, DraftReport, ReportVersion
+from ..models import Appraisal, DraftReport, ExemptAppendix, ReportVersion
 from ..results import evaluate
 from ..tasks import STALLED, recover_stalled_renders, render_draft_report
 from .allow import allow
@@ -418,6 +418,14 @@ def versions(request: HttpRequest, reference: str) -> HttpResponse:
             "section": "versions",
             "versions": issued,
             "can_edit": can_edit(request.user, appraisal),
+            # The issued exempt appendices, for those who may read them (appraisals.exempt).
+            "exempt_kept": set(
+                ExemptAppendix.objects.filter(report_version__appraisal=appraisal).values_list(
+                    "report_version__number", flat=True
+                )
+            )
+            if appraisal.has_exempt_parts and exempt.may_see(request.user, appraisal)
+            else set(),
         },
     )
 
