@@ -237,9 +237,14 @@ def cell_body_html(cell: Cell) -> SafeString:
             )
         add(
             '      <p class="govuk-body-s govuk-!-margin-bottom-1">Your value is kept below and '
-            "was not saved.</p>\n"
+            "was not saved. To save it over theirs, press Enter in the score box or choose "
+            "Save my score.</p>\n"
+            # Out of the Tab order, which stays score, reason, next score: keyboards press
+            # Enter in the score box, or the same button under "Scores not saved" after the
+            # grid (scoring.js).
             '      <button type="submit" class="govuk-button govuk-button--secondary '
-            'govuk-!-margin-bottom-1 app-scoring__retry" data-module="govuk-button">Save my '
+            'govuk-!-margin-bottom-1 app-scoring__retry" data-module="govuk-button" '
+            'tabindex="-1">Save my '
             f'score<span class="govuk-visually-hidden"> for {label}</span></button>\n'
             "    </div>\n"
         )

@@ -12,7 +12,10 @@
 // - Reason boxes grow to show their text (CSS field-sizing where the browser has it).
 // - Enter in a score box saves that cell at once (one request) instead of submitting the
 //   whole form.
-// - "Save my score" after a conflict saves that cell again with the version now shown.
+// - "Save my score" after a conflict saves that cell again with the version now shown. The
+//   button in the cell is out of the Tab order (tabindex="-1": it broke score, reason, next
+//   score); keyboards press Enter in the score box, which does the same, or Tab on past the
+//   grid to "Scores not saved", a copy of each cell's button kept here.
 // - A cell the user typed on in while its save was on the way is not replaced under their
 //   fingers: it takes the new version and saves again, so no keystroke is lost.
 // - A save that fails (server or network error) says so in the cell and to screen readers.
@@ -122,10 +125,66 @@ if (grid) {
 
   grid.addEventListener("click", (event) => {
     const retry = event.target.closest(".app-scoring__retry");
-    if (!retry || !window.htmx) return;
-    event.preventDefault();
-    save(cellOf(retry));
+    if (retry && window.htmx) {
+      event.preventDefault();
+      save(cellOf(retry));
+      return;
+    }
+    const again = event.target.closest("[data-retry]");
+    if (again) save(document.getElementById(again.dataset.retry));
   });
+
+  // "Scores not saved", after the grid: one button for each cell showing a conflict, in the
+  // grid's order, kept in step after every swap. A button whose cell saved goes; if it had
+  // the focus, the focus goes to that cell's score box.
+  const conflicts = grid.querySelector("[data-scoring-conflicts]");
+  function syncConflicts() {
+    if (!conflicts) return;
+    const cells = [...grid.querySelectorAll(".app-scoring__retry")].map(cellOf);
+    const wanted = new Set(cells.map((cell) => cell.id));
+    const focused = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.retry
+      : undefined;
+    let list = conflicts.querySelector("ul");
+    if (!list) {
+      const heading = document.createElement("h2");
+      heading.className = "govuk-heading-s";
+      heading.textContent = "Scores not saved";
+      list = document.createElement("ul");
+      list.className = "govuk-list";
+      conflicts.append(heading, list);
+    }
+    for (const item of [...list.children]) {
+      if (!wanted.has(item.dataset.cell)) item.remove();
+    }
+    const have = new Set([...list.children].map((item) => item.dataset.cell));
+    for (const cell of cells) {
+      if (have.has(cell.id)) continue;
+      const item = document.createElement("li");
+      item.dataset.cell = cell.id;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-0";
+      button.dataset.retry = cell.id;
+      button.textContent = cell.querySelector(".app-scoring__retry").textContent;
+      item.append(button);
+      list.append(item);
+    }
+    const order = cells.map((cell) => cell.id);
+    const items = [...list.children];
+    if (items.some((item, i) => item.dataset.cell !== order[i])) {
+      items
+        .sort((a, b) => order.indexOf(a.dataset.cell) - order.indexOf(b.dataset.cell))
+        .forEach((item) => list.append(item));
+    }
+    conflicts.hidden = cells.length === 0;
+    if (focused && !wanted.has(focused)) {
+      const box = document.getElementById(`${focused}-score`);
+      if (box) box.focus();
+    }
+  }
+  syncConflicts();
+  document.body.addEventListener("htmx:afterSwap", syncConflicts);
 
   // Values sent with each cell's request, to tell whether the user typed on meanwhile.
   const sent = new Map();

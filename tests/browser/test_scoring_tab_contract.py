@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+from django.db import OperationalError
 from playwright.sync_api import expect
 
 from appraisals.models import Criterion, Score
@@ -29,13 +30,18 @@ def box(page, option, criterion, field: str):
     return page.locator(f"#c{option.pk}-{criterion.pk}-{field}")
 
 
-def stored(appraisal) -> dict:
-    return {
-        (s.option.key, s.criterion.key): (s.score, s.reason)
-        for s in Score.objects.filter(panel__appraisal=appraisal).select_related(
-            "option", "criterion"
-        )
-    }
+def stored(appraisal) -> dict | None:
+    """The stored scores; None while the live server's thread holds the table (SQLite's
+    shared in-memory test database says "table is locked" rather than wait)."""
+    try:
+        return {
+            (s.option.key, s.criterion.key): (s.score, s.reason)
+            for s in Score.objects.filter(panel__appraisal=appraisal).select_related(
+                "option", "criterion"
+            )
+        }
+    except OperationalError:
+        return None
 
 
 def test_a_whole_grid_typed_with_tab_alone_lands_in_the_right_cells(page, personas):
@@ -121,3 +127,78 @@ def test_reason_boxes_grow_to_show_their_text(page, personas):
     after = reason.bounding_box()["height"]
     assert after > before + 20  # more lines than the two it starts with
     assert reason.evaluate("el => el.scrollHeight <= el.clientHeight")  # all of it shows
+
+
+def test_a_conflict_keeps_the_tab_contract_and_is_saved_from_outside_the_grid(page, personas):
+    # The cell's "Save my score" sat between its score and reason in the Tab order. Now the
+    # conflict is said in the live region, Enter in the score box saves, and the only other
+    # keyboard control is after the grid.
+    from appraisals import actions
+
+    appraisal = guided_appraisal(personas, "tab-conflict")
+    options = list(appraisal.options.order_by("order", "pk"))
+    criteria = list(appraisal.criteria.order_by("order", "pk"))
+    panel = appraisal.panels.get(key="panel-1")
+    log_in(page, "alice")
+    page.goto(GRID.format("tab-conflict"))
+    for option in options[:2]:  # two cells changed by someone else since the page opened
+        actions.save_score(
+            panel=panel,
+            option=option,
+            criterion=criteria[0],
+            score=5,
+            reason="Ada's evidence",
+            expected_version=None,
+            user=personas.admin,
+        )
+
+    box(page, options[0], criteria[0], "score").focus()
+    status = page.locator("#scoring-status")
+    expected = {}
+    for r, criterion in enumerate(criteria):
+        for option in options:
+            conflicted = r == 0 and option in options[:2]
+            expect(box(page, option, criterion, "score")).to_be_focused()
+            page.keyboard.type("2")
+            page.keyboard.press("Tab")
+            expect(box(page, option, criterion, "reason")).to_be_focused()
+            if conflicted:  # said, and shown in the cell, with the focus left where it was
+                expect(status).to_contain_text("To save yours over theirs, press Enter")
+                expect(
+                    page.locator(f"#c{option.pk}-{criterion.pk} [data-conflict]")
+                ).to_be_visible()
+                expect(box(page, option, criterion, "reason")).to_be_focused()
+            else:
+                page.keyboard.type(f"Ours {r}")
+            page.keyboard.press("Tab")
+            expected[(option.key, criterion.key)] = (2.0, "" if conflicted else f"Ours {r}")
+    retries = page.locator(".app-scoring__retry")
+    expect(retries).to_have_count(2)
+    for retry in retries.all():
+        expect(retry).to_have_attribute("tabindex", "-1")
+
+    # Tab on past the grid reaches "Scores not saved", one button a conflict, in grid order.
+    region = page.locator("#scoring-conflicts")
+    expect(region).to_be_visible()
+    names = [f"Save my score for {o.name} on {criteria[0].name}" for o in options[:2]]
+    expect(region.get_by_role("button")).to_have_text(names)
+    first = region.get_by_role("button", name=names[0])
+    for _ in range(10):
+        if first.evaluate("el => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
+    # Saved over theirs; the button goes and the focus goes to that cell's score.
+    expect(region.get_by_role("button")).to_have_text(names[1:])
+    expect(box(page, options[0], criteria[0], "score")).to_be_focused()
+    # The other one, by Enter in its score box.
+    box(page, options[1], criteria[0], "score").focus()
+    page.keyboard.press("Enter")
+    expect(region).to_be_hidden()
+    assert_accessible(page)
+
+    deadline = time.monotonic() + 15
+    while stored(appraisal) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert stored(appraisal) == expected
