@@ -4,19 +4,24 @@ between two PostgreSQL databases, after the faults)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from appraisals import interests
 from appraisals.models import (
+    ActualYear,
     Appraisal,
     Authority,
     CriteriaSet,
     DeliveryModel,
+    Interest,
     LibraryCriterion,
     Membership,
+    Milestone,
     Score,
     Service,
 )
@@ -33,12 +38,30 @@ def _empty_the_database() -> None:
     DeliveryModel.objects.all().delete()
 
 
+def _after_the_decision(appraisal: Appraisal) -> None:
+    """Declarations (one withdrawn), a milestone and a year of actual figures: the document's
+    `after_decision` section."""
+    declarer = get_user_model().objects.create_user("declarer", email="declarer@example.org")
+    interest = interests.declare(
+        appraisal=appraisal, user=declarer, kind="other_registrable", description="Union member"
+    )
+    interests.withdraw(interest=interest, user=declarer, reason="I left the union")
+    interests.declare(appraisal=appraisal, user=declarer, kind="none")
+    Milestone.objects.create(
+        appraisal=appraisal, name="Go live", due_on=dt.date(2027, 4, 1), status="on-track"
+    )
+    ActualYear.objects.create(appraisal=appraisal, year=1, costs=12_500, savings=80_000.25)
+
+
 def test_a_full_backup_restored_into_an_empty_database_exports_the_same(db, tmp_path):
     call_command("load_demo", stdout=StringIO())
+    _after_the_decision(Appraisal.objects.order_by("reference").first())
     backup, again = tmp_path / "backup.json", tmp_path / "again.json"
     call_command("export_appraisal", "--all", "-o", str(backup))
     documents = json.loads(backup.read_text(encoding="utf-8"))
     assert len(documents) == Appraisal.objects.count() >= 3
+    section = documents[0]["after_decision"]
+    assert len(section["declarations"]) == 2 and section["actuals"][0]["savings"] == 80_000.25
     scores = Score.objects.count()
     assert scores > 0
 
@@ -53,3 +76,5 @@ def test_a_full_backup_restored_into_an_empty_database_exports_the_same(db, tmp_
 
     assert again.read_bytes() == backup.read_bytes()
     assert Score.objects.count() == scores
+    assert Interest.objects.filter(ended_at__isnull=False).count() == 1
+    assert Milestone.objects.count() == ActualYear.objects.count() == 1

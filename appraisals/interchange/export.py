@@ -18,6 +18,7 @@ from ..models import (
     Risk,
     Score,
 )
+from . import after_decision
 
 FORMAT = "councilopts.appraisal/1"
 SAVINGS_SERIES = ("low", "central", "high")
@@ -82,9 +83,14 @@ def _group(rows: Iterable[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
     return grouped
 
 
-def export_with_appraisal(appraisal: Appraisal) -> tuple[dict[str, Any], Appraisal]:
+def export_with_appraisal(
+    appraisal: Appraisal, *, after: bool = False
+) -> tuple[dict[str, Any], Appraisal]:
     """The document and the loaded appraisal it was built from, in ten queries whatever the
-    appraisal's size: seven in `_load`, options' partners, partner shares, scores."""
+    appraisal's size: seven in `_load`, options' partners, partner shares, scores. With
+    `after`, this project's `after_decision` section too (three more queries, and three at
+    most for declarations and a decision): for downloads and backups, never for the
+    evaluation or an issued version's snapshot, which are the appraisal alone."""
     a = _load(appraisal)
     option_partners = _group(
         Option.partners.through.objects.filter(option__appraisal_id=a.pk)
@@ -238,6 +244,10 @@ def export_with_appraisal(appraisal: Appraisal) -> tuple[dict[str, Any], Apprais
         doc["report"]["exempt"] = exempt
     if a.exempt_to_partners:
         doc["report"]["exempt_to_partners"] = True
+    # This project's extension, also written only when there is something in it.
+    section = after_decision.export_section(a, option_keys) if after else {}
+    if section:
+        doc[after_decision.SECTION] = section
     return doc, a
 
 
@@ -261,7 +271,7 @@ def _exempt_parts(a: Appraisal, option_keys: dict[int, str]) -> list[dict[str, A
     return found
 
 
-def export_document(appraisal: Appraisal) -> dict[str, Any]:
+def export_document(appraisal: Appraisal, *, after: bool = False) -> dict[str, Any]:
     """The appraisal as an interchange document, in canonical form, in ten queries whatever
-    its size (see `_export`)."""
-    return export_with_appraisal(appraisal)[0]
+    its size (see `export_with_appraisal`); with `after`, its `after_decision` section."""
+    return export_with_appraisal(appraisal, after=after)[0]

@@ -25,6 +25,7 @@ from ..models import (
     Score,
     Service,
 )
+from . import after_decision
 from .validation import AppraisalExists, InvalidDocument, Problem, _show, validate_document
 
 
@@ -344,6 +345,7 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
         for i, (name, share) in enumerate((case.get("partner_shares") or {}).items())
     )
     _import_exempt_parts(appraisal, doc, option_by_key, risks)
+    after_decision.import_section(appraisal, doc, option_by_key)
     record_change(
         appraisal=appraisal,
         user=user,

@@ -325,6 +325,9 @@ def validate_document(doc: Any, *, delivery_models: Iterable[str] | None = None)
     _check_risks(c, doc, options)
     _check_finance(c, doc, options)
     _check_report(c, doc)
+    from .after_decision import check_section
+
+    check_section(c, doc, options)
     return c.problems
 
 

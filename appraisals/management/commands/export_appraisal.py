@@ -44,7 +44,7 @@ class Command(BaseCommand):
         def document(appraisal: Appraisal) -> dict[str, Any]:
             if options["results"]:
                 return results_document(appraisal, samples=options["samples"], seed=options["seed"])
-            return export_document(appraisal)
+            return export_document(appraisal, after=True)
 
         if everything:
             data: Any = [document(a) for a in Appraisal.objects.order_by("reference")]
