@@ -154,12 +154,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # memory, not a shared table. With several app servers each computes an appraisal once after
 # an edit (tens of milliseconds), and a hit costs no query; a database cache would add a
 # query and the transfer of the whole evaluation (about 0.6 MB at 12 x 40 x 6) to every page.
-# 50 entries bound a worker's memory (about 30 MB at that size, far less for most councils).
+# Beside each evaluation, what pages print from it alone is kept under the same fingerprint
+# (`results.derived`: charts, the what-if tab, the draft web page): about seven entries an
+# appraisal, 2 MB at 12 x 40 x 6 and 0.3 MB at the demo's size. 300 entries (some 40
+# appraisals) bound a worker's memory to about 85 MB at that size, far less for most councils.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 50},
+        "OPTIONS": {"MAX_ENTRIES": 300},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
