@@ -26,3 +26,7 @@ urlpatterns = [
     path("emails/", email_preferences, name="email-preferences"),
     path("", include("appraisals.urls")),
 ]
+
+# An uncaught error: a 503 with Retry-After while the database is unreachable, else Django's
+# own 500 page (councilopts/errors.py).
+handler500 = "councilopts.errors.server_error"
