@@ -49,6 +49,27 @@ class InviteForm(forms.Form):
         return email
 
 
+class DesignateForm(forms.Form):
+    """The first administrator of a partner body, chosen by a lead council's administrator."""
+
+    email = forms.EmailField(
+        label="Their email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+        },
+    )
+
+    def __init__(self, *args, authority: Authority, days: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.authority = authority
+        self.fields["email"].help_text = (
+            f"Someone who works for {authority.name}. We will send them a link to join as its "
+            f"administrator. It works once, for {days} days."
+        )
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(
         label="Role",

@@ -23,6 +23,7 @@ SECTIONS: list[Section] = [
     Section("people", "People", "councils:people"),
     Section("invitations", "Invitations", "councils:invitations"),
     Section("history", "History", "councils:history"),
+    Section("bodies", "Partner bodies", "councils:bodies"),
     Section("sign-in", "Sign-in", "signin:council-settings"),
     Section("facts", "Facts", "councils:facts"),
     Section("statutory-officers", "Statutory officers", "appraisals:statutory-officers"),

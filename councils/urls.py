@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import facts, views
+from . import bodies, facts, views
 
 app_name = "councils"
 
@@ -27,6 +27,9 @@ urlpatterns = [
         name="invitation-resend",
     ),
     path("<int:pk>/history/", views.history, name="history"),
+    # Partner bodies of its appraisals, and their first administrators
+    path("<int:pk>/bodies/", bodies.bodies, name="bodies"),
+    path("<int:pk>/bodies/<int:body>/administrator/", bodies.designate, name="designate"),
     # Its population, budget and character (appraisals' scope pages and reports read them)
     path("<int:pk>/facts/", facts.facts, name="facts"),
 ]

@@ -153,6 +153,26 @@ def test_a_new_council_runs_itself_from_its_first_administrator_to_a_score(
     )
     assert_accessible(officer)
 
+    # The trust has nobody yet: the council's administrator invites its first administrator.
+    admin.get_by_role("link", name="Partner bodies", exact=True).click()
+    expect(
+        admin.get_by_role("row", name=re.compile("Rutland Community NHS Trust"))
+    ).to_contain_text("None yet")
+    assert_accessible(admin)
+    admin.get_by_role(
+        "link", name="Invite its administrator for Rutland Community NHS Trust"
+    ).click()
+    admin.get_by_role("button", name="Send invitation").click()
+    expect(admin.locator(".govuk-error-summary")).to_contain_text("Enter their email address")
+    assert_accessible(admin)
+    admin.get_by_label("Their email address").fill("lead@rutland-community.nhs.uk")
+    admin.get_by_role("button", name="Send invitation").click()
+    expect(admin.locator(".govuk-notification-banner")).to_contain_text(
+        "to be the administrator of Rutland Community NHS Trust"
+    )
+    assert_accessible(admin)
+    assert smtp_server.wait_for("lead@rutland-community.nhs.uk")
+
     # Options from the catalogue.
     for model in ("Do nothing", "Shared service"):
         officer.get_by_role("link", name=appraisal.title).first.click()
