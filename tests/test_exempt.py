@@ -597,3 +597,23 @@ def test_an_issued_versions_exempt_appendix_is_kept_as_issued(client, marked):
     client.force_login(marked.officer)
     other = issue(appraisal)
     assert client.get(_url(appraisal, "version-exempt-appendix", other.number)).status_code == 404
+
+
+def test_a_partners_dashboard_withholds_an_exempt_options_figures(marked):
+    from appraisals import dashboard
+    from appraisals.models import Option, PartnerShare
+
+    appraisal = marked.appraisal
+    Option.objects.filter(appraisal=appraisal, key="option-1").update(recommended=True)
+    case = FinancialCase.objects.get(option__appraisal=appraisal, option__key="option-1")
+    PartnerShare.objects.create(financial_case=case, authority=marked.lead, share=0.5, order=0)
+    PartnerShare.objects.create(financial_case=case, authority=marked.partner, share=0.5, order=1)
+
+    def line(council):
+        (found,) = dashboard.lines(council, dashboard.council_appraisals(council))
+        return found
+
+    assert line(marked.lead).npv_central is not None
+    assert line(marked.partner).npv_central is None
+    actions.set_exempt_to_partners(appraisal=appraisal, user=marked.officer, allowed=True)
+    assert line(marked.partner).npv_central is not None
