@@ -1,7 +1,7 @@
 """An officer's whole committee cycle in the browser (issue 13, point 8): issue version 1,
 reopen it, change a score, issue version 2, read the comparison, record the decision with one
 recommendation amended, start implementation, add a milestone and enter a year of actual
-savings. Every new page passes axe-core."""
+savings. Every page it visits passes axe-core."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ AMENDED = "That officers report progress to this committee in three months."
 
 def issue(page, reference: str, number: int) -> None:
     page.goto(f"/appraisals/{reference}/report/check/")
+    assert_accessible(page)
     # Issuing renders the PDF, the web page and the Word file: it may take a while.
     page.get_by_role("button", name="Issue report").click(timeout=180_000)
     page.get_by_text(f"Version {number} of the report has been issued.").wait_for(timeout=180_000)
@@ -54,10 +55,13 @@ def test_officer_takes_an_appraisal_through_its_committee(page, personas):
     log_in(page, "alice")
 
     issue(page, ref, 1)
+    assert_accessible(page)
     page.get_by_role("link", name="Reopen it for a new version").click()
+    assert_accessible(page)
     page.get_by_label("Why are you reopening it?").fill("The staff panel rescored one cell.")
     page.get_by_role("button", name="Reopen for version 2").click()
     page.get_by_text("Changed since version 1").wait_for()
+    assert_accessible(page)
 
     # Change a score in the grid: it saves as the officer leaves the cell.
     cell = Score.objects.get(
@@ -72,12 +76,14 @@ def test_officer_takes_an_appraisal_through_its_committee(page, personas):
     box.fill(str(new))
     box.press("Tab")
     wait_for(lambda: Score.objects.get(pk=cell.pk).score == new)
+    assert_accessible(page)
 
     issue(page, ref, 2)
 
     # The comparison of the version members saw with the one they decide on.
     page.goto(f"/appraisals/{ref}/versions/compare/?from=1&to=2")
     expect(page.get_by_text(f"went from {cell.score:g} to {new}").first).to_be_visible()
+    assert_accessible(page)
 
     # The record of decision, on version 2, with the second recommendation amended.
     page.get_by_role("link", name="record the decision").click()
@@ -106,6 +112,9 @@ def test_officer_takes_an_appraisal_through_its_committee(page, personas):
     decision = Decision.objects.get(appraisal=appraisal)
     assert decision.report_version.number == 2
     assert [r.outcome for r in decision.recommendations.all()] == ["agreed", "amended"]
+    # Published, so kept: the page lists the published version.
+    expect(page.get_by_role("link", name="Version 1 (PDF)")).to_be_visible()
+    assert decision.publications.count() == 1
     assert_accessible(page)
 
     # The call-in period has passed: implementation starts.
@@ -121,6 +130,7 @@ def test_officer_takes_an_appraisal_through_its_committee(page, personas):
     page.get_by_label("On track").check()
     page.get_by_role("button", name="Save milestone").click()
     page.get_by_text("Milestone saved.").wait_for()
+    assert_accessible(page)
 
     page.get_by_role("link", name="Enter the actual figures for year 1").click()
     page.get_by_role("heading", name="Actual figures for year 1").wait_for()
