@@ -70,7 +70,13 @@ class WorkerLost(Exception):
     """Recorded on a task row left running by a worker that stopped (killed, or lost)."""
 
 
-@task
+# The task worker takes the highest priority first: a draft someone asked for and is waiting
+# on never queues behind refreshes rendered ahead of time (nor e-mails, at the default 0).
+ASKED_FOR = 50
+AHEAD = -10
+
+
+@task(priority=ASKED_FOR)
 def render_draft_report(
     appraisal_id: int, content_hash: str, user_id: int | None = None, attempt: int = 1
 ) -> str:
@@ -84,7 +90,7 @@ def render_draft_report(
     return _render(appraisal_id, content_hash, attempt)
 
 
-@task
+@task(priority=AHEAD)
 def refresh_draft(appraisal_id: int) -> str:
     """Render the draft of the appraisal as it stands now, unless it is ready or rendering."""
     recover_stalled_renders()

@@ -154,3 +154,16 @@ def test_a_render_still_in_time_is_left_alone(personas, queue):
     DraftReport.objects.create(appraisal=appraisal, content_hash="b" * 64)
     assert tasks.recover_stalled_renders() == 0
     assert DraftReport.objects.get(appraisal=appraisal).state == DraftReport.State.PENDING
+
+
+def test_a_draft_asked_for_is_rendered_before_refreshes_queued_ahead_of_it(personas, queue):
+    """The worker takes the highest priority first: the render an officer asked for (and is
+    waiting on) does not queue behind background refreshes, even ones queued earlier."""
+    other = personas.appraisal.pk
+    for _ in range(3):
+        tasks.refresh_draft.enqueue(other)
+    asked = tasks.render_draft_report.enqueue(other, "a" * 64, personas.officer.pk)
+    assert DBTaskResult.objects.ready().count() == 4
+    first = DBTaskResult.objects.ready().get_locked()
+    assert str(first.id) == str(asked.id)
+    assert first.priority == tasks.ASKED_FOR > tasks.AHEAD
