@@ -3,6 +3,10 @@ invitation reaches a real SMTP server on loopback, and the colleague accepts fro
 that e-mail, sets a password and lands in the service with the role invited. Then the
 administrator changes roles, sees the history, and someone in two councils switches."""
 
+import re
+
+from playwright.sync_api import expect
+
 from appraisals.models import Membership
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import make_user
@@ -114,4 +118,19 @@ def test_someone_in_two_councils_switches_from_the_header(page, personas):
 def test_an_invitation_link_that_is_not_valid_says_so(page, db):
     page.goto("/council/invitations/not-a-real-token/")
     assert page.get_by_role("heading", level=1).inner_text() == "This invitation link is not valid"
+    assert_accessible(page)
+
+
+def test_an_invitation_the_mail_server_refused_shows_as_not_delivered(page, personas, smtp_server):
+    from appraisals import emails
+
+    smtp_server.refuse(emails.ATTEMPTS)  # every try (tasks run inline in the tests)
+    log_in(page, "ada")
+    page.goto(f"/council/{personas.lead.pk}/invitations/new/")
+    page.get_by_label("Email address").fill("nobody@example.gov.uk")
+    page.get_by_label("Officer: builds and changes").check()
+    page.get_by_role("button", name="Send invitation").click()
+    row = page.get_by_role("row", name=re.compile("nobody@example.gov.uk"))
+    expect(row).to_contain_text("Not delivered")
+    expect(row).to_contain_text("Check the address, then send it again")
     assert_accessible(page)
