@@ -237,3 +237,32 @@ def test_the_harborough_report_can_be_issued_as_it_stands(loaded):
 def test_demo_users_have_names(loaded):
     officer = get_user_model().objects.get(username="officer")
     assert officer.get_full_name() == "Priya Shah"
+
+
+def test_every_fixture_text_fits_its_column():
+    """SQLite ignores a column's length; PostgreSQL refuses the whole load_demo (so `make
+    loadtest`, `make faults` and the PostgreSQL bench) over one string too long."""
+    import json
+    from pathlib import Path
+
+    from django.db import models as m
+
+    from appraisals.models import CriteriaSet, DeliveryModel, LibraryCriterion
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+
+    def check(model, item, where):
+        for name, value in item.items():
+            try:
+                field = model._meta.get_field(name)
+            except Exception:
+                continue
+            if isinstance(field, m.CharField) and isinstance(value, str):
+                assert len(value) <= field.max_length, f"{where}.{name}: {len(value)} characters"
+
+    for item in json.loads((fixtures / "delivery_models.json").read_text(encoding="utf-8")):
+        check(DeliveryModel, item, item["key"])
+    for item in json.loads((fixtures / "criteria_sets.json").read_text(encoding="utf-8")):
+        check(CriteriaSet, item, item["key"])
+        for criterion in item.get("criteria", []):
+            check(LibraryCriterion, criterion, f"{item['key']}.{criterion.get('key')}")
