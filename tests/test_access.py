@@ -17,6 +17,8 @@ from appraisals.models import (
     Appraisal,
     Change,
     Decision,
+    ExemptAppendix,
+    ExemptPart,
     Interest,
     Membership,
     Milestone,
@@ -55,6 +57,9 @@ EDIT_FORMS = {
 }
 # What members may post: a question.
 MEMBER_MAY_POST = {"questions"}
+# The exempt appendix: for the lead council's people; a partner's only where the lead council
+# allows it (it does not here), so a partner's officer gets 404 as if there were none.
+EXEMPT_APPENDICES = {"exempt-appendix", "version-exempt-appendix"}
 
 
 def _appraisal_patterns() -> list[URLPattern]:
@@ -104,6 +109,20 @@ def _url(pattern: URLPattern, personas) -> str:
                 "docx": b"PK\x03\x04 a Word file",
             },
         )
+    if pattern.name in EXEMPT_APPENDICES:  # something exempt, and a version that kept it
+        ExemptPart.objects.get_or_create(
+            appraisal=appraisal,
+            kind=ExemptPart.Kind.RISK,
+            risk=risk,
+            defaults={"paragraph": 3, "reason": "Commercial negotiations are under way."},
+        )
+        Appraisal.objects.filter(pk=appraisal.pk).update(has_exempt_parts=True)
+        appraisal.has_exempt_parts = True
+        if "number" in pattern.pattern.converters:
+            ExemptAppendix.objects.get_or_create(
+                report_version=appraisal.report_versions.get(number=1),
+                defaults={"pdf": b"%PDF-1.7 exempt", "sha256": "0" * 64},
+            )
     route = str(pattern.pattern)
     milestone = None
     if "decision/" in route or "benefits/" in route:  # decided on, and being implemented
@@ -247,6 +266,8 @@ def test_partner_officers_see_but_cannot_edit(client, personas, pattern):
     status = client.get(url).status_code
     if pattern.name in EDIT_FORMS:
         assert status == 403, f"GET {url}"
+    elif pattern.name in EXEMPT_APPENDICES:
+        assert status == 404, f"GET {url}: {status}"
     else:
         assert status in (200, 403, 405), f"GET {url}: {status}"
 
