@@ -41,6 +41,14 @@ def test_the_social_care_partnership_set_from_the_july_2025_document(library):
 
 
 @pytest.mark.parametrize("key", [UNITARY, SOCIAL_CARE])
+def test_each_set_fits_its_fields(library, key):
+    # SQLite does not enforce a CharField's length; PostgreSQL refuses the whole load.
+    for field in ("name", "source"):
+        limit = CriteriaSet._meta.get_field(field).max_length
+        assert len(getattr(library[key], field)) <= limit, field
+
+
+@pytest.mark.parametrize("key", [UNITARY, SOCIAL_CARE])
 def test_every_criterion_says_what_it_means_and_how_to_score_it(library, key):
     for criterion in library[key].criteria.all():
         assert len(criterion.description) > 40, criterion.key
