@@ -270,15 +270,26 @@ def _switching(result: AppraisalResult) -> list[str]:
             "would change the leader."
         ]
     leader = names[result.leader]
-    sentences = []
+    # One sentence for each option that could take the lead, its conditions joined by "or":
+    # "… only if the weight on A fell from 20% to 11%, or the weight on B rose from 15% to
+    # 19%", never two sentences that open with the same words.
+    by_new_leader: dict[str, list[tuple[bool, str]]] = {}
     for (moved, new_leader, now, then), criteria in groups.items():
         beyond = "below" if moved == "fell" else "above"
         weight = _the_weight_on(criteria)
         if then == now:  # level now, or too close to tell apart at this precision
-            condition = f"if {weight} {moved} at all {beyond} {now}"
+            by_new_leader.setdefault(new_leader, []).append(
+                (False, f"{weight} {moved} at all {beyond} {now}")
+            )
         else:
-            condition = f"only if {weight} {moved} from {now} to {then}"
-        sentences.append(f"{leader} would lose the lead to {names[new_leader]} {condition}.")
+            by_new_leader.setdefault(new_leader, []).append(
+                (True, f"{weight} {moved} from {now} to {then}")
+            )
+    sentences = []
+    for new_leader, conditions in by_new_leader.items():
+        only = "only " if all(o for o, _ in conditions) else ""
+        said = ", or ".join(condition for _, condition in conditions)
+        sentences.append(f"{leader} would lose the lead to {names[new_leader]} {only}if {said}.")
     return sentences
 
 

@@ -58,11 +58,11 @@ def test_leader_switching_close_call_and_acceptability() -> None:
     # cost 0.375 / 7/12, quality 0.125 / 0.34375, risk 1/7 / none; seven single-score flips.
     assert explain(compute(pqr())) == (
         "R leads with 66.0 out of 100, 2.0 points ahead of Q (64.0 out of 100).",
-        "R would lose the lead to Q only if the weight on Cost fell from 50% to 38%.",
-        "R would lose the lead to P only if the weight on Cost rose from 50% to 58%.",
-        "R would lose the lead to P only if the weight on Quality fell from 30% to 13%.",
-        "R would lose the lead to Q only if the weight on Quality rose from 30% to 34%.",
-        "R would lose the lead to Q only if the weight on Risk fell from 20% to 14%.",
+        # One sentence for each option that could take the lead, its conditions joined.
+        "R would lose the lead to Q only if the weight on Cost fell from 50% to 38%, or the "
+        "weight on Quality rose from 30% to 34%, or the weight on Risk fell from 20% to 14%.",
+        "R would lose the lead to P only if the weight on Cost rose from 50% to 58%, or the "
+        "weight on Quality fell from 30% to 13%.",
         "This is a close call. R leads Q by only 2.0 points out of 100, less than the 5 points "
         "that make a clear lead. Moving a single panel score by one step would change the "
         "leader: Staff's score for P on Cost from 8 to 9 out of 10 would put P first. So would "
@@ -77,9 +77,10 @@ def test_the_interchange_example_reads_like_a_committee_paper() -> None:
         "Shared service with Stockton leads with 75.0 out of 100, 12.5 points ahead of "
         "In-house transformation (62.5 out of 100)."
     )
-    assert sentences[2] == (
+    assert sentences[1] == (
         "Shared service with Stockton would lose the lead to In-house transformation only if "
-        "the weight on Financial considerations fell from 75% to 33%."
+        "the weight on Politically viable rose from 25% to 67%, or the weight on Financial "
+        "considerations fell from 75% to 33%."
     )
     assert sentences[-1] == (
         "The panels disagree on Politically viable for Shared service with Stockton: Staff "
@@ -106,12 +107,12 @@ def test_a_single_ranked_option() -> None:
 def test_a_shared_first_place_names_the_option_that_would_lose() -> None:
     result = compute(build({"x": 1, "y": 1}, {"s": {"a": (6, 4), "b": (4, 6)}}))
     sentences = explain(result)
-    assert sentences[:3] == (
+    assert sentences[:2] == (
         "A and B share first place with 50.0 out of 100 each.",
-        "A would lose the lead to B if the weight on X fell at all below 50%.",
-        "A would lose the lead to B if the weight on Y rose at all above 50%.",
+        "A would lose the lead to B if the weight on X fell at all below 50%, or the weight "
+        "on Y rose at all above 50%.",
     )
-    assert sentences[3].startswith("This is a close call. A and B are level. Moving")
+    assert sentences[2].startswith("This is a close call. A and B are level. Moving")
 
 
 def test_no_switching_value_says_so() -> None:
@@ -211,8 +212,7 @@ def test_equal_switching_findings_are_one_sentence_naming_every_criterion() -> N
     )
     assert explain_parts(result).switching == (
         "B would lose the lead to A only if the weight on any one of X, Y or Z rose from 25% "
-        "to 40%.",
-        "B would lose the lead to A only if the weight on W fell from 25% to 20%.",
+        "to 40%, or the weight on W fell from 25% to 20%.",
     )
 
 

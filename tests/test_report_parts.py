@@ -57,6 +57,10 @@ def text_of(section) -> str:
     )
 
 
+def appendix_text(report, key):
+    return text_of(next(a for a in report.appendices if a.key == key))
+
+
 def section(report, key):
     return next(s for s in report.sections if s.key == key)
 
@@ -84,11 +88,10 @@ def test_a_draft_marks_every_missing_header_field_and_unwritten_section_in_a_box
     html = reports.render_html(appraisal)
     assert html.count('class="missing"') >= len(unwritten) + 5
     assert "Not set" not in html and "None recorded" not in html
-    contact = section(report, "contact")
-    assert any(
-        isinstance(b, Missing) and "telephone number and email address" in b.text
-        for b in contact.blocks
-    )
+    # The front sheet marks what the contact officer's details lack (above); a section of
+    # its own at the end would only say it again, so there is none until the officer adds
+    # something there (an address).
+    assert "contact" not in [s.key for s in report.sections]
 
 
 @pytest.mark.parametrize(
@@ -132,8 +135,11 @@ def test_an_issued_report_never_prints_a_placeholder():
 def test_the_legal_section_states_the_powers_expected_to_be_relied_on():
     report = built(imported())
     legal = section(report, "legal")
-    said = text_of(legal)
-    assert "The powers expected to be relied on for each option" in said
+    assert "The powers expected to be relied on for " in text_of(legal)
+    # The leading option's powers in the body; every option's beside its delivery model in
+    # Appendix E, which the body points to.
+    assert "Appendix E gives the powers expected to be relied on" in text_of(legal)
+    said = text_of(legal) + " " + appendix_text(report, "delivery-models")
     assert "Local Government Act 1972 ss.101–102: joint arrangements" in said
     # The meeting is in October 2011: the paper cites the law of the day, never an Act of
     # 2023 (the catalogue's line for today).
@@ -154,7 +160,7 @@ def test_an_nhs_partner_brings_in_section_75():
         "Shire Community Health NHS Trust": 0.5,
     }
     report = built(import_document(document=doc).appraisal)
-    assert "NHS Act 2006 s.75" in text_of(section(report, "legal"))
+    assert "NHS Act 2006 s.75" in appendix_text(report, "delivery-models")
 
 
 def test_human_resources_says_tupe_applies_where_an_option_moves_staff():
@@ -208,14 +214,29 @@ def test_background_papers_say_where_they_can_be_inspected():
 
 
 def test_the_contact_officer_is_printed_with_telephone_and_email():
-    contact = section(built(imported()), "contact")
-    lines = [
-        line for b in contact.blocks if isinstance(b, Para) for p in b.parts for line in p.lines
-    ]
-    assert lines[:3] == [
+    report = built(imported())
+    assert header(report)["Contact officer"].lines == [
         "Jane Officer, Head of Transformation",
         "Telephone: 01632 960000",
         "Email: jane.officer@lead.example",
+    ]
+    # Said once, on the front sheet: no section at the end repeats it.
+    assert "contact" not in [s.key for s in report.sections]
+
+
+def test_a_contact_section_carries_what_the_officer_adds_beside_the_details():
+    appraisal = imported()
+    appraisal.narrative = {**appraisal.narrative, "contact": "Council Offices, Market Street."}
+    appraisal.save()
+    contact = section(built(appraisal), "contact")
+    lines = [
+        line for b in contact.blocks if isinstance(b, Para) for p in b.parts for line in p.lines
+    ]
+    assert lines == [
+        "Jane Officer, Head of Transformation",
+        "Telephone: 01632 960000",
+        "Email: jane.officer@lead.example",
+        "Council Offices, Market Street.",
     ]
     assert not contact.unwritten
 
@@ -289,7 +310,8 @@ def test_a_meeting_after_the_procurement_act_came_into_force_cites_it():
     appraisal = imported()
     appraisal.meeting_date = dt.date(2026, 3, 12)
     appraisal.save()
-    said = text_of(section(built(appraisal), "legal"))
+    report = built(appraisal)
+    said = text_of(section(report, "legal")) + " " + appendix_text(report, "delivery-models")
     assert "Procurement Act 2023" in said
     assert "Public Contracts Regulations" not in said.replace(
         "replacing the Public Contracts Regulations 2015", ""

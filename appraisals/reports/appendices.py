@@ -239,6 +239,9 @@ class _Appendices(_BuilderBase):
                 "compact",
             )
         )
+        # What the weights do: each option's weighted value split by criterion. Detail for
+        # the reader who wants it; the body gives the ranking in Table 1.
+        s.add(_figure(charts.contribution_chart(self.e)))
         return s
 
     def sensitivity(self) -> Section:
@@ -402,12 +405,14 @@ class _Appendices(_BuilderBase):
                 "The risk register",
                 _columns(
                     [
-                        ("ID", "w-6"),
-                        ("Risk", "w-26"),
-                        ("Option", "w-16"),
-                        ("Owner", "w-14"),
-                        (RATING_BEFORE, "w-19"),
-                        (RATING_AFTER, "w-19"),
+                        ("ID", "w-5"),
+                        ("Risk", "w-16"),
+                        ("Consequences", "w-15"),
+                        ("Option", "w-11"),
+                        ("Owner", "w-10"),
+                        (RATING_BEFORE, "w-12"),
+                        ("Control measures", "w-19"),
+                        (RATING_AFTER, "w-12"),
                     ]
                 ),
                 tuple(
@@ -415,9 +420,11 @@ class _Appendices(_BuilderBase):
                         rv.ref,
                         (
                             Cell(rv.risk),
+                            Cell(rv.consequences or "–"),
                             Cell(rv.option_name),
                             Cell(rv.owner or "–"),
                             _rating_cell(rv.likelihood, rv.impact, rv.before),
+                            Cell(rv.controls or "–"),
                             _rating_cell(rv.residual_likelihood, rv.residual_impact, rv.after),
                         ),
                     )
@@ -461,6 +468,7 @@ class _Appendices(_BuilderBase):
             for label, items in (
                 ("Advantages", model.advantage_list()),
                 ("Disadvantages", model.disadvantage_list()),
+                ("Powers expected to be relied on", self.model_powers(key)),
             ):
                 if items:
                     s.para(f"{label}:", Part(items=tuple(items), style="bullet"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
 
 from ..exempt import marks_of
 from ..models import DeliveryModel
 from ..results import Evaluation
+from .law import powers_on
 from .previous import PreviousVersion
 
 
@@ -39,3 +41,29 @@ class _BuilderBase:
         """The next table's caption, numbered: tables run 1, 2, 3 without gaps."""
         self.tables += 1
         return f"Table {self.tables}: {text}"
+
+    def model_powers(self, model_key: str) -> list[str]:
+        """The powers expected to be relied on for a delivery model, as the law stood on the
+        day of the meeting (`law.powers_on`), with those for an NHS partner only where a
+        partner of the appraisal or of an option using the model is an NHS body."""
+        model = self.models.get(model_key)
+        if model is None:
+            return []
+        meeting = (self.doc.get("committee") or {}).get("meeting_date")
+        partners = [
+            p
+            for o in self.doc["options"]
+            if o["delivery_model"] == model_key
+            for p in o.get("partners") or []
+        ] + list(self.doc.get("partners") or [])
+        return powers_on(
+            _relevant_powers(model.legal_basis_list(), partners),
+            dt.date.fromisoformat(meeting) if meeting else None,
+        )
+
+
+def _relevant_powers(powers: Sequence[str], partners: Sequence[str]) -> list[str]:
+    """The catalogue's powers for a model, less those for an NHS partner where no partner is
+    an NHS body (told by its name, as the import tells an authority's kind)."""
+    nhs = any("nhs" in p.lower() for p in partners)
+    return [p for p in powers if nhs or "NHS" not in p]

@@ -154,7 +154,7 @@ def _header(
     row("Agenda item", committee.get("agenda_item") or "")
     row("Status", status)
     row("Decision or information", purpose)
-    row("Title", doc["title"])
+    # No "Title" row: the title is printed large just above the block.
     row("Report author", report.get("author") or "")
     if report.get("uses_portfolio_holders", True):
         row("Portfolio holder", report.get("portfolio_holder") or "")

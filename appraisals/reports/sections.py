@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .. import charts, finance
@@ -36,11 +36,10 @@ from .formatting import (
     _the_panel,
     _value,
 )
-from .law import powers_on
 from .narrative import _TITLES, NOT_ENTERED, Part, parse_narrative
 from .structure import Cell, Column, Row, Section, Table, WarningText
 
-SAID_IN_BODY = 5  # reasons quoted in the consultation section; Appendix A has them all
+SAID_IN_BODY = 3  # reasons quoted in the consultation section; Appendix A has them all
 # The baseline's standing, in the same words wherever the report mentions it.
 BASELINE = "kept as the baseline the other options are measured against"
 
@@ -75,7 +74,9 @@ class _Sections(_BuilderBase):
             self.consultation(),
             self.appendix_list(),
             self.background_papers(),
-            self.contact(),
+            # The front sheet gives the contact officer's name, telephone and email; a
+            # section of its own repeats them only to add what the officer wrote there.
+            *([self.contact()] if (self.narrative.get("contact") or "").strip() else []),
         ]
 
     def plain(self, key: str) -> Section:
@@ -176,7 +177,8 @@ class _Sections(_BuilderBase):
             + f". Each score, from {format_score(scale['min'])} to "
             f"{format_score(scale['max'])}, is turned into points out of 100 and weighted, so "
             "an option's weighted value is out of 100. Appendix A gives every score and its "
-            "reason; Appendix B the weights."
+            "reason; Appendix B the weights, and a chart of what each criterion adds to each "
+            "option's value."
         )
         for o in self.shortlisted:
             s.para(self.option_line(o))
@@ -184,7 +186,6 @@ class _Sections(_BuilderBase):
         for sentence in explained.leader:
             s.para(sentence)
         s.add(self.ranking_table())
-        s.add(_figure(charts.contribution_chart(self.e)))
         for sentence in explained.switching:
             s.para(sentence)
         for sentence in explained.close_call:
@@ -395,18 +396,10 @@ class _Sections(_BuilderBase):
             )
         )
         s.add(_figure(charts.value_for_money_chart(self.e)))
-        for key, f in money.items():
-            name = self.e.option_name(key)
-            said = f"{name} {finance.payback_words(f.payback_years, len(f.net))}"
-            if f.savings_fall_to_zero is not None and f.savings_fall_to_zero > 0:
-                said += (
-                    f"; its central savings could fall by "
-                    f"{format_percent(f.savings_fall_to_zero)} before its net present value "
-                    "fell to zero"
-                )
-            elif f.npv_central < 0 and f.payback_years is not None:
-                said += "; it does not pay for itself over the period on central savings"
-            s.para(said + ".")
+        for sentence in payback_sentences(
+            [(self.e.option_name(key), f) for key, f in money.items()]
+        ):
+            s.para(sentence)
         for key, f in shared.items():
             s.para(
                 f"{self.e.option_name(key)} is shared: Table {self.tables + 1} gives the "
@@ -483,33 +476,65 @@ class _Sections(_BuilderBase):
             f"The risk register records {_plural(len(risks), 'risk')}. Likelihood and impact "
             "are each rated 1 (lowest) to 5 (highest); the rating is "
             "their product, banded low, medium, high or very high, before and after the "
-            "control measures. Appendix D gives the full register, with the option each risk "
-            "applies to, its owner, and heat maps that place each risk by its ID."
+            "control measures."
+        )
+        # The body gives what still needs members' attention: the risks rated high or very
+        # high after controls. Appendix D has the whole register.
+        main = [rv for rv in risks if rv.after.band in ("high", "very high")]
+        register = (
+            "Appendix D gives the full register: each risk's consequences, the option it "
+            "applies to, its owner and its control measures, with heat maps that place each "
+            "risk by its ID."
+        )
+        if not main:
+            bands: dict[str, int] = {}
+            for rv in risks:
+                bands[rv.after.band] = bands.get(rv.after.band, 0) + 1
+            counts = [f"{n} {band}" for band in ("medium", "low") if (n := bands.get(band))]
+            rated = join_names(counts)
+            s.para(
+                "No risk is rated high or very high once its controls are in place: after "
+                f"controls, {'it is' if len(risks) == 1 else 'they are'} rated "
+                f"{rated if len(risks) > 1 else risks[0].after.band}. {register}"
+            )
+            return s
+        every = len(main) == len(risks)
+        s.para(
+            f"Table {self.tables + 1} gives "
+            + (
+                "each risk"
+                if every
+                else f"the {_plural(len(main), 'risk')} of {len(risks)} still rated high or "
+                "very high after controls"
+            )
+            + f". {register}"
         )
         rows = tuple(
             Row(
                 rv.ref,
                 (
                     Cell(rv.risk),
-                    Cell(rv.consequences or "–"),
                     _rating_cell(rv.likelihood, rv.impact, rv.before),
                     Cell(rv.controls or "–"),
                     _rating_cell(rv.residual_likelihood, rv.residual_impact, rv.after),
                 ),
             )
-            for rv in risks
+            for rv in main
         )
         s.add(
             Table(
-                self.table_caption("Risks, their ratings and control measures"),
+                self.table_caption(
+                    "Risks, their ratings and control measures"
+                    if every
+                    else "Risks still rated high or very high after controls"
+                ),
                 _columns(
                     [
                         ("ID", "w-6"),
-                        ("Risk", "w-20"),
-                        ("Consequences", "w-19"),
-                        (RATING_BEFORE, "w-15"),
-                        ("Control measures", "w-25"),
-                        (RATING_AFTER, "w-15"),
+                        ("Risk", "w-28"),
+                        (RATING_BEFORE, "w-16"),
+                        ("Control measures", "w-34"),
+                        (RATING_AFTER, "w-16"),
                     ]
                 ),
                 rows,
@@ -526,11 +551,21 @@ class _Sections(_BuilderBase):
             if not s.blocks:
                 s.missing()
             return s
+        # Who scored, when, how much and what they put first: one paragraph, each panel
+        # named once ("… scored in November 2011. It gave all 20 scores …").
         when = self.when_sentence(panels)
-        if when:
-            s.para(when)
-        s.para(self.scored_sentence(panels))
-        s.para(self.panel_leaders_sentence(panels))
+        named = bool(when) and all((p.get("scored_when") or "").strip() for p in panels)
+        s.para(
+            " ".join(
+                x
+                for x in (
+                    when,
+                    self.scored_sentence(panels, named=named),
+                    self.panel_leaders_sentence(panels, named=named),
+                )
+                if x
+            )
+        )
         declared = self.e.interests
         if declared.declared:
             s.para(
@@ -588,7 +623,7 @@ class _Sections(_BuilderBase):
         said = [f"{join_names(names)} {at(when)}" for when, names in by_when.items()]
         return f"The panels scored: {'; '.join(said)}."
 
-    def scored_sentence(self, panels: list[Mapping[str, Any]]) -> str:
+    def scored_sentence(self, panels: list[Mapping[str, Any]], *, named: bool = False) -> str:
         """How much of the grid each panel scored, the panels that scored alike together."""
         doc = self.doc
         cells = len(doc["criteria"]) * len(self.shortlisted)
@@ -603,16 +638,21 @@ class _Sections(_BuilderBase):
                 scored[score["panel"]] = scored.get(score["panel"], 0) + 1
         full = [p["name"] for p in panels if scored.get(p["key"], 0) >= cells]
         if len(full) == len(panels):
-            who = (
-                _the_panel(full[0], capital=True)
-                if len(full) == 1
-                else f"Each of the {len(full)} panels ({join_names(full)})"
-            )
+            if named:  # the sentence before named them
+                who = "It" if len(full) == 1 else "Each"
+            else:
+                who = (
+                    _the_panel(full[0], capital=True)
+                    if len(full) == 1
+                    else f"Each of the {len(full)} panels ({join_names(full)})"
+                )
             return f"{who} gave all {cells} scores: {grid}."
         parts = [f"{_the_panel(p['name'])} gave {scored.get(p['key'], 0)}" for p in panels]
         return f"Of the {cells} scores ({grid}), {join_names(parts)}."
 
-    def panel_leaders_sentence(self, panels: list[Mapping[str, Any]]) -> str:
+    def panel_leaders_sentence(
+        self, panels: list[Mapping[str, Any]], *, named: bool = False
+    ) -> str:
         """Which option each panel ranked first, the panels that agree said together."""
         results = {p.key: p for p in self.r.panels}
         by_leader: dict[str, list[str]] = {}
@@ -631,7 +671,7 @@ class _Sections(_BuilderBase):
             name = self.e.option_name(option)
             if len(panels) == 1:
                 who = _the_panel(panels[0]["name"], capital=True)
-                return f"{who} ranked {name} first, with {out_of_100(value)}."
+                return f"{'It' if named else who} ranked {name} first, with {out_of_100(value)}."
             every = "Both panels" if len(values) == 2 else f"All {len(values)} panels"
             if len(values) < len(panels):
                 every = f"The {len(values)} panels that scored every criterion"
@@ -665,37 +705,39 @@ class _Sections(_BuilderBase):
         return [o for o in self.shortlisted if not o.get("baseline")]
 
     def legal(self) -> Section:
-        """The officer's text, then the powers each option's delivery model relies on (from
-        the catalogue, as the law stood on the day of the meeting: `law.powers_on`), said as
-        the powers *expected* to be relied on: the legal team confirms them."""
+        """The officer's text, then the powers the preferred option's delivery model relies
+        on (from the catalogue, as the law stood on the day of the meeting:
+        `law.powers_on`), said as the powers *expected* to be relied on: the legal team
+        confirms them. Appendix E gives every other option's, beside its model."""
         s = self.section("legal")
         s.text(self.narrative.get("legal", ""), placeholder=False)
-        meeting = (self.doc.get("committee") or {}).get("meeting_date")
-        meeting = dt.date.fromisoformat(meeting) if meeting else None
-        by_model: dict[str, list[Mapping[str, Any]]] = {}
-        for o in self.candidates():
-            by_model.setdefault(o["delivery_model"], []).append(o)
-        listed = []
-        for key, options in by_model.items():
-            model = self.models.get(key)
-            if model is None:
-                continue
-            partners = [p for o in options for p in o.get("partners") or []]
-            partners += self.doc.get("partners") or []
-            powers = powers_on(_relevant_powers(model.legal_basis_list(), partners), meeting)
-            if powers:
-                listed.append((join_names([o["name"] for o in options]), powers))
-        if listed:
+        key = self.e.recommended or self.r.leader
+        preferred = self.options.get(key) if key else None
+        powers = self.model_powers(preferred["delivery_model"]) if preferred else []
+        others = [
+            o
+            for o in self.candidates()
+            if o is not preferred and self.model_powers(o["delivery_model"])
+        ]
+        if powers:
             s.para(
-                "The powers expected to be relied on for each option are below. They are "
-                "the usual starting points for these arrangements, for the Monitoring "
-                "Officer to confirm before any decision to implement; they are not legal "
-                "advice."
+                f"The powers expected to be relied on for {preferred['name']}, the "
+                f"{'recommended' if self.e.recommended else 'leading'} option, are below. "
+                "They are the usual starting points for such an arrangement, for the "
+                "Monitoring Officer to confirm before any decision to implement; they are "
+                "not legal advice.",
+                Part(items=tuple(powers), style="bullet"),
             )
-            for names, powers in listed:
-                s.para(f"{names}:", Part(items=tuple(powers), style="bullet"))
+        if powers or others:
             s.para(
-                "Whichever option is chosen, the council remains under its best value duty "
+                (
+                    "Appendix E gives the powers expected to be relied on for "
+                    + ("the other options" if powers else "each option")
+                    + ", beside each delivery model. "
+                    if others
+                    else ""
+                )
+                + "Whichever option is chosen, the council remains under its best value duty "
                 "(Local Government Act 1999 s.3)."
             )
         if not s.blocks:
@@ -781,6 +823,13 @@ class _Sections(_BuilderBase):
         s = self.section("background_papers")
         text = self.narrative.get("background_papers", "")
         s.text(text)
+        first = next((b for b in s.blocks if getattr(b, "kind", "") == "para"), None)
+        if first is not None and first.parts and first.parts[0].items:
+            # A list with nothing before it would print as a bare paragraph number.
+            s.blocks[s.blocks.index(first)] = replace(
+                first,
+                parts=(Part(lines=("The background papers relied on are:",)), *first.parts),
+            )
         if text.strip() and not text.strip().lower().startswith("none"):
             report = self.doc.get("report") or {}
             where = (report.get("papers_inspection") or "").strip()
@@ -814,6 +863,64 @@ class _Sections(_BuilderBase):
             s.missing(f"{NOT_ENTERED}: the contact officer's {join_names(lacking)}.")
         s.text(self.narrative.get("contact", ""), placeholder=False)
         return s
+
+
+def payback_sentences(cases: Sequence[tuple[str, finance.FinanceResult]]) -> list[str]:
+    """Payback in words and how far central savings could fall before the net present value
+    fell to zero, the options alike said together: one sentence each, not one per option
+    ("A and B pay back during year 1, and C during year 3.")."""
+    paying: dict[str, list[str]] = {}
+    never: dict[str, list[str]] = {}
+    for name, f in cases:
+        words = finance.payback_words(f.payback_years, len(f.net))
+        (never if f.payback_years is None else paying).setdefault(words, []).append(name)
+    sentences = []
+    clauses = []
+    for words, names in paying.items():
+        words = words if len(names) == 1 else _plural_verb(words)
+        # After the first, "and C during year 3": the verb is not said again.
+        clauses.append(f"{join_names(names)} {words if not clauses else words.split(' back ')[1]}")
+    if clauses:
+        sentences.append(f"On central savings, {join_names(clauses)}.")
+    for words, names in never.items():
+        words = words if len(names) == 1 else _plural_verb(words)
+        sentences.append(f"{join_names(names)} {words}.")
+    falls: dict[str, list[str]] = {}
+    for name, f in cases:
+        if f.savings_fall_to_zero is not None and f.savings_fall_to_zero > 0:
+            falls.setdefault(format_percent(f.savings_fall_to_zero), []).append(name)
+    if len(falls) == 1 and len(next(iter(falls.values()))) == 1:
+        ((shown, (name,)),) = falls.items()
+        sentences.append(
+            f"Central savings would have to fall by {shown} before the net present value of "
+            f"{name} fell to zero."
+        )
+    elif falls:
+        said = [f"{shown} for {join_names(names)}" for shown, names in falls.items()]
+        sentences.append(
+            f"Central savings would have to fall by {', by '.join(said[:-1])}, and by "
+            f"{said[-1]}, before an "
+            "option's net present value fell to zero."
+            if len(said) > 1
+            else f"Central savings would have to fall by {said[0]} before their net present "
+            "values fell to zero."
+        )
+    losing = [name for name, f in cases if f.npv_central < 0 and f.payback_years is not None]
+    if losing:
+        sentences.append(
+            f"{join_names(losing)} {'does' if len(losing) == 1 else 'do'} not pay for "
+            f"{'itself' if len(losing) == 1 else 'themselves'} over the period on central "
+            "savings."
+        )
+    return sentences
+
+
+def _plural_verb(words: str) -> str:
+    """ "pays back during year 1" said of several options: "pay back during year 1"."""
+    for one, many in (("pays back", "pay back"), ("does not pay", "do not pay")):
+        if words.startswith(one):
+            return many + words[len(one) :]
+    return words
 
 
 def _shown_difference(option: Any, baseline: Any) -> str:
@@ -884,13 +991,6 @@ def _contact_phrase(report: Mapping[str, Any]) -> str:
     if not name:
         return ""
     return name + (f" ({', '.join(reach)})" if reach else "")
-
-
-def _relevant_powers(powers: Sequence[str], partners: Sequence[str]) -> list[str]:
-    """The catalogue's powers for a model, less those for an NHS partner where no partner is
-    an NHS body (told by its name, as the import tells an authority's kind)."""
-    nhs = any("nhs" in p.lower() for p in partners)
-    return [p for p in powers if nhs or "NHS" not in p]
 
 
 _EXEMPT = re.compile(
