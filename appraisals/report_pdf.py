@@ -229,7 +229,9 @@ def finisher_for(source: ReportHTML) -> Any:
 def finish(document: Any, pdf: Any, *, descriptions: Mapping[str, list[str]]) -> None:
     """What WeasyPrint's PDF/UA output lacks, put right before the PDF is written."""
     _mark_header_scope(document, pdf)
+    _join_split_tables(pdf)
     _mark_running_content_as_artifacts(pdf)
+    _add_id_tree(pdf)
     _fix_figures(pdf, {title: list(texts) for title, texts in descriptions.items()})
     # Open with the bookmarks pane: the report's headings are its table of contents.
     pdf.catalog["PageMode"] = "/UseOutlines"
@@ -342,6 +344,112 @@ def _mark_header_scope(document: Any, pdf: Any) -> None:
         attributes = obj.get("A")
         if attributes is not None:
             attributes["Scope"] = scope
+
+
+_BLOCKS = frozenset({"/P", "/H1", "/H2", "/H3", "/H4", "/Table", "/L", "/Figure", "/Caption"})
+
+
+def _kids(objects: Sequence[Any], element: Any) -> list[Any]:
+    """The structure elements among `element`'s /K (not its marked-content numbers)."""
+    kids = element.get("K") if isinstance(element, dict) else None
+    if not isinstance(kids, list):
+        return []
+    found = [_object(objects, k) for k in kids if not isinstance(k, int)]
+    return [k for k in found if isinstance(k, dict) and "S" in k]
+
+
+def _join_split_tables(pdf: Any) -> None:
+    """A table that runs onto another page is one /Table, its header cells said once.
+
+    WeasyPrint tags each page's part of a table as a /Table of its own, and the header row
+    it repeats at the top of the next page as header cells of their own, with IDs of their
+    own that the cells below name in /Headers. A checker reads that as split header cells:
+    two tables, the second's headers unlinked to the first's. So each continuation (a
+    /Table without a caption that follows a table with nothing between) gives its rows to
+    the table it continues, its cells' /Headers are pointed at that table's header cells,
+    and its repeated header row leaves the tree: `_mark_running_content_as_artifacts` then
+    makes its marks pagination artifacts, as a repeated header is.
+    """
+    objects = pdf.objects
+    root = objects[_number(pdf.catalog["StructTreeRoot"])]
+    blocks: list[tuple[Any, Any]] = []  # (element, its parent) in reading order
+
+    def visit(element: Any) -> None:
+        for kid in _kids(objects, element):
+            if kid.get("S") in _BLOCKS:
+                blocks.append((kid, element))
+                if kid.get("S") in {"/Table", "/L", "/Figure", "/Caption"}:
+                    continue
+            visit(kid)
+
+    for top in _kids(objects, root):
+        visit(top)
+    previous = None
+    for element, parent in blocks:
+        if element.get("S") != "/Table":
+            previous = None
+            continue
+        parts = _kids(objects, element)
+        if previous is not None and not any(p.get("S") == "/Caption" for p in parts):
+            _continue_table(objects, previous, element, parent)
+        else:
+            previous = element
+
+
+def _continue_table(objects: Sequence[Any], table: Any, continuation: Any, parent: Any) -> None:
+    parts = _kids(objects, table)
+    bodies = [p for p in parts if p.get("S") == "/TBody"]
+    if not bodies:
+        return
+    body = bodies[-1]
+    head_ids = [
+        th.get("ID")
+        for head in parts
+        if head.get("S") == "/THead"
+        for row in _kids(objects, head)
+        for th in _kids(objects, row)
+    ]
+    renamed: dict[str, Any] = {}
+    for part in _kids(objects, continuation):
+        if part.get("S") == "/THead":
+            repeated = [th for row in _kids(objects, part) for th in _kids(objects, row)]
+            for th, original in zip(repeated, head_ids, strict=False):
+                if th.get("ID") is not None and original is not None:
+                    renamed[_text(th["ID"])] = original
+        elif part.get("S") == "/TBody":
+            for row in _kids(objects, part):
+                row["P"] = body.reference
+                body["K"].append(row.reference)
+                for cell in _kids(objects, row):
+                    attributes = cell.get("A")
+                    if isinstance(attributes, dict) and "Headers" in attributes:
+                        attributes["Headers"] = pydyf.Array(
+                            renamed.get(_text(h), h) for h in attributes["Headers"]
+                        )
+    parent["K"] = pydyf.Array(
+        k for k in parent["K"] if isinstance(k, int) or _number(k) != continuation.number
+    )
+
+
+def _text(value: Any) -> str:
+    """A pydyf string's text (an /ID, an entry of /Headers)."""
+    return str(getattr(value, "string", value))
+
+
+def _add_id_tree(pdf: Any) -> None:
+    """The structure tree's /IDTree: the name tree in which /Headers finds each header cell
+    by its /ID (ISO 32000-1, 14.7.2). WeasyPrint gives header cells IDs but no tree."""
+    objects = pdf.objects
+    root, reachable = _struct_elements(pdf)
+    named = sorted(
+        (_text(objects[n]["ID"]), objects[n].reference)
+        for n in reachable
+        if isinstance(objects[n], dict) and objects[n].get("ID") is not None
+    )
+    if named:
+        root["IDTree"] = pydyf.Dictionary(
+            {"Names": pydyf.Array(x for key, ref in named for x in (pydyf.String(key), ref))}
+        )
 
 
 def _object(objects: Sequence[Any], reference: Any) -> Any:
