@@ -16,7 +16,7 @@ from django.conf import settings
 from appraisals import reports
 from appraisals.interchange import import_document
 from appraisals.models import Appraisal, DeliveryModel
-from appraisals.reports.structure import Missing, Para
+from appraisals.reports.structure import Para
 from appraisals.results import evaluate
 from tests.test_reports_data import ensure_delivery_models, report_document
 
