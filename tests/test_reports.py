@@ -45,6 +45,10 @@ def rendered(django_db_setup, django_db_blocker):
     return {"html": html, "pdf": pdf, "pages": pages, "text": "\n".join(pages), "options": options}
 
 
+# The sections printed when the officer has written nothing under "Contact officer".
+PRINTED = [s for s in NARRATIVE_SECTIONS if s.key != "contact"]
+
+
 def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
@@ -52,10 +56,13 @@ def flat(text: str) -> str:
 def test_every_section_and_appendix_is_present_in_order(rendered):
     text = flat(rendered["text"])
     positions = []
-    for number, section in enumerate(NARRATIVE_SECTIONS, start=1):
+    for number, section in enumerate(PRINTED, start=1):
         heading = f"{number}. {section.title}"
         assert heading in text, heading
         positions.append(text.index(heading))
+    # The contact officer is on the front sheet: no section repeats it while the officer
+    # adds nothing to it.
+    assert ". Contact officer" not in text
     for letter in "ABCDE":  # the appendices themselves, after the list of them
         positions.append(text.index(f"Appendix {letter}:", positions[-1]))
     assert positions == sorted(positions)
@@ -110,7 +117,7 @@ def test_every_page_has_page_n_of_m_council_and_draft_mark(rendered):
 def test_every_section_is_a_bookmark(rendered):
     reader = PdfReader(io.BytesIO(rendered["pdf"]))
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
-    for number, section in enumerate(NARRATIVE_SECTIONS, start=1):
+    for number, section in enumerate(PRINTED, start=1):
         assert f"{number}. {section.title}" in titles
     assert "Appendix A: Scores by panel, with reasons" in titles
     assert "Appendix E: The delivery models" in titles
