@@ -58,6 +58,13 @@ DEMO = "hdc-future-options-2011"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 GOAL_PAGES_PER_SECOND = 20.0
 GOAL_DOWNLOAD_MS = 20.0
+# Issue 10's goal: the demo report's render (WeasyPrint, warm worker) may grow by at most 10%,
+# measured as a ratio to a cold Chromium printing the same HTML in the same run, so the load
+# on the machine cancels out. The baseline is the ratio before issue 10's report changes:
+# 0.86 on a quiet machine (README, "Committee reports"; 0.58 in a run under a load average
+# of 5-6 on 2 December 2026, the same code).
+BASELINE_WARM_OVER_CHROMIUM = 0.86
+GOAL_GROWTH = 1.10
 
 
 def pages(pdf: bytes | Path) -> int:
@@ -232,6 +239,14 @@ def main() -> int:
         ]
         verdicts.append(
             (t_pdf <= t_chromium, "Harborough PDF no slower than a cold Chromium process")
+        )
+        ceiling = BASELINE_WARM_OVER_CHROMIUM * GOAL_GROWTH
+        verdicts.append(
+            (
+                t_pdf / t_chromium <= ceiling,
+                f"Harborough PDF / cold Chromium {t_pdf / t_chromium:.2f}, at most "
+                f"{ceiling:.2f} (the baseline {BASELINE_WARM_OVER_CHROMIUM:.2f} plus 10%)",
+            )
         )
         verdicts.append(
             (

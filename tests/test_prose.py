@@ -463,3 +463,33 @@ def test_the_demo_reports_pass_the_same_checks(demo_prose, reference):
     for placeholder in ("Not set", "None recorded", "no reason recorded", "shortlisted"):
         assert [p for p in paragraphs + cells if placeholder in p] == [], placeholder
     assert [p for p in paragraphs + cells if re.search(r"\b[Ii]n house\b", p)] == []
+
+
+def _repeated_findings(paragraphs: list[str]) -> list[str]:
+    """Findings that must be said once for the options alike, found said again: a second
+    "A would lose the lead to B … if" for the same A and B, or a second sentence on how far
+    savings could fall (once an option, it read as a list of near-identical paragraphs)."""
+    seen: Counter = Counter()
+    for p in paragraphs:
+        for s in sentences(p):
+            if m := re.match(r"(.+?) would lose the lead to (.+?) (?:only )?if ", s):
+                seen[("lose", m.group(1), m.group(2))] += 1
+            if re.search(r"savings (?:could|would have to) fall by", s):
+                seen[("fall",)] += 1
+            if re.search(r"\bpays? back during year \d+;", s):
+                seen[("payback",)] += 1
+    return [str(k) for k, n in seen.items() if n > 1]
+
+
+def test_findings_alike_are_said_once(prose):
+    shape, paragraphs, _, evaluation = prose
+    # The explanations close the list: the results page says them too, so each part alone.
+    report = paragraphs[: len(paragraphs) - len(evaluation.explanations)]
+    assert _repeated_findings(report) == [], shape
+    assert _repeated_findings(list(evaluation.explanations)) == [], shape
+
+
+@pytest.mark.parametrize("reference", DEMOS)
+def test_the_demo_reports_say_findings_alike_once(demo_prose, reference):
+    _, _, report = demo_prose[reference]
+    assert _repeated_findings(report) == [], reference
