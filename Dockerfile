@@ -25,8 +25,12 @@ RUN apt-get update \
 RUN pip install --no-cache-dir uv==0.13.8
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project
+# Bytecode compiled at build time: with PYTHONDONTWRITEBYTECODE nothing is cached at run time,
+# so without it every process (gunicorn worker, task worker, manage.py) compiled ~1,600
+# modules from source at start-up, 40% of `manage.py check`'s CPU time.
+RUN uv sync --frozen --no-dev --no-install-project --compile-bytecode
 COPY . .
+RUN python -m compileall -q appraisals councils councilopts signin manage.py
 COPY --from=assets /src/static/build static/build
 # collectstatic needs settings only, not a database or a real key.
 RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-secret-and-never-used-to-sign-anything \

@@ -60,7 +60,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@test -n "$(PYTHON313)" || { echo "Python 3.13 is needed: install python3.13 (or set PYTHON313=/path/to/python3.13)"; exit 1; }
 	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PY)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --compile-bytecode --python $(PY)
 	touch $@
 
 # GOV.UK Frontend and our styles, compiled with sass; nothing of Node runs in production.

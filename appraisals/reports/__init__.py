@@ -81,7 +81,10 @@ from .structure import (
     Table,
     WarningText,
 )
-from .word import render_word, write_docx
+
+# `word` (python-docx and lxml, ~0.7 s to import) loads when a Word document is first asked
+# for, not when the app starts: `reports` is imported by `tasks` in `AppConfig.ready()`.
+_WORD_NAMES = frozenset({"render_word", "write_docx"})
 
 # The public names of the single module this package replaced, so that
 # `from appraisals.reports import X` and `reports.X` work as before.
@@ -133,3 +136,12 @@ __all__ = [
     "write_pdf",
     "render_word",
 ]
+
+
+def __getattr__(name: str):
+    if name == "word" or name in _WORD_NAMES:
+        import importlib
+
+        word = importlib.import_module(f"{__name__}.word")  # not `from .`: that recurses here
+        return word if name == "word" else getattr(word, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,63 @@
+"""Heavy libraries stay off the start-up path of every process (issue 11, point 10).
+
+Each check runs in a fresh interpreter, since this test process has imported everything
+already. WeasyPrint (with pydyf and fontTools) is imported when a PDF is first written,
+python-docx when a Word document is first written, and nothing imports pandas or pikepdf.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("weasyprint", "pydyf", "fontTools", "docx", "pandas", "pikepdf")
+
+
+def _loaded_after(code: str) -> list[str]:
+    """The HEAVY packages in sys.modules after running `code` in a new interpreter."""
+    probe = (
+        "import json, sys\n"
+        f"{code}\n"
+        f"print(json.dumps(sorted(n for n in {HEAVY!r} if n in sys.modules)))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "councilopts.settings"}
+    env.setdefault("DATABASE_URL", "sqlite:///:memory:")
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import django; django.setup()",
+        "import councilopts.wsgi",
+        "import django; django.setup(); from appraisals import reports, tasks",
+    ],
+    ids=["django.setup", "wsgi", "reports"],
+)
+def test_start_up_imports_no_heavy_library(code):
+    assert _loaded_after(code) == []
+
+
+def test_the_probe_sees_a_heavy_import():
+    """The check can fail: asking for a Word document's function loads python-docx, and
+    writing a PDF's module loads WeasyPrint."""
+    loaded = _loaded_after(
+        "import django; django.setup(); from appraisals import reports, report_pdf; "
+        "reports.write_docx"
+    )
+    assert {"docx", "weasyprint"} <= set(loaded)
