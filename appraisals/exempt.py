@@ -179,7 +179,18 @@ def open_document(doc: dict[str, Any], marks: Marks | None = None) -> dict[str, 
         for option in results.get("options") or ():
             if option.get("key") in marks.finance:
                 option["finance"] = None
+    after = opened.get("after_decision") or {}
+    if "actuals" in after and actuals_exempt(
+        marks, (after.get("decision") or {}).get("chosen_option")
+    ):
+        del after["actuals"]
     return opened
+
+
+def actuals_exempt(marks: Marks, chosen_option: str | None) -> bool:
+    """The actual costs and savings are set against the chosen option's financial case, so
+    they are exempt where it is (and, with no option known to be chosen, where any is)."""
+    return chosen_option in marks.finance if chosen_option else bool(marks.finance)
 
 
 def open_pair(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict, dict]:
@@ -201,6 +212,8 @@ def open_evaluation(evaluation):
     risks = marks.risks
     return dataclasses.replace(
         evaluation,
+        # Kept apart from the whole evaluation's charts and tables (`results.derived`).
+        key=f"{evaluation.key}:open" if evaluation.key else "",
         document=open_document(evaluation.document),
         finance={k: f for k, f in evaluation.finance.items() if k not in marks.finance},
         risks=tuple(
@@ -252,4 +265,27 @@ def history_withheld(appraisal: Appraisal):
     if exempt_risks:
         open_words = [str(r) for r in appraisal.risks.exclude(pk__in=exempt_risks)]
         withheld |= Q(kind="risk") & ~Q(subject__in=open_words)
+    if actuals_withheld(appraisal, parts):
+        years = [str(y) for y in appraisal.actuals.all()]
+        withheld |= Q(kind="benefits", subject__in=years)
     return withheld
+
+
+def actuals_withheld(appraisal: Appraisal, parts=None) -> bool:
+    """Whether the appraisal's actual costs and savings are exempt (`actuals_exempt`): the
+    chosen option's financial case is marked exempt. `parts`: its exempt parts, if read."""
+    from .models import Decision, ExemptPart
+
+    if parts is None:
+        if not appraisal.has_exempt_parts:
+            return False
+        parts = list(appraisal.exempt_parts.select_related("option"))
+    finance = {p.option.key for p in parts if p.kind == ExemptPart.Kind.FINANCE}
+    if not finance:
+        return False
+    chosen = (
+        Decision.objects.filter(appraisal_id=appraisal.pk)
+        .values_list("chosen_option", flat=True)
+        .first()
+    )
+    return chosen in finance if chosen else True

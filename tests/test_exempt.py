@@ -617,3 +617,67 @@ def test_a_partners_dashboard_withholds_an_exempt_options_figures(marked):
     assert line(marked.partner).npv_central is None
     actions.set_exempt_to_partners(appraisal=appraisal, user=marked.officer, allowed=True)
     assert line(marked.partner).npv_central is not None
+
+
+# Where features meet (review) -----------------------------------------------------------------
+
+
+def test_the_results_pages_kept_charts_never_carry_an_officers_figures_to_a_partner(client, marked):
+    """The charts and tables kept under the evaluation's fingerprint (results.derived): the
+    opened evaluation is kept apart, whoever opens the page first."""
+    appraisal = marked.appraisal
+    npv = pounds(evaluate(appraisal).finance["option-1"].npv_central).replace("£", "")
+    client.force_login(marked.officer)
+    assert npv in client.get(_url(appraisal, "results")).content.decode()
+    client.force_login(marked.partner_officer)
+    assert_no_secrets(client.get(_url(appraisal, "results")).content.decode(), appraisal)
+    # And the other way round: the officer is not given the partner's opened chart.
+    from django.core.cache import cache
+
+    cache.clear()
+    client.get(_url(appraisal, "results"))
+    client.force_login(marked.officer)
+    assert npv in client.get(_url(appraisal, "results")).content.decode()
+
+
+def _implementing(marked, chosen="option-1"):
+    """Issued, decided for `chosen` and being implemented, with a year of actual figures
+    entered (as the benefits page records it)."""
+    from appraisals.models import ActualYear
+    from tests.test_decision import decide, issue
+
+    appraisal = marked.appraisal
+    issue(appraisal)
+    decide(appraisal, marked.officer, chosen_option=chosen)
+    Appraisal.objects.filter(pk=appraisal.pk).update(status=Appraisal.Status.IMPLEMENTING)
+    appraisal.refresh_from_db()
+    actions.save_actual_year(
+        appraisal=appraisal,
+        user=marked.officer,
+        year=1,
+        fields={"costs": 876_543, "savings": 765_432, "note": ""},
+    )
+    assert ActualYear.objects.filter(appraisal=appraisal).exists()
+    return appraisal
+
+
+def test_the_history_keeps_an_exempt_chosen_options_actual_figures_from_a_partner(client, marked):
+    appraisal = _implementing(marked)
+    client.force_login(marked.partner_officer)
+    page = client.get(_url(appraisal, "history")).content.decode()
+    assert "876,543" not in page and "765,432" not in page
+    client.force_login(marked.officer)
+    assert "876,543" in client.get(_url(appraisal, "history")).content.decode()
+
+
+def test_actual_figures_follow_the_chosen_options_mark_in_the_opened_document(client, marked):
+    appraisal = _implementing(marked)
+    whole = interchange.export_document(appraisal, after=True)
+    assert whole["after_decision"]["actuals"]
+    assert "actuals" not in exempt.open_document(whole)["after_decision"]
+    client.force_login(marked.partner_officer)
+    got = json.loads(client.get(_url(appraisal, "export-json")).content)
+    assert "actuals" not in got["after_decision"]
+    # Option 2's case is open: its actual figures are too, as on the benefits page.
+    whole["after_decision"]["decision"]["chosen_option"] = "option-2"
+    assert exempt.open_document(whole)["after_decision"]["actuals"]

@@ -15,7 +15,7 @@ from ..access import can_edit, get_appraisal_for
 from ..benefits import Actual, Benefits, benefits
 from ..charts import trajectory_chart
 from ..forms_decision import ActualYearForm, MilestoneForm
-from ..models import ActualYear, Appraisal, Decision, ExemptPart, Milestone
+from ..models import ActualYear, Appraisal, Decision, Milestone
 from .allow import allow
 from .edit import edit
 
@@ -46,10 +46,7 @@ def _withheld(request: HttpRequest, appraisal: Appraisal, decision) -> bool:
     return bool(
         decision
         and decision.chosen_option
-        and appraisal.has_exempt_parts
-        and appraisal.exempt_parts.filter(
-            kind=ExemptPart.Kind.FINANCE, option__key=decision.chosen_option
-        ).exists()
+        and exempt.actuals_withheld(appraisal)
         and not exempt.may_see(request.user, appraisal)
     )
 

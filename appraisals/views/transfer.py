@@ -29,12 +29,10 @@ def _download(body: bytes | str, content_type: str, filename: str) -> HttpRespon
 @allow("GET")
 def export_json(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
-    # Without the exempt information for anyone who may not read it (appraisals.exempt); the
-    # actual costs and savings too then, where the appraisal has exempt parts.
+    # Without the exempt information for anyone who may not read it (appraisals.exempt),
+    # the actual figures against an exempt chosen option's case among it.
     whole = interchange.export_document(appraisal, after=True)
     document = exempt.document_for(request.user, appraisal, whole)
-    if document is not whole and appraisal.has_exempt_parts:
-        document.get("after_decision", {}).pop("actuals", None)
     body = json.dumps(document, indent=2, ensure_ascii=False)
     return _download(body, JSON_TYPE, f"{appraisal.reference}.json")
 
