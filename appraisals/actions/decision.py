@@ -20,18 +20,8 @@ from .. import decisions, interests
 from ..history import record_change, update_fields
 from ..models import Appraisal, Decision, DecisionRecommendation, PublishedDecision
 
-DECISION_FIELDS = (
-    "maker",
-    "maker_name",
-    "decided_on",
-    "minute_reference",
-    "reasons",
-    "alternatives_rejected",
-    "interests_declared",
-    "chosen_option",
-    "published_on",
-    "call_in_status",
-)
+# What the published record says, and the call-in status (never a correction of it).
+DECISION_FIELDS = (*decisions.PUBLISHED_FIELDS, "call_in_status")
 # Statuses in which the record of decision may be entered or corrected.
 RECORDABLE = (Appraisal.Status.ISSUED, Appraisal.Status.DECIDED, Appraisal.Status.IMPLEMENTING)
 
