@@ -46,8 +46,18 @@ def _loaded_after(code: str) -> list[str]:
         "import django; django.setup()",
         "import councilopts.wsgi",
         "import django; django.setup(); from appraisals import reports, tasks",
+        # every view, the admin and the worker's tasks, as a web worker's first request has
+        # them, and the system checks every manage.py command runs
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "from django.core.wsgi import get_wsgi_application\n"
+        "from django.urls import get_resolver\n"
+        "get_wsgi_application()\n"
+        "import councilopts.urls, appraisals.tasks, appraisals.admin\n"
+        "get_resolver().url_patterns\n"
+        "call_command('check', verbosity=0)",
     ],
-    ids=["django.setup", "wsgi", "reports"],
+    ids=["django.setup", "wsgi", "reports", "every-view-and-check"],
 )
 def test_start_up_imports_no_heavy_library(code):
     assert _loaded_after(code) == []
