@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .engine import risk_band
-from .explain import format_percent, format_value, join_names
+from .explain import format_chance, format_value, join_names
 
 FONT = "Arial, Helvetica, sans-serif"
 INK = "#0b0c0c"  # GOV.UK text colour
@@ -443,7 +443,7 @@ def acceptability_chart(evaluation: Any) -> Chart:
                     stroke_width=1,
                 )
             )
-            label = format_percent(share)
+            label = format_chance(share)
             if w >= 8 * len(label) + 6:
                 body.append(
                     _text(
@@ -478,12 +478,10 @@ def acceptability_chart(evaluation: Any) -> Chart:
     description = (
         f"Bars show, for each option, the share of {ra.samples:,} simulations with the weights "
         f"and scores varied in which it takes each rank. {result.option_names[leader]} ranks "
-        f"first in {format_percent(ra.options[leader][0])} of them."
+        f"first in {format_chance(ra.options[leader][0])} of them."
     )
     headers = ("Option", *(f"Rank {r + 1}" for r in range(ranks)))
-    rows = tuple(
-        (result.option_names[k], *(format_percent(s) for s in ra.options[k])) for k in keys
-    )
+    rows = tuple((result.option_names[k], *(format_chance(s) for s in ra.options[k])) for k in keys)
     return Chart(
         title,
         description,

@@ -113,6 +113,22 @@ def format_percent(fraction: float) -> str:
     return f"{text}%"
 
 
+def format_chance(fraction: float) -> str:
+    """How often something happens, as a whole percentage: 96%, 4%, less than 1%, more than
+    99%. One rule for every share in a table or sentence of simulations, so "96%" never sits
+    beside "4.5%". 0% and 100% only when exactly none or all."""
+    pct = 100.0 * fraction
+    if pct <= 0:
+        return "0%"
+    if pct >= 100:
+        return "100%"
+    if pct < 0.5:
+        return "less than 1%"
+    if pct >= 99.5:
+        return "more than 99%"
+    return f"{_round(pct, 0)}%"
+
+
 def format_percents(fractions: Sequence[float]) -> list[str]:
     """Shares of one whole as percentages that add up to 100% as printed: 1/3 each reads
     34%, 33%, 33%, not 33% three times beside a total of 100%. Whole percents by the largest
@@ -335,13 +351,13 @@ def _acceptability(result: AppraisalResult) -> list[str]:
     names = result.option_names
     first = {key: shares[0] for key, shares in ra.options.items()}
     sentence = (
-        f"{names[result.leader]} ranks first in {format_percent(first[result.leader])} of "
+        f"{names[result.leader]} ranks first in {format_chance(first[result.leader])} of "
         f"{ra.samples:,} simulations in which each weight varies by up to "
         f"{format_percent(ra.weight_jitter)} and each score within the range the panels gave"
     )
     # Most often first; ties go to the leader, then input order (dicts keep it).
     most = max(first, key=lambda k: (first[k], k == result.leader))
-    shown, shown_most = format_percent(first[result.leader]), format_percent(first[most])
+    shown, shown_most = format_chance(first[result.leader]), format_chance(first[most])
     if most != result.leader and shown_most != shown:  # not for a difference nobody can see
         sentence += f"; {names[most]} ranks first more often, in {shown_most}"
     return [sentence + "."]
@@ -496,7 +512,7 @@ def _robustness(result: AppraisalResult) -> str:
     simulations = (
         ""
         if ra is None or share is None
-        else f"{leader} ranks first in {format_percent(share)} of {ra.samples:,} simulations "
+        else f"{leader} ranks first in {format_chance(share)} of {ra.samples:,} simulations "
         "that vary the weights and scores"
     )
     if shift is None:

@@ -493,3 +493,87 @@ def test_findings_alike_are_said_once(prose):
 def test_the_demo_reports_say_findings_alike_once(demo_prose, reference):
     _, _, report = demo_prose[reference]
     assert _repeated_findings(report) == [], reference
+
+
+@pytest.mark.parametrize(
+    ("fraction", "said"),
+    [
+        (0.0, "0%"),
+        (0.0004, "less than 1%"),
+        (0.0049, "less than 1%"),
+        (0.045, "5%"),
+        (0.955, "96%"),
+        (0.9951, "more than 99%"),
+        (1.0, "100%"),
+    ],
+)
+def test_simulation_shares_are_whole_percentages(fraction, said):
+    from appraisals.explain import format_chance
+
+    assert format_chance(fraction) == said
+
+
+WHOLE_SHARE = re.compile(r"^(?:\d{1,3}%|less than 1%|more than 99%)$")
+
+
+@pytest.mark.parametrize("shape", ["two-options", "scale-one-to-ten"])
+def test_the_rank_acceptability_table_and_sentences_keep_one_precision(db, shape):
+    """Every share of the simulations is a whole percentage, so "96%" never sits beside
+    "4.5%" in the table, the chart or the sentences about it."""
+    from appraisals.explain import format_percent
+
+    _, evaluation = build(shape)
+    ra = evaluation.result.rank_acceptability
+    # The shape has shares the weights' rule prints with a decimal, or the test could not fail.
+    assert any("." in format_percent(s) for v in ra.options.values() for s in v)
+    report = reports.build_report(evaluation, draft=False, version=1)
+    tables = [
+        block
+        for section in (*report.sections, *report.appendices)
+        for block in section.blocks
+        if isinstance(block, Table) and block.caption.startswith("Rank acceptability")
+    ]
+    assert tables
+    shares = [cell.text for t in tables for row in t.rows for cell in row.cells[1:]]
+    assert shares and all(WHOLE_SHARE.match(s) for s in shares), shares
+    figures = [
+        block.chart
+        for section in (*report.sections, *report.appendices)
+        for block in section.blocks
+        if isinstance(block, Figure) and "simulations" in block.chart.description
+    ]
+    assert figures
+    chart_shares = [s for chart in figures for row in chart.rows for s in row[1:]]
+    assert chart_shares and all(WHOLE_SHARE.match(s) for s in chart_shares), chart_shares
+    paragraphs, _ = generated(evaluation)
+    about = [p for p in paragraphs if "simulations" in p]
+    assert about
+    assert not [p for p in about if re.search(r"\d\.\d+%", p)]
+
+
+@pytest.mark.parametrize(
+    ("option", "model"),
+    [
+        ("Outsource to a private provider", "Outsourcing"),
+        ("Outsourced payroll", "Outsourcing"),
+        ("Share a service with Partner Borough", "Shared service"),
+        ("In house transformation of services", "In-house transformation"),
+    ],
+)
+def test_the_delivery_model_is_not_repeated_in_another_word_form(option, model):
+    from appraisals.reports.formatting import _model_label
+
+    assert _model_label(option, model) == ""
+
+
+def test_an_option_named_for_its_model_has_no_bracketed_model_in_the_report(db):
+    ensure_delivery_models()
+    Authority.objects.get_or_create(name="Lead District Council")
+    doc = document("outsource-named", options=3)
+    doc["options"][3]["name"] = "Outsource to a private provider"  # model "outsourcing"
+    import_document(document=doc)
+    evaluation = evaluate(Appraisal.objects.get(reference="outsource-named"), samples=500)
+    paragraphs, cells = generated(evaluation)
+    text = "\n".join(paragraphs + cells)
+    assert "Outsource to a private provider" in text
+    assert "Outsource to a private provider (Outsourcing" not in text

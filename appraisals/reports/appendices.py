@@ -10,6 +10,7 @@ from django.utils import timezone
 from .. import changes, charts
 from ..exempt import open_pair
 from ..explain import (
+    format_chance,
     format_percent,
     format_score,
     format_value,
@@ -303,7 +304,7 @@ class _Appendices(_BuilderBase):
                     tuple(
                         Row(
                             e.option_name(key),
-                            tuple(Cell(format_percent(x), "num") for x in shares[:ranks]),
+                            tuple(Cell(format_chance(x), "num") for x in shares[:ranks]),
                         )
                         for key, shares in ra.options.items()
                     ),

@@ -107,14 +107,25 @@ _ABBREVIATIONS = {"ceo": ("chief", "executive"), "jv": ("joint", "venture")}
 _FILLERS = frozenset({"and", "a", "an", "the", "of", "with", "to"})
 
 
+def _stem(word: str) -> str:
+    """A word without the endings that change its form but not what it says: "outsourcing",
+    "outsourced" and "outsource" are all "outsourc", "shared" and "share" "shar", "services"
+    "servic". Short words are left alone ("led", "need")."""
+    word = word[:-1] if len(word) > 3 and word.endswith("s") else word
+    for ending in ("ing", "ed"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)].removesuffix("e")
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
 def _words(text: str) -> frozenset[str]:
-    """The words of a name, for "does this name say that already": case, order, hyphens,
-    brackets, fillers and plurals ignored ("In-house" matches "in house", "services"
-    "service", "CEO" "chief executive")."""
+    """The word stems of a name, for "does this name say that already": case, order, hyphens,
+    brackets, fillers and word forms ignored ("In-house" matches "in house", "services"
+    "service", "Outsource" "Outsourcing", "Shared" "share", "CEO" "chief executive")."""
     words: list[str] = []
     for word in re.findall(r"[a-z0-9]+", text.casefold()):
         word = word[:-1] if len(word) > 3 and word.endswith("s") else word
-        words.extend(_ABBREVIATIONS.get(word, (word,)))
+        words.extend(_stem(w) for w in _ABBREVIATIONS.get(word, (word,)))
     return frozenset(words) - _FILLERS
 
 
