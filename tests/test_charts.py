@@ -245,7 +245,7 @@ def test_acceptability_rows_are_the_engines_shares_by_rank():
     assert chart.headers == ("Option", "Rank 1", "Rank 2", "Rank 3")
     assert [r[0] for r in chart.rows] == [o.name for o in ev.result.ranking]
     leader = chart.rows[0]
-    assert leader[1] == charts.format_percent(ra.options[ev.result.leader][0])
+    assert leader[1] == charts.format_chance(ra.options[ev.result.leader][0])
     assert f"{ra.samples:,} simulations" in chart.description
     # Each bar spans the full width: the shares add up to one.
     widths: dict[str, float] = {}
