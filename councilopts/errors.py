@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.views import defaults
 
 RETRY_AFTER_SECONDS = 60
-PLAIN = "Sorry, the service is unavailable. The service is unavailable; try again in a minute."
+PLAIN = "Sorry, the service is unavailable. Try again in a minute."
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -61,7 +61,7 @@ def test_pages_answer_503_with_retry_after_while_postgresql_refuses_connections(
         assert retry_after == "60"
         assert cache_control == "no-store"
         assert '<h1 class="govuk-heading-l">Sorry, the service is unavailable</h1>' in html
-        assert "The service is unavailable; try again in a minute." in html
+        assert "Try again in a minute." in html
         assert "Traceback" not in html and "OperationalError" not in html
 
 
