@@ -637,7 +637,10 @@ def test_a_section_shows_as_it_will_print_without_saving_anything(officer, appra
 def test_a_section_with_parts_from_the_appraisal_lists_them_around_the_text(officer, appraisal):
     html = preview(officer, "risk", "Our own words on risk.").content.decode()
     assert "11. Risk analysis" in html
-    assert "Table: " in html and "(added from the appraisal)" in html
+    # The body's risk table holds only risks still high after controls (none here), so the
+    # part added from the appraisal is the paragraph that says so and points to the register.
+    assert "No risk is rated high or very high once its controls are in place" in html
+    assert "Appendix D gives the full register" in html
     assert "Our own words on risk." in html
 
 
