@@ -101,20 +101,7 @@ def interest_amend(request: HttpRequest, reference: str, pk: int) -> HttpRespons
             form.add_error(refused.field, str(refused))
 
     form = edit(request, appraisal, build=build, save=save, kinds=["interest"])
-    if form.saved and not form.errors:
-        messages.success(request, "Your declaration has been amended.")
-        return redirect("appraisals:interests", appraisal.reference)
-    return render(
-        request,
-        "appraisals/interest_change.html",
-        {
-            "appraisal": appraisal,
-            "interest": interest,
-            "form": form,
-            "section": "interests",
-            "amending": True,
-        },
-    )
+    return _changed_or_form(request, appraisal, interest, form, amending=True)
 
 
 @allow("GET", "POST")
@@ -133,17 +120,15 @@ def interest_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpResp
             form.add_error("reason", str(refused))
 
     form = edit(request, appraisal, build=build, save=save, kinds=["interest"])
+    return _changed_or_form(request, appraisal, interest, form, amending=False)
+
+
+def _changed_or_form(request, appraisal, interest, form, *, amending: bool) -> HttpResponse:
+    """After an amendment or a withdrawal: back to the declarations, or the form again."""
     if form.saved and not form.errors:
-        messages.success(request, "Your declaration has been withdrawn.")
+        done = "amended" if amending else "withdrawn"
+        messages.success(request, f"Your declaration has been {done}.")
         return redirect("appraisals:interests", appraisal.reference)
-    return render(
-        request,
-        "appraisals/interest_change.html",
-        {
-            "appraisal": appraisal,
-            "interest": interest,
-            "form": form,
-            "section": "interests",
-            "amending": False,
-        },
-    )
+    context = {"appraisal": appraisal, "interest": interest, "form": form}
+    context |= {"section": "interests", "amending": amending}
+    return render(request, "appraisals/interest_change.html", context)
