@@ -41,11 +41,22 @@ def normalised_name(name: str) -> str:
 def same_body(name: str, among: Iterable[Authority] | None = None) -> Authority | None:
     """The body already listed under this name, however it is written; None if none is.
     `among` defaults to every authority (a few hundred names at most: read once)."""
+    return next(iter(similar_bodies(name, among)), None)
+
+
+def similar_bodies(name: str, among: Iterable[Authority] | None = None) -> list[Authority]:
+    """Every body listed under a name that is this one, however written. Usually one at most;
+    two where places share a name ("Durham County Council" and "City of Durham Council")."""
     wanted = normalised_name(name)
     if not wanted:
-        return None
-    candidates = Authority.objects.only("pk", "name") if among is None else among
-    return next((a for a in candidates if normalised_name(a.name) == wanted), None)
+        return []
+    candidates = Authority.objects.only("pk", "name", "kind") if among is None else among
+    return [a for a in candidates if normalised_name(a.name) == wanted]
+
+
+def identical_name(a: str, b: str) -> bool:
+    """The same name but for case and spacing: never two bodies, whatever anyone confirms."""
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
 # --------------------------------------------------------------------------------------------

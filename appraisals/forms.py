@@ -17,7 +17,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 
 from . import saaty
 from .actions import RESERVED_REFERENCES, RISK_FIELDS
-from .bodies import same_body
+from .bodies import identical_name, similar_bodies
 from .limits import MAX_TEXT, MAX_UPLOAD_BYTES, MAX_YEARS
 from .models import FROZEN_STATUSES, Appraisal, Authority, Criterion, Option, Risk, Service
 
@@ -115,6 +115,8 @@ class MoneyField(forms.FloatField):
 class ScopeForm(forms.ModelForm):
     """What is appraised and why, who decides and when (appraisal-new and scope-edit)."""
 
+    similar_body: Authority | None = None  # a listed body the new partner's name matches
+
     error_names = {
         "title": "the title",
         "reference": "the reference",
@@ -126,6 +128,7 @@ class ScopeForm(forms.ModelForm):
         "other_services": "the other services",
         "new_partner_name": "the name of the partner body",
         "new_partner_kind": "the kind of body",
+        "new_partner_is_different": "whether the partner is a different body",
         "savings_target_year": "the year by which the target is met",
         "savings_target_percent": "the savings target as a percentage",
         "committee_name": "the committee",
@@ -154,6 +157,11 @@ class ScopeForm(forms.ModelForm):
         required=False,
         label="Kind of body",
         choices=[("", "Choose the kind of body"), *Authority.Kind.choices],
+    )
+    # Shown once a name is found listed: places can share a name, as "Durham County Council"
+    # and "City of Durham Council" do, and the officer knows which they mean.
+    new_partner_is_different = forms.BooleanField(
+        required=False, label="It is a different body from the one already listed"
     )
     meeting_day = forms.IntegerField(
         required=False, label="Day", widget=whole_input(), min_value=1, max_value=31
@@ -314,21 +322,38 @@ class ScopeForm(forms.ModelForm):
         if not name:
             self.add_error("new_partner_name", "Enter the name of the partner body")
             return
-        existing = same_body(name)
-        if existing is not None:
-            if lead is not None and existing.pk == lead.pk:
-                message = f"{existing.name} is the lead council: it cannot also be a partner"
-            else:
+        similar = similar_bodies(name)
+        for existing in similar:
+            identical = identical_name(existing.name, name)
+            if data.get("new_partner_is_different") and not identical:
+                continue  # the officer says it is another body of a name like this one
+            is_lead = lead is not None and existing.pk == lead.pk
+            if identical:
                 message = (
-                    f"{existing.name} is already listed: tick it under “Partners” instead "
-                    "of adding it again"
+                    f"{existing.name} is the lead council: it cannot also be a partner"
+                    if is_lead
+                    else f"{existing.name} is already listed: tick it under “Partners” "
+                    "instead of adding it again"
+                )
+            else:
+                self.similar_body = existing  # the template offers the confirmation
+                message = (
+                    f"{existing.name} is the lead council. If {name} is a different body, "
+                    "say so below"
+                    if is_lead
+                    else f"{existing.name} is already listed: tick it under “Partners”, or, "
+                    f"if {name} is a different body, say so below"
                 )
             self.add_error("new_partner_name", message)
             return
         if not kind:
             self.add_error("new_partner_kind", "Choose the kind of body")
             return
-        data["new_partner"] = (name, kind)
+        data["new_partner"] = {
+            "name": name,
+            "kind": kind,
+            "different_from": [body.pk for body in similar],
+        }
 
     def clean_savings_target_percent(self) -> float | None:
         value = self.cleaned_data.get("savings_target_percent")

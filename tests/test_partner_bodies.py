@@ -123,9 +123,21 @@ def test_an_integrated_care_board_is_a_kind_of_body(client, personas):
 
 
 @pytest.mark.parametrize(
-    "typed", ["Partner Borough", "partner borough council", "PARTNER, Borough"]
+    "typed, error",
+    [
+        (
+            "partner  borough COUNCIL",
+            "Partner Borough Council is already listed: tick it under “Partners” instead of "
+            "adding it again",
+        ),
+        (
+            "PARTNER, Borough",
+            "Partner Borough Council is already listed: tick it under “Partners”, or, if "
+            "PARTNER, Borough is a different body, say so below",
+        ),
+    ],
 )
-def test_a_body_already_listed_is_caught_and_offered(client, personas, typed):
+def test_a_body_already_listed_is_caught_and_offered(client, personas, typed, error):
     client.force_login(personas.officer)
     before = Authority.objects.count()
     data = _scope_data(
@@ -133,13 +145,69 @@ def test_a_body_already_listed_is_caught_and_offered(client, personas, typed):
     )
     response = client.post(_scope_url(personas), data)
     assert response.status_code == 200
-    assert response.context["form"].errors["new_partner_name"] == [
-        "Partner Borough Council is already listed: tick it under “Partners” instead of "
-        "adding it again"
-    ]
+    assert response.context["form"].errors["new_partner_name"] == [error]
     assert 'href="#id_new_partner_name"' in response.text  # the error summary's link
+    # The confirmation is offered only where the names differ by more than case and spaces.
+    offered = 'name="new_partner_is_different"' in response.text
+    assert offered == ("say so below" in error)
     assert Authority.objects.count() == before
     assert not Change.objects.filter(field__startswith="partner").exists()
+
+
+def test_a_different_body_of_a_similar_name_is_added_once_the_officer_says_so(client, personas):
+    """Places share names: "City of Durham Council" (a district) is not "Durham County
+    Council". Once the officer says it is a different body, it is added; a name listed
+    letter for letter never is."""
+    county = Authority.objects.create(name="Durham County Council", kind="county")
+    client.force_login(personas.officer)
+    data = _scope_data(
+        client, personas, new_partner_name="City of Durham Council", new_partner_kind="district"
+    )
+    refused = client.post(_scope_url(personas), data)
+    assert refused.context["form"].errors["new_partner_name"] == [
+        "Durham County Council is already listed: tick it under “Partners”, or, if City of "
+        "Durham Council is a different body, say so below"
+    ]
+    assert "It is a different body from the one already listed" in refused.text
+
+    assert (
+        client.post(_scope_url(personas), {**data, "new_partner_is_different": "on"}).status_code
+        == 302
+    )
+    district = Authority.objects.get(name="City of Durham Council")
+    assert district.kind == "district" and district != county
+    assert district in personas.appraisal.partners.all()
+    assert county not in personas.appraisal.partners.all()
+
+    again = _scope_data(
+        client,
+        personas,
+        new_partner_name="durham county council",
+        new_partner_kind="county",
+        new_partner_is_different="on",
+    )
+    response = client.post(_scope_url(personas), again)
+    assert response.context["form"].errors["new_partner_name"] == [
+        "Durham County Council is already listed: tick it under “Partners” instead of "
+        "adding it again"
+    ]
+    assert Authority.objects.filter(name__icontains="durham").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_confirmed_different_body_is_still_refused_if_another_like_it_appears_meanwhile():
+    """The confirmation covers the bodies the officer was shown, not one listed since."""
+    from appraisals.actions import BodyExists, add_partner_body
+
+    county = Authority.objects.create(name="Durham County Council", kind="county")
+    with pytest.raises(BodyExists):
+        add_partner_body(name="City of Durham Council", kind="district")
+    added = add_partner_body(
+        name="City of Durham Council", kind="district", different_from=[county.pk]
+    )
+    assert added.name == "City of Durham Council"
+    with pytest.raises(BodyExists):
+        add_partner_body(name="Durham Council", kind="unitary", different_from=[county.pk])
 
 
 def test_the_lead_council_under_another_name_is_caught(client, personas):
@@ -148,6 +216,12 @@ def test_the_lead_council_under_another_name_is_caught(client, personas):
         client, personas, new_partner_name="Lead Council", new_partner_kind="district"
     )
     response = client.post(_scope_url(personas), data)
+    assert response.context["form"].errors["new_partner_name"] == [
+        "Lead District Council is the lead council. If Lead Council is a different body, say "
+        "so below"
+    ]
+    data["new_partner_name"] = "LEAD DISTRICT COUNCIL"
+    response = client.post(_scope_url(personas), {**data, "new_partner_is_different": "on"})
     assert response.context["form"].errors["new_partner_name"] == [
         "Lead District Council is the lead council: it cannot also be a partner"
     ]
@@ -295,7 +369,7 @@ def test_a_body_listed_by_someone_else_meanwhile_is_named_not_added_twice(
         client, personas, new_partner_name="Cleveland Police", new_partner_kind="police"
     )
     police = Authority.objects.create(name="CLEVELAND POLICE", kind="police")
-    monkeypatch.setattr("appraisals.forms.same_body", lambda name: None)  # checked before
+    monkeypatch.setattr("appraisals.forms.similar_bodies", lambda name: [])  # checked before
     assert client.post(_scope_url(personas), data).status_code == 302
     assert Authority.objects.filter(name__iexact="cleveland police").count() == 1
     assert police in personas.appraisal.partners.all()

@@ -25,11 +25,12 @@ def create_appraisal(
     fields: dict | None = None,
     partners: Iterable[Authority] = (),
     services: Iterable[Service] = (),
-    new_partner: tuple[str, str] | None = None,
+    new_partner: dict | None = None,
 ) -> Appraisal:
-    """`new_partner`: (name, kind) of a body not listed yet, added and named as a partner
-    (BodyExists, and nothing written, if it is listed after all)."""
-    body = add_partner_body(name=new_partner[0], kind=new_partner[1]) if new_partner else None
+    """`new_partner`: the name and kind of a body not listed yet (`add_partner_body`'s
+    arguments), added and named as a partner (BodyExists, and nothing written, if it is
+    listed after all)."""
+    body = add_partner_body(**new_partner) if new_partner else None
     taken = Appraisal.objects.filter(reference__startswith=slugify(reference or title)[:44])
     reserved = {*taken.values_list("reference", flat=True), *RESERVED_REFERENCES}
     reference = reference or unique_key(title, reserved, "appraisal")
@@ -69,10 +70,10 @@ def update_scope(
     changes: dict,
     partners: Iterable[Authority],
     services: Iterable[Service],
-    new_partner: tuple[str, str] | None = None,
+    new_partner: dict | None = None,
 ) -> None:
     """`new_partner` as for `create_appraisal`."""
-    body = add_partner_body(name=new_partner[0], kind=new_partner[1]) if new_partner else None
+    body = add_partner_body(**new_partner) if new_partner else None
     if body:
         _record_new_body(appraisal=appraisal, user=user, body=body)
         partners = [*partners, body]
