@@ -480,10 +480,14 @@ def _risks(old: Doc, new: Doc) -> Iterable[Change]:
         o = None if i is None else olds[i]
         n = None if j is None else news[j]
         if o is None:
-            yield Change(
-                f"The risk {_quote(n['risk'])} (to {whose(n)}) was added, rated "
-                f"{_rating(n, '')} before controls and {_rating(n, 'residual_')} after."
-            )
+            added = f"The risk {_quote(n['risk'])} (to {whose(n)}) was added"
+            if n.get("likelihood") is None:  # exempt: its ratings withheld (exempt.RATINGS)
+                yield Change(f"{added}.")
+            else:
+                yield Change(
+                    f"{added}, rated {_rating(n, '')} before controls and "
+                    f"{_rating(n, 'residual_')} after."
+                )
             continue
         if n is None:
             yield Change(f"The risk {_quote(o['risk'])} (to {whose(o)}) was removed.")
@@ -516,6 +520,8 @@ def _risks(old: Doc, new: Doc) -> Iterable[Change]:
 
 def _rating(r: Mapping[str, Any], prefix: str) -> str:
     likelihood, impact = r[f"{prefix}likelihood"], r[f"{prefix}impact"]
+    if likelihood is None or impact is None:  # exempt: withheld (exempt.RATINGS)
+        return "exempt"
     return f"{likelihood} × {impact} = {likelihood * impact}"
 
 

@@ -714,8 +714,13 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
     chart_id = f"chart-risk-{'after' if residual else 'before'}"
     title = f"Risk heat map {when}"
     cutoffs = tuple(getattr(evaluation, "risk_cutoffs", (4, 9, 16)))
-    risks = list(evaluation.risks)
-    refs = _risk_refs(risks)
+    everyone = list(evaluation.risks)
+    # An exempt risk's ratings are withheld in the open view (`exempt.open_evaluation`): it
+    # is left out, and the figure says so under the chart.
+    kept = [(ref, r) for ref, r in zip(_risk_refs(everyone), everyone, strict=True)]
+    kept = [(ref, r) for ref, r in kept if not getattr(r, "exempt", False)]
+    refs, risks = [ref for ref, _ in kept], [r for _, r in kept]
+    withheld = len(everyone) - len(risks)
     placed: dict[tuple[int, int], list[str]] = {}
     for ref, risk in zip(refs, risks, strict=True):
         at = (
@@ -846,8 +851,12 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
             f"labelled with its risks: {len(risks)} risk{'s' if len(risks) != 1 else ''}, "
             f"{join_names(parts)}."
         )
+    elif withheld:
+        description = f"A 5 by 5 grid of likelihood against impact {when}: no open risks."
     else:
         description = f"A 5 by 5 grid of likelihood against impact {when}: no risks recorded yet."
+    if withheld:
+        description += f" {_plural_risks(withheld)} exempt and not shown."
     headers = ("Label", "Risk", "Applies to", "Likelihood", "Impact", "Rating", "Band")
     return Chart(
         title,
@@ -857,6 +866,10 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
         tuple(rows),
         (False, False, False, True, True, True, False),
     )
+
+
+def _plural_risks(count: int) -> str:
+    return "One risk is" if count == 1 else f"{count} risks are"
 
 
 def _label_rows(labels: Sequence[str]) -> list[str]:

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import engine
 from .access import memberships
 from .models import Appraisal
 
@@ -137,6 +138,21 @@ def risk_pointer(mark: Mark, marks: Marks) -> str:
     return f"Exempt (paragraph {mark.paragraph}): see {marks.where()}"
 
 
+# The rating an exempt risk is given in the open view: the whole of an exempt risk is exempt,
+# its likelihood and impact (before and after controls) with its words, so heat maps leave
+# it out and counts of high risks and the main risk remaining never draw on it.
+WITHHELD = engine.RiskRating(0, "exempt")
+RATINGS = ("likelihood", "impact", "residual_likelihood", "residual_impact")
+
+
+def withheld_note(count: int, where: str, *, what: str = "not shown") -> str:
+    """ "One risk is exempt and not shown: see exempt Appendix F." """
+    if not count:
+        return ""
+    many = "One risk is" if count == 1 else f"{count} risks are"
+    return f"{many} exempt and {what}: see {where}."
+
+
 # Who may see ---------------------------------------------------------------------------------
 
 
@@ -169,7 +185,11 @@ def open_document(doc: dict[str, Any], marks: Marks | None = None) -> dict[str, 
     for index, mark in marks.risks.items():
         if isinstance(index, int) and 0 <= index < len(risks):
             risks[index].update(
-                risk=risk_pointer(mark, marks), consequences="", controls="", owner=""
+                risk=risk_pointer(mark, marks),
+                consequences="",
+                controls="",
+                owner="",
+                **dict.fromkeys(RATINGS),
             )
     narrative = (opened.get("report") or {}).get("narrative") or {}
     for key, mark in marks.sections.items():
@@ -223,12 +243,22 @@ def open_evaluation(evaluation):
                 consequences="",
                 controls="",
                 owner="",
+                **dict.fromkeys(RATINGS, 0),
+                before=WITHHELD,
+                after=WITHHELD,
+                exempt=True,
             )
             if n in risks
             else rv
             for n, rv in enumerate(evaluation.risks)
         ),
     )
+
+
+def risks_note(evaluation, *, what: str = "not shown") -> str:
+    """What the open view says where it leaves the exempt risks out ("" if none)."""
+    count = sum(1 for rv in evaluation.risks if rv.exempt)
+    return withheld_note(count, marks_of(evaluation.document).where(), what=what)
 
 
 def evaluation_for(user, appraisal: Appraisal, evaluation):

@@ -51,6 +51,8 @@ class RiskView:
     before: engine.RiskRating  # likelihood × impact, banded on the lead authority's matrix
     after: engine.RiskRating  # the same after controls
     ref: str = ""  # "R1", "R2" ... in the register's order: the tables and heat maps use it
+    # Exempt and opened (`exempt.open_evaluation`): its words and ratings are withheld.
+    exempt: bool = False
 
 
 @dataclass(frozen=True)

@@ -681,3 +681,92 @@ def test_actual_figures_follow_the_chosen_options_mark_in_the_opened_document(cl
     # Option 2's case is open: its actual figures are too, as on the benefits page.
     whole["after_decision"]["decision"]["chosen_option"] = "option-2"
     assert exempt.open_document(whole)["after_decision"]["actuals"]
+
+
+# An exempt risk's ratings (the whole of an exempt risk is exempt) ------------------------------
+
+# The exempt risk is rated 5 × 5 = 25 before controls and 4 × 5 = 20 after, both very high;
+# the open one 2 × 2 = 4 and 1 × 2 = 2, both low. Any of these in an open view is a leak.
+RATING_LEAKS = [
+    r"5 × 5",
+    r"4 × 5",
+    r"= 25\b",
+    r"= 20\b",
+    r"\b25,? very high",
+    r"\b20,? very high",
+    r"\b2[05] out of 25",
+    r"\b5 5 25\b",
+    r"\b4 5 20\b",
+]
+
+
+def assert_no_ratings(text: str, where: str = "") -> None:
+    import re
+
+    text = " ".join(text.split())
+    leaks = [p for p in RATING_LEAKS if re.search(p, text, re.IGNORECASE)]
+    assert not leaks, f"the exempt risk's ratings found {where}: {leaks}"
+
+
+@pytest.fixture
+def exempt_risk_to_all(marked):
+    """The exempt risk made a risk to the whole appraisal, so the summary weighs it."""
+    Risk.objects.filter(appraisal=marked.appraisal, risk=RISK_WORDS).update(option=None)
+    return marked
+
+
+def test_the_open_report_never_holds_an_exempt_risks_ratings(exempt_risk_to_all):
+    appraisal = exempt_risk_to_all.appraisal
+    evaluation = evaluate(appraisal)
+    # The whole evaluation (the exempt appendix's) has them.
+    assert [rv.after.score for rv in evaluation.risks] == [2, 20]
+    html = reports.render_html(evaluation=evaluation, draft=True)
+    assert_no_ratings(html)
+    text = " ".join(pdf_text(reports.write_pdf(html)).split())
+    assert_no_ratings(text)
+    assert "One risk is exempt and not shown: see exempt Appendix F." in text
+    assert_no_ratings(docx_text(word.render_word(evaluation, draft=True)))
+    # The main risk remaining is the open one, and the summary says one is left out.
+    report = reports.build_report(evaluation)
+    summary = json.dumps(
+        next(s for s in report.sections if s.key == "summary").blocks,
+        default=str,
+        ensure_ascii=False,
+    )
+    assert "rated low (2 out of 25)" in summary
+    assert "One risk is exempt and not counted: see exempt Appendix F." in summary
+    # No high risk is counted from it in the body.
+    body = json.dumps(
+        next(s for s in report.sections if s.key == "risk").blocks, default=str, ensure_ascii=False
+    )
+    assert "No risk is rated high or very high" in body
+
+
+def test_the_open_heat_maps_leave_an_exempt_risk_out_and_say_so(marked):
+    from appraisals import charts
+
+    opened = exempt.open_evaluation(evaluate(marked.appraisal))
+    for residual in (False, True):
+        chart = charts.risk_heat_map(opened, residual=residual)
+        assert [row[0] for row in chart.rows] == ["R1"]
+        assert "R2" not in chart.svg
+        assert "1 risk, 1 low. One risk is exempt and not shown." in chart.description
+    # The exempt appendix still gives it in full.
+    paper = exempt_appendix(marked.appraisal, evaluate(marked.appraisal))
+    text = json.dumps([s.blocks for s in paper.sections], default=str, ensure_ascii=False)
+    assert "5 × 5 = 25, very high" in text and "4 × 5 = 20, very high" in text
+
+
+def test_a_partners_officer_never_sees_an_exempt_risks_ratings(client, exempt_risk_to_all):
+    appraisal = exempt_risk_to_all.appraisal
+    client.force_login(exempt_risk_to_all.partner_officer)
+    got = _downloads(client, appraisal)
+    for name, text in got.items():
+        assert_no_ratings(text, name)
+    (_, risk) = json.loads(got["json"])["risks"]
+    assert [risk[k] for k in exempt.RATINGS] == [None] * 4
+    assert "One risk is exempt and not shown: see exempt Appendix F." in got["results"]
+    assert "One risk is exempt and not shown: see exempt Appendix F." in got["risks"]
+    # The lead council's officer sees them.
+    client.force_login(exempt_risk_to_all.officer)
+    assert "5 × 5" in client.get(_url(appraisal, "risks")).content.decode()

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from .. import changes, charts
-from ..exempt import open_pair
+from ..exempt import open_pair, risks_note
 from ..explain import (
     format_chance,
     format_percent,
@@ -401,6 +401,8 @@ class _Appendices(_BuilderBase):
             return s
         s.add(_figure(charts.risk_heat_map(self.e, residual=False), "half"))
         s.add(_figure(charts.risk_heat_map(self.e, residual=True), "half"))
+        if note := risks_note(self.e):  # the exempt risks' ratings are withheld
+            s.para(note)
         s.add(
             Table(
                 "The risk register",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import finance
-from ..exempt import marks_of
+from ..exempt import marks_of, withheld_note
 from ..explain import join_names, out_of_100, points, recommendation
 from ..results import Evaluation, RiskView
 from ..templatetags.councilopts import pounds
@@ -118,19 +118,22 @@ def _finance(evaluation: Evaluation) -> str:
 
 
 def _main_risk(evaluation: Evaluation) -> str:
-    """The risk rated highest after controls, of those to the whole appraisal or the leader."""
-    risks = [x for x in evaluation.risks if x.option in (None, evaluation.leader)]
-    if not risks:
-        return "No risks to it have been recorded."
-    top: RiskView = max(risks, key=lambda x: (x.after.score, x.before.score))  # first of equals
+    """The risk rated highest after controls, of those to the whole appraisal or the leader.
+    An exempt risk is never drawn on: in the open report its ratings are withheld."""
     marks = marks_of(evaluation.document)
-    if top.ref and int(top.ref[1:]) - 1 in marks.risks:
-        return (
-            f"The main risk remaining after controls, {top.ref}, rated {top.after.band} "
-            f"({top.after.score} out of 25), is exempt: it is described in {marks.where()}."
-        )
+    # Exempt whether opened or not: the draft is the officer's, but goes into the open report.
+    exempt = {n for n, x in enumerate(evaluation.risks) if x.exempt} | set(marks.risks)
+    theirs = [
+        (n, x) for n, x in enumerate(evaluation.risks) if x.option in (None, evaluation.leader)
+    ]
+    risks = [x for n, x in theirs if n not in exempt]
+    note = withheld_note(len(theirs) - len(risks), marks.where(), what="not counted")
+    if not risks:
+        return note or "No risks to it have been recorded."
+    top: RiskView = max(risks, key=lambda x: (x.after.score, x.before.score))  # first of equals
     text = top.risk.strip().rstrip(".")
-    return (
+    said = (
         f"The main risk remaining after controls, rated {top.after.band} "
         f"({top.after.score} out of 25), is “{text}”."
     )
+    return f"{said} {note}" if note else said

@@ -134,7 +134,10 @@ RATING_AFTER = "After controls: likelihood × impact = rating"
 
 
 def _rating_cell(likelihood: int, impact: int, rating: Any) -> Cell:
-    """ "3 × 4 = 12, high", shaded by its band: the register's rating with what makes it."""
+    """ "3 × 4 = 12, high", shaded by its band: the register's rating with what makes it.
+    An exempt risk's, withheld in the open report (`exempt.WITHHELD`): "Exempt"."""
+    if rating.band == "exempt":
+        return Cell("Exempt")
     return Cell(
         f"{likelihood} × {impact} = {rating.score}, {rating.band}", f"band-{_slug(rating.band)}"
     )

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import charts, finance
+from ..exempt import risks_note
 from ..explain import (
     format_percent,
     format_percents,
@@ -486,16 +487,24 @@ class _Sections(_BuilderBase):
             "applies to, its owner and its control measures, with heat maps that place each "
             "risk by its ID."
         )
+        # An exempt risk's ratings are withheld in the open report: never counted here.
+        withheld = risks_note(self.e, what="not counted")
+        register = f"{register} {withheld}" if withheld else register
+        rated_risks = [rv for rv in risks if not rv.exempt]
+        if not main and not rated_risks:
+            s.para(register)
+            return s
         if not main:
             bands: dict[str, int] = {}
-            for rv in risks:
+            for rv in rated_risks:
                 bands[rv.after.band] = bands.get(rv.after.band, 0) + 1
             counts = [f"{n} {band}" for band in ("medium", "low") if (n := bands.get(band))]
             rated = join_names(counts)
+            one = len(rated_risks) == 1
             s.para(
                 "No risk is rated high or very high once its controls are in place: after "
-                f"controls, {'it is' if len(risks) == 1 else 'they are'} rated "
-                f"{rated if len(risks) > 1 else risks[0].after.band}. {register}"
+                f"controls, {'it is' if one else 'they are'} rated "
+                f"{rated_risks[0].after.band if one else rated}. {register}"
             )
             return s
         every = len(main) == len(risks)

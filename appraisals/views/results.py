@@ -160,9 +160,13 @@ def _risks(evaluation: Evaluation) -> dict[str, Any]:
         for n, risk in enumerate(evaluation.risks, start=1)
     ]
     cutoffs = evaluation.risk_cutoffs
+    where = exempt.marks_of(evaluation.document).where()  # of the exempt risks the maps leave out
     return {
         "risk_rows": rows,
-        "heat_maps": [heat_map(rows, cutoffs, after=False), heat_map(rows, cutoffs, after=True)],
+        "heat_maps": [
+            heat_map(rows, cutoffs, after=False, where=where),
+            heat_map(rows, cutoffs, after=True, where=where),
+        ],
     }
 
 

@@ -33,6 +33,7 @@ class HeatCell:
 class HeatMap:
     caption: str
     rows: tuple[tuple[int, tuple[HeatCell, ...]], ...]  # likelihood 5 → 1
+    note: str = ""  # under the map: the exempt risks it leaves out, and where they are
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,14 @@ class RiskRow:
     after: engine.RiskRating
 
 
-def risk_rows(risks: Sequence[Risk], cutoffs: Sequence[int]) -> list[RiskRow]:
+def risk_rows(
+    risks: Sequence[Risk], cutoffs: Sequence[int], withheld: frozenset[int] = frozenset()
+) -> list[RiskRow]:
+    """`withheld`: the risks (by pk) whose ratings the user may not read (exempt)."""
     return [
-        RiskRow(
+        RiskRow(f"R{n}", risk, exempt.WITHHELD, exempt.WITHHELD)
+        if risk.pk in withheld
+        else RiskRow(
             f"R{n}",
             risk,
             engine.risk_rating(risk.likelihood, risk.impact, cutoffs),
@@ -55,10 +61,14 @@ def risk_rows(risks: Sequence[Risk], cutoffs: Sequence[int]) -> list[RiskRow]:
     ]
 
 
-def heat_map(rows: Sequence[RiskRow], cutoffs: Sequence[int], *, after: bool) -> HeatMap:
+def heat_map(
+    rows: Sequence[RiskRow], cutoffs: Sequence[int], *, after: bool, where: str = ""
+) -> HeatMap:
+    """`where`: where the exempt risks are ("exempt Appendix F"), which the map leaves out."""
     bands = engine.risk_matrix(cutoffs)
     cells: dict[tuple[int, int], list[str]] = {}
-    for row in rows:
+    shown = [row for row in rows if row.before != exempt.WITHHELD]
+    for row in shown:
         r = row.risk
         at = (r.residual_likelihood, r.residual_impact) if after else (r.likelihood, r.impact)
         cells.setdefault(at, []).append(row.label)
@@ -75,6 +85,7 @@ def heat_map(rows: Sequence[RiskRow], cutoffs: Sequence[int], *, after: bool) ->
             )
             for lk in range(5, 0, -1)
         ),
+        note=exempt.withheld_note(len(rows) - len(shown), where),
     )
 
 
@@ -94,6 +105,7 @@ def risks(request: HttpRequest, reference: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
     cutoffs = appraisal.lead_authority.risk_cutoffs
     risks = list(appraisal.risks.select_related("option"))
+    withheld: dict[int, int] = {}
     if not exempt.may_see(request.user, appraisal):
         # The exempt risks' words stay out for anyone who may not read them (never saved).
         withheld = dict(
@@ -108,7 +120,9 @@ def risks(request: HttpRequest, reference: str) -> HttpResponse:
                     "not for publication"
                 )
                 risk.consequences = risk.controls = risk.owner = ""
-    rows = risk_rows(risks, cutoffs)
+    # The whole of an exempt risk is exempt: its ratings too, so the heat maps leave it out.
+    rows = risk_rows(risks, cutoffs, frozenset(withheld))
+    where = exempt.Marks(letter=exempt.letter_for(appraisal.narrative or {})).where()
     return render(
         request,
         "appraisals/risks.html",
@@ -116,8 +130,8 @@ def risks(request: HttpRequest, reference: str) -> HttpResponse:
             "appraisal": appraisal,
             "rows": rows,
             "heat_maps": [
-                heat_map(rows, cutoffs, after=False),
-                heat_map(rows, cutoffs, after=True),
+                heat_map(rows, cutoffs, after=False, where=where),
+                heat_map(rows, cutoffs, after=True, where=where),
             ],
             "can_edit": can_edit(request.user, appraisal),
             "section": "tasks",
