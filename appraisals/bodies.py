@@ -54,9 +54,14 @@ def similar_bodies(name: str, among: Iterable[Authority] | None = None) -> list[
     return [a for a in candidates if normalised_name(a.name) == wanted]
 
 
+def letters(name: str) -> str:
+    """The name but for case and spacing: "DURHAM  County council" → "durham county council"."""
+    return " ".join(name.casefold().split())
+
+
 def identical_name(a: str, b: str) -> bool:
     """The same name but for case and spacing: never two bodies, whatever anyone confirms."""
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return letters(a) == letters(b)
 
 
 # --------------------------------------------------------------------------------------------

@@ -221,6 +221,29 @@ def test_a_body_written_another_way_is_the_body_listed_not_a_new_one(personas, c
     )
 
 
+def test_a_name_two_listed_bodies_share_is_refused_not_guessed(personas, catalogue):
+    """Places share names: with Durham County Council and City of Durham Council both listed,
+    "Durham Council" could be either, so the import says so and writes nothing; a name
+    written as listed finds its body."""
+    county = Authority.objects.create(name="Durham County Council", kind="county")
+    district = Authority.objects.create(name="City of Durham Council", kind="district")
+    doc = make_document()
+    doc["partners"] = ["Durham Council"]
+    before = Authority.objects.count()
+    with pytest.raises(InvalidDocument) as refused:
+        import_document(document=doc)
+    assert [str(p) for p in refused.value.problems] == [
+        'partners[0]: "Durham Council" could be City of Durham Council or Durham County Council: '
+        "write the name as it is listed"
+    ]
+    assert Authority.objects.count() == before
+    assert not Appraisal.objects.filter(reference=doc["reference"]).exists()
+
+    doc["partners"] = ["City of Durham Council", "DURHAM COUNTY COUNCIL"]
+    report = import_document(document=doc)
+    assert set(report.appraisal.partners.all()) == {county, district}
+
+
 def test_a_body_no_listed_name_matches_is_created_once_however_it_is_written(personas, catalogue):
     doc = make_document()
     doc["partners"] = ["Riverside NHS Trust", "riverside nhs trust"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ..bodies import normalised_name
+from ..bodies import letters, normalised_name
 from ..history import record_change
 from ..models import (
     Appraisal,
@@ -74,26 +74,48 @@ def _named(model: type, names: Iterable[str], **defaults: Any) -> tuple[dict[str
     return known, created
 
 
-def _authorities(names: Iterable[str]) -> tuple[dict[str, Authority], list[str]]:
+def _authorities(names: Mapping[str, str]) -> tuple[dict[str, Authority], list[str]]:
     """{name: authority} for the names, as `_named`, but a name written differently from the
     listed body's ("Harborough Council" for "Harborough District Council") finds that body:
     names are compared as the scope page's duplicate check compares them
-    (bodies.normalised_name). Only a body no listed name matches is created."""
-    wanted = list(dict.fromkeys(names))
+    (bodies.normalised_name). Only a body no listed name matches is created. `names`: each
+    name with the path where the document first writes it."""
+    wanted = list(names)
     known = {a.name: a for a in Authority.objects.filter(name__in=wanted)}
     created: list[str] = []
     missing = [name for name in wanted if name not in known]
     if missing:
-        listed: dict[str, Authority] = {}
+        listed: dict[str, list[Authority]] = {}
+        by_letters: dict[str, Authority] = {}
         for authority in Authority.objects.order_by("pk"):  # a few hundred at most
-            listed.setdefault(normalised_name(authority.name), authority)
+            listed.setdefault(normalised_name(authority.name), []).append(authority)
+            by_letters.setdefault(letters(authority.name), authority)
+        for name in [name for name in missing if letters(name) in by_letters]:
+            known[name] = by_letters[letters(name)]  # "DURHAM COUNTY COUNCIL"
+            missing.remove(name)
+        ambiguous = [
+            Problem(
+                names[name],
+                f"{_show(name)} could be {_either(listed[normalised_name(name)])}: "
+                "write the name as it is listed",
+            )
+            for name in missing
+            if len(listed.get(normalised_name(name), ())) > 1
+        ]
+        if ambiguous:  # places share names ("Durham County Council", "City of Durham Council")
+            raise InvalidDocument(ambiguous)
         for name in missing:
             key = normalised_name(name)
             if key not in listed:
-                listed[key] = Authority.objects.create(name=name, kind=guess_kind(name))
+                listed[key] = [Authority.objects.create(name=name, kind=guess_kind(name))]
                 created.append(name)
-            known[name] = listed[key]
+            known[name] = listed[key][0]
     return known, created
+
+
+def _either(bodies: list[Authority]) -> str:
+    names = sorted(body.name for body in bodies)
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _appraisal_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -204,12 +226,17 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
 
     options_in = doc["options"]
     finance_in = (doc.get("finance") or {}).get("options") or {}
-    authority_names = [doc["lead_authority"], *doc.get("partners", [])]
-    for o in options_in:
-        authority_names += o.get("partners", [])
-    for case in finance_in.values():
-        authority_names += list((case.get("partner_shares") or {}).keys())
-    authorities, created_authorities = _authorities(authority_names)
+    # Each name with where it is first written, for a message about it.
+    named: dict[str, str] = {doc["lead_authority"]: "lead_authority"}
+    for i, name in enumerate(doc.get("partners", [])):
+        named.setdefault(name, f"partners[{i}]")
+    for o, option in enumerate(options_in):
+        for i, name in enumerate(option.get("partners", [])):
+            named.setdefault(name, f"options[{o}].partners[{i}]")
+    for key, case in finance_in.items():
+        for name in case.get("partner_shares") or {}:
+            named.setdefault(name, f"finance.options.{key}.partner_shares")
+    authorities, created_authorities = _authorities(named)
     services, created_services = _named(Service, doc.get("services", []))
     catalogue = {
         m.key: m
