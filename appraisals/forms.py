@@ -770,9 +770,11 @@ class RiskForm(forms.ModelForm):
         labels = {
             "option": "Which option does it belong to?",
             "risk": "Risk",
-            "controls": "Control measures",
+            "consequences": "Consequences (optional)",
+            "controls": "Control measures (optional)",
             "residual_likelihood": "Likelihood after controls",
             "residual_impact": "Impact after controls",
+            "owner": "Owner (optional)",
         }
         widgets = {
             "risk": forms.Textarea(attrs={"rows": 2}),

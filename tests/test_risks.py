@@ -2,7 +2,9 @@
 
 from django.urls import reverse
 
+from appraisals.forms import RiskForm
 from appraisals.models import Change, Risk
+from appraisals.views.edit import _label
 
 
 def _url(personas, name: str, *args) -> str:
@@ -40,6 +42,19 @@ def test_risk_form_errors_link_to_the_radios(client, personas):
     assert 'href="#id_likelihood_0"' in response.text
     assert 'href="#id_risk"' in response.text
     assert not Risk.objects.exists()
+
+
+def test_the_risk_form_marks_its_optional_fields(client, personas):
+    client.force_login(personas.officer)
+    page = client.get(_url(personas, "risk-add")).text
+    for label in ("Consequences (optional)", "Control measures (optional)", "Owner (optional)"):
+        assert label in page
+    assert "Risk (optional)" not in page and "Likelihood (optional)" not in page
+    required = {k: v for k, v in RISK.items() if k not in ("consequences", "controls", "owner")}
+    assert client.post(_url(personas, "risk-add"), required).status_code == 302
+    # Where a changed value is named (someone else's change), the label is without it.
+    form = RiskForm(options=personas.appraisal.options.all())
+    assert _label(form, "owner") == "Owner"
 
 
 def test_changing_and_removing_a_risk_is_recorded(client, personas):

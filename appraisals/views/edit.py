@@ -202,7 +202,7 @@ def _digests(form: forms.BaseForm) -> list[str]:
 
 
 def _label(form: forms.BaseForm, name: str) -> str:
-    label = str(form.fields[name].label or pretty_name(name))
+    label = str(form.fields[name].label or pretty_name(name)).removesuffix(" (optional)")
     return label.rstrip("?:").strip()
 
 
