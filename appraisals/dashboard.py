@@ -18,7 +18,7 @@ from datetime import date
 from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from .exempt import marks_of
+from .exempt import council_may_see, marks_of
 from .models import Appraisal, Authority, Change
 from .results import _method_fingerprint, evaluate
 
@@ -82,7 +82,9 @@ class Line:
     @property
     def withheld(self) -> bool:
         """The figures are exempt information this council may not read."""
-        return self.figures.exempt and self.role != "Lead" and not self.appraisal.exempt_to_partners
+        return self.figures.exempt and not council_may_see(
+            self.appraisal, lead=self.role == "Lead", partner=self.role == "Partner"
+        )
 
     @property
     def npv_central(self) -> float | None:

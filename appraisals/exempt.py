@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,11 +160,24 @@ def may_see(user, appraisal: Appraisal) -> bool:
     """The lead council's people, whatever their role; the partners' where the lead council
     allows it. (Callers have already checked that the user may see the appraisal.)"""
     roles = memberships(user)
-    if appraisal.lead_authority_id in roles:
+    return council_may_see(
+        appraisal,
+        lead=appraisal.lead_authority_id in roles,
+        partner=lambda: appraisal.partners.filter(pk__in=roles.keys()).exists(),
+    )
+
+
+def council_may_see(
+    appraisal: Appraisal, *, lead: bool, partner: bool | Callable[[], bool]
+) -> bool:
+    """The rule for a council whose part in the appraisal is known: the lead council may
+    see exempt information; a partner only where the lead council allows it. `partner`:
+    whether it is a partner, or how to find out (asked only if it matters)."""
+    if lead:
         return True
     if not appraisal.exempt_to_partners:
         return False
-    return appraisal.partners.filter(pk__in=roles.keys()).exists()
+    return partner() if callable(partner) else partner
 
 
 # Opening a document or an evaluation -----------------------------------------------------------

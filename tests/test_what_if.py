@@ -298,8 +298,9 @@ def test_an_appraisal_with_one_criterion_has_no_sliders(client, personas):
 # Query counts
 
 # Session, user; the appraisal (visibility through memberships); results.evaluate's ten and
-# the declarations of interest (see tests/test_results_page.py).
-WHAT_IF_QUERIES = 14
+# the declarations of interest (see tests/test_results_page.py); the user's memberships, for
+# whether they may read exempt information (exempt.evaluation_for).
+WHAT_IF_QUERIES = 15
 
 
 def test_what_if_query_count_is_pinned_and_does_not_grow(

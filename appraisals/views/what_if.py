@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import replace_url
 
-from .. import charts, engine, what_if
+from .. import charts, engine, exempt, what_if
 from ..access import get_appraisal_for
 from ..explain import explain_parts, format_percent, format_signed, format_value, join_names
 from ..models import Appraisal
@@ -227,7 +227,10 @@ def results_what_if(request: HttpRequest, reference: str) -> HttpResponse:
 
         return results(request, reference)
     appraisal = get_appraisal_for(request.user, reference)
-    context = what_if_context(appraisal, evaluate(appraisal), request.GET)
+    # As the user may read it, like the results page (appraisals.exempt): the what-if shows
+    # only scores and weights today, none of them exempt, but nothing exempt can reach it.
+    evaluation = exempt.evaluation_for(request.user, appraisal, evaluate(appraisal))
+    context = what_if_context(appraisal, evaluation, request.GET)
     response = render(
         request,
         "appraisals/_what_if.html#response",
