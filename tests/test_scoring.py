@@ -616,6 +616,21 @@ def test_grid_form_of_12_options_by_40_criteria_saves(client, personas):
     assert stored(appraisal, "option-11", "criterion-40").score == 1
 
 
+def test_the_grid_links_to_the_other_panels_its_user_scores(client, personas):
+    """An officer scoring every panel goes from one grid to the next in one click; a member
+    sees only the panels they sit on."""
+    client.force_login(personas.officer)
+    html = client.get(grid_url()).text
+    assert "Other panels you score" in html
+    assert f'href="{grid_url(panel="panel-2")}">Scores from ' in html
+    assert f'href="{grid_url()}">' not in html  # not this one
+    personas.appraisal.panels.get(key="panel-1").members.add(personas.member)
+    client.force_login(personas.member)
+    assert "Other panels you score" not in client.get(grid_url()).text
+    personas.appraisal.panels.get(key="panel-2").members.add(personas.member)
+    assert f'href="{grid_url(panel="panel-2")}">Scores from ' in client.get(grid_url()).text
+
+
 # --------------------------------------------------------------------------------------------
 # Query counts
 
@@ -627,9 +642,9 @@ def grid_queries(django_assert_num_queries, client, url: str, count: int) -> Non
 
 # The officer's grid: session, user, the user's memberships (access), the appraisal with its
 # lead authority, the panel, the short-listed options, the criteria, this panel's scores with
-# who last changed them, the declarations of interest (none here), and the council named in
-# the header.
-GRID_QUERIES = 10
+# who last changed them, the declarations of interest (none here), the other panels the user
+# scores (linked after the grid), and the council named in the header.
+GRID_QUERIES = 11
 
 
 def test_grid_query_count_is_pinned(client, personas, django_assert_num_queries):

@@ -23,7 +23,7 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from .. import engine
-from ..access import can_score, get_appraisal_for, get_panel_for
+from ..access import can_edit, can_score, get_appraisal_for, get_panel_for
 from ..actions import Conflict, save_score
 from ..history import person_name
 from ..interests import ScoringBarred, grid_marks
@@ -470,6 +470,16 @@ def _context(request: HttpRequest, grid: Grid, **extra) -> dict:
     }
 
 
+def _other_panels(user, grid: Grid) -> list[Panel]:
+    """The appraisal's other panels this user scores, linked after the grid, so an officer
+    scoring every panel goes from one grid to the next in one click. A member who scores
+    this panel is in the appraisal's councils already: they score the panels they are in."""
+    panels = grid.appraisal.panels.exclude(pk=grid.panel.pk)
+    if not can_edit(user, grid.appraisal):
+        panels = panels.filter(members=user)
+    return list(panels.only("key", "name"))
+
+
 @allow("GET", "POST")
 def scoring(request: HttpRequest, reference: str, panel: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference)
@@ -493,9 +503,19 @@ def scoring(request: HttpRequest, reference: str, panel: str) -> HttpResponse:
         return render(
             request,
             "appraisals/scoring.html",
-            _context(request, grid, errors=errors, conflicts=conflicts),
+            _context(
+                request,
+                grid,
+                errors=errors,
+                conflicts=conflicts,
+                other_panels=_other_panels(request.user, grid),
+            ),
         )
-    return render(request, "appraisals/scoring.html", _context(request, grid))
+    return render(
+        request,
+        "appraisals/scoring.html",
+        _context(request, grid, other_panels=_other_panels(request.user, grid)),
+    )
 
 
 @allow("POST")
