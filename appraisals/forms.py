@@ -381,6 +381,13 @@ OPTION_ERROR_NAMES = {
 }
 
 
+def _partner_choices(lead: int | None):
+    """The councils and bodies an option may be delivered with: any but the lead council
+    (`lead`, its primary key)."""
+    authorities = Authority.objects.order_by("name")
+    return authorities.exclude(pk=lead) if lead else authorities
+
+
 class OptionAddForm(forms.Form):
     """A delivery model added to the options in one step: its stage and whether it is the
     baseline are set here, not on later pages."""
@@ -416,16 +423,21 @@ class OptionAddForm(forms.Form):
         queryset=Authority.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        label="Partners (optional)",
         help_text="Councils or other public bodies this option would be delivered with.",
     )
     description = forms.CharField(
-        required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+        label="Description (optional)",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, baseline: str = "", **kwargs) -> None:
-        """`baseline`: the name of the appraisal's baseline now, if it has one."""
+    def __init__(self, *args, baseline: str = "", lead=None, **kwargs) -> None:
+        """`baseline`: the name of the appraisal's baseline now, if it has one; `lead`: the
+        lead council's key, which delivers every option and is not offered as its partner."""
         super().__init__(*args, **kwargs)
-        self.fields["partners"].queryset = Authority.objects.order_by("name")
+        self.fields["partners"].queryset = _partner_choices(lead)
         if baseline:
             self.fields["baseline"].help_text += f" It replaces {baseline} as the baseline."
         name_errors(self, OPTION_ERROR_NAMES)
@@ -446,7 +458,12 @@ class OptionEditForm(forms.ModelForm):
     class Meta:
         model = Option
         fields = ["name", "description", "partners", "status", "rejection_reason"]
-        labels = {"status": "Stage", "rejection_reason": "Why was it rejected?"}
+        labels = {
+            "status": "Stage",
+            "rejection_reason": "Why was it rejected?",
+            "partners": "Partners (optional)",
+            "description": "Description (optional)",
+        }
         help_texts = {
             "rejection_reason": "Only if you reject it: the committee report lists rejected "
             "options with the reason."
@@ -458,9 +475,9 @@ class OptionEditForm(forms.ModelForm):
             "rejection_reason": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, lead=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partners"].queryset = Authority.objects.order_by("name")
+        self.fields["partners"].queryset = _partner_choices(lead)
         name_errors(self, OPTION_ERROR_NAMES)
 
     def clean(self) -> dict:

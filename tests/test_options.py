@@ -50,6 +50,26 @@ def test_officer_adds_a_long_listed_option_with_partners(client, personas):
     assert Change.objects.filter(kind="option", subject=option.name, field="added").exists()
 
 
+def test_the_lead_council_is_not_offered_as_a_partner_of_its_own_option(client, personas):
+    delivery_model("shared-service", "Shared service")
+    client.force_login(personas.officer)
+    option = personas.appraisal.options.get(key="option-1")
+    lead, partner = personas.lead.name, personas.partner.name
+    for url in (
+        _url(personas, "option-add") + "?model=shared-service",
+        _url(personas, "option-edit", option.key),
+    ):
+        page = client.get(url).text
+        assert f">{partner}</label>" in page and f">{lead}</label>" not in page
+        assert "Partners (optional)" in page and "Description (optional)" in page
+    response = client.post(
+        _url(personas, "option-add") + "?model=shared-service",
+        {"name": "Shared with itself", "partners": [personas.lead.pk], "status": "shortlisted"},
+    )
+    assert response.status_code == 200 and "Select a valid choice" not in response.text
+    assert not personas.appraisal.options.filter(name="Shared with itself").exists()
+
+
 def test_an_option_is_added_rejected_with_its_reason_in_one_step(client, personas):
     client.force_login(personas.officer)
     add = _url(personas, "option-add") + "?model=in-house"

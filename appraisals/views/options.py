@@ -88,7 +88,12 @@ def option_add(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404("Choose a delivery model from the catalogue")
     initial = {"name": model.name, "baseline": actions.becomes_baseline(appraisal, model)}
     baseline = appraisal.options.filter(baseline=True).values_list("name", flat=True).first()
-    form = OptionAddForm(request.POST or None, initial=initial, baseline=baseline or "")
+    form = OptionAddForm(
+        request.POST or None,
+        initial=initial,
+        baseline=baseline or "",
+        lead=appraisal.lead_authority_id,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         option = actions.add_option(
@@ -118,7 +123,9 @@ def option_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     def build(data) -> OptionEditForm:
         # A bound form writes onto its instance: give it a blank one, not the stored option.
         return OptionEditForm(
-            data, instance=Option(pk=option.pk) if data else _option(appraisal, key)
+            data,
+            instance=Option(pk=option.pk) if data else _option(appraisal, key),
+            lead=appraisal.lead_authority_id,
         )
 
     def save(form: OptionEditForm) -> None:
