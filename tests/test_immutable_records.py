@@ -264,14 +264,14 @@ def test_deleting_the_officer_who_signed_keeps_the_sign_off(personas, appraisal)
     assert signed.signed_by is None and signed.name == "Jane Smith"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite refuses updates only (migration 0015)"
-)
-def test_postgresql_refuses_to_delete_a_sign_off_once_a_version_is_issued(personas, appraisal):
+def test_the_database_refuses_to_delete_a_sign_off_once_a_version_is_issued(personas, appraisal):
+    """On both databases (PostgreSQL: migration 0015; SQLite: 0018)."""
     signed = sign_off(appraisal)
     issue(appraisal)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM appraisals_signoff WHERE id = %s", [signed.pk])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SignOff.objects.filter(pk=signed.pk).delete()
     assert SignOff.objects.filter(pk=signed.pk).exists()
 
 

@@ -1,9 +1,10 @@
 """Django's flush, able to empty the tables whose rows the database keeps for good.
 
-A published record of decision may never be deleted: a SQLite trigger refuses every DELETE
-(migration 0015). Flush, which empties every table (the test runner's, between tests that
-commit), lifts those triggers for its own transaction only and puts them back as they were.
-PostgreSQL flushes with TRUNCATE, which fires no row trigger, so nothing is lifted there.
+A published record of decision may never be deleted, nor a statutory sign-off once a version
+is issued: SQLite triggers named `..._kept` refuse the DELETE (migrations 0015 and 0018).
+Flush, which empties every table (the test runner's, between tests that commit), lifts those
+triggers for its own transaction only and puts them back as they were. PostgreSQL flushes
+with TRUNCATE, which fires no row trigger, so nothing is lifted there.
 """
 
 from django.core.management.commands.flush import Command as DjangoFlush
