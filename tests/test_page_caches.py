@@ -92,6 +92,25 @@ def test_the_draft_web_page_follows_the_delivery_models_catalogue(client, person
     assert _without_created(_draft_page(client)) == _without_created(page)
 
 
+def test_the_draft_web_page_read_again_does_not_read_the_evaluation_back(
+    client, personas, monkeypatch
+):
+    """Printed once for a state of the appraisal, the page is read from the cache by the
+    evaluation's fingerprint alone: the evaluation itself (600 KB to unpickle for 12 options
+    x 40 criteria x 6 panels) is read back only to print the page afresh."""
+    make_report_appraisal(options=2, criteria=2, panels=1, risks=1)
+    client.force_login(personas.officer)
+    first = _draft_page(client)
+    read = []
+    real_get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a, **k: read.append(key) or real_get(key, *a, **k)
+    )
+    assert _without_created(_draft_page(client)) == _without_created(first)
+    assert [key for key in read if key.startswith("evaluation:") and key.count(":") == 1] == []
+    assert any(":draft-page:" in key for key in read)
+
+
 def test_the_draft_web_page_is_dated_the_day_it_is_read(client, personas, monkeypatch):
     make_report_appraisal(options=1, criteria=2, panels=1, risks=1)
     client.force_login(personas.officer)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ..exempt import marks_of, open_evaluation
 from ..explain import join_names
 from ..models import Appraisal, DeliveryModel
-from ..results import Evaluation
+from ..results import Evaluation, Fingerprinted
 from .appendices import _Appendices
 from .formatting import _date, _plural
 from .narrative import NOT_ENTERED
@@ -24,7 +24,9 @@ from .signoff import SignOffs, add_sign_offs
 from .structure import HeaderRow, Report, Section, number_tables
 
 
-def delivery_models(evaluation: Evaluation) -> tuple[dict[str, DeliveryModel], str]:
+def delivery_models(
+    evaluation: Evaluation | Fingerprinted,
+) -> tuple[dict[str, DeliveryModel], str]:
     """The catalogue entries of the options' delivery models, which the report prints from
     (one query), and a fingerprint of what they hold, for a cache key: they are not part of
     the appraisal's document, and a council administrator may change them."""

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ..bodies import BodyFacts, facts_of
 from ..interests import fingerprint
 from ..models import Appraisal
-from ..results import Evaluation, derived, evaluate
+from ..results import Evaluation, derived, fingerprinted
 from .build import delivery_models
 from .previous import previous_version
 from .rendering import (
@@ -114,9 +114,11 @@ def draft_page(appraisal: Appraisal) -> str:
     entries of the options' delivery models, the day ("Draft rendered 2 December 2026") and
     the renderer. Five queries besides the evaluation's; a change to any of these is a new
     entry, so nothing is ever invalidated."""
-    evaluation = evaluate(appraisal)
+    # The evaluation is read only to print the page afresh: a page already printed for this
+    # fingerprint needs only the fingerprint and the options' delivery models.
+    read = fingerprinted(appraisal)
     extras = report_extras(appraisal)
-    models, models_key = delivery_models(evaluation)
+    models, models_key = delivery_models(read)
     previous, sign_offs = extras["previous"], extras["sign_offs"]
     printed = {
         "previous": previous and [previous.number, previous.issued_at.isoformat()],
@@ -128,9 +130,9 @@ def draft_page(appraisal: Appraisal) -> str:
     blob = json.dumps(printed, sort_keys=True, default=str, ensure_ascii=False)
     name = "draft-page:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
     return derived(
-        evaluation,
+        read,
         name,
-        lambda: render_html(evaluation=evaluation, draft=True, models=models, **extras),
+        lambda: render_html(evaluation=read.evaluation(), draft=True, models=models, **extras),
     )
 
 
