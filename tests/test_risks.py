@@ -57,6 +57,18 @@ def test_the_risk_form_marks_its_optional_fields(client, personas):
     assert _label(form, "owner") == "Owner"
 
 
+def test_save_and_add_another_risk_opens_a_blank_form(client, personas):
+    client.force_login(personas.officer)
+    assert "Save and add another risk" in client.get(_url(personas, "risk-add")).text
+    response = client.post(_url(personas, "risk-add"), RISK | {"add_another": "yes"})
+    assert response.status_code == 302 and response.url == _url(personas, "risk-add")
+    response = client.post(_url(personas, "risk-add"), RISK | {"risk": "Second"})
+    assert response.url != _url(personas, "risk-add")
+    assert personas.appraisal.risks.count() == 2
+    risk = personas.appraisal.risks.first()
+    assert "Save and add another risk" not in client.get(_url(personas, "risk-edit", risk.pk)).text
+
+
 def test_changing_and_removing_a_risk_is_recorded(client, personas):
     client.force_login(personas.officer)
     client.post(_url(personas, "risk-add"), RISK)

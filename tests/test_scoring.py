@@ -624,6 +624,7 @@ def test_the_grid_links_to_the_other_panels_its_user_scores(client, personas):
     assert "Other panels you score" in html
     assert f'href="{grid_url(panel="panel-2")}">Scores from ' in html
     assert f'href="{grid_url()}">' not in html  # not this one
+    assert 'app-subnav__item--current"><a' in html  # under Overview, as the other task pages
     personas.appraisal.panels.get(key="panel-1").members.add(personas.member)
     client.force_login(personas.member)
     assert "Other panels you score" not in client.get(grid_url()).text

@@ -169,6 +169,8 @@ def risk_form(request: HttpRequest, reference: str, pk: int | None = None) -> Ht
     )
     if form.saved:
         messages.success(request, "Risk saved.")
+        if pk is None and request.POST.get("add_another"):  # the register, one after another
+            return redirect("appraisals:risk-add", appraisal.reference)
         return redirect(_risks_url(appraisal))
     return render(
         request,

@@ -466,6 +466,7 @@ def _context(request: HttpRequest, grid: Grid, **extra) -> dict:
         "guidance": [c for c in grid.criteria if c.guidance or c.description],
         "scale_min": _number(grid.appraisal.scale_min),
         "scale_max": _number(grid.appraisal.scale_max),
+        "section": "tasks",  # under Overview in the appraisal's navigation, as the panels page
         **extra,
     }
 
