@@ -44,3 +44,21 @@ def test_unknown_reference_or_version_is_an_error(appraisal, tmp_path):
         call_command("render_report", "nope", "-o", str(tmp_path / "x.pdf"))
     with pytest.raises(CommandError, match="no issued version 4"):
         call_command("render_report", "report-test", "-o", str(tmp_path / "x.pdf"), "--issued", "4")
+
+
+def test_runs_no_system_checks(appraisal, tmp_path, monkeypatch):
+    """Rendering a report needs none of the URLs, views and admin the checks import and
+    check (0.3-0.5 s of each run); `manage.py check` and every server start run them."""
+    from django.core import checks
+    from django.db import connections
+
+    from appraisals.management.commands.render_report import Command
+
+    ran = []
+    monkeypatch.setattr(checks, "run_checks", lambda *a, **k: ran.append(1) or [])
+    monkeypatch.setattr(connections, "close_all", lambda: None)  # the test's transaction
+    target = tmp_path / "draft.pdf"
+    argv = ["manage.py", "render_report", "report-test", "-o", str(target)]
+    Command(stdout=io.StringIO()).run_from_argv(argv)  # as `manage.py` runs it
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert ran == []
