@@ -37,6 +37,28 @@ def test_officer_adds_criteria_from_the_library(client, personas, library):
     assert personas.appraisal.criteria.filter(name="Politically viable").count() == 1
 
 
+@pytest.mark.parametrize(
+    ("method", "opens", "offered"),
+    [
+        ("direct", "weights", ["weights-swing", "weights-pairwise"]),
+        ("swing", "weights-swing", ["weights", "weights-pairwise"]),
+        ("pairwise", "weights-pairwise", ["weights", "weights-swing"]),
+    ],
+)
+def test_set_weights_opens_the_appraisals_own_method_and_offers_the_others(
+    client, personas, method, opens, offered
+):
+    Appraisal.objects.filter(pk=personas.appraisal.pk).update(weighting_method=method)
+    client.force_login(personas.officer)
+    page = client.get(_url(personas, "criteria")).text
+    assert f'href="{_url(personas, opens)}">Set weights</a>' in page
+    first, second = (_url(personas, name) for name in offered)
+    assert f'You can weight them by <a class="govuk-link" href="{first}">' in page
+    assert f'</a> or <a class="govuk-link" href="{second}">' in page
+    client.force_login(personas.member)
+    assert "You can weight them by" not in client.get(_url(personas, "criteria")).text
+
+
 def test_officer_writes_their_own_criterion(client, personas):
     client.force_login(personas.officer)
     response = client.post(

@@ -117,8 +117,7 @@ def test_a_new_officer_builds_the_whole_appraisal(page, personas):
     for name in TREASURY:
         officer.tick(page.get_by_label(name, exact=True))
     officer.click(page.get_by_role("button", name="Add the selected criteria"), loads=True)
-    officer.click(page.get_by_role("button", name="Set weights"), loads=True)
-    officer.click(page.get_by_role("link", name="Swing weighting"), loads=True)
+    officer.click(page.get_by_role("link", name="swing weighting", exact=True), loads=True)
     points = page.locator("input.app-weight-input")
     expect(points).to_have_count(5)
     for box, value in zip(points.all(), SWING, strict=True):
