@@ -132,17 +132,27 @@ def format_chance(fraction: float) -> str:
 def format_percents(fractions: Sequence[float]) -> list[str]:
     """Shares of one whole as percentages that add up to 100% as printed: 1/3 each reads
     34%, 33%, 33%, not 33% three times beside a total of 100%. Whole percents by the largest
-    remainder when every share is 10% or more and they make a whole; otherwise each as
+    remainder when every share is 10% or more and they make a whole. A share under 10%
+    keeps a decimal place (`format_percent`), so then every share of the whole is given to
+    one decimal place by the same rule, 7.5%, 42.5%, 50%, and still adds up to 100% (rounded
+    alone they read 7.5%, 43%, 50%). Shares that do not make a whole: each as
     `format_percent` gives it."""
     fractions = list(fractions)
-    if not fractions or min(fractions) < 0.1 or abs(sum(fractions) - 1) > 1e-9:
+    if not fractions or min(fractions) < 0 or abs(sum(fractions) - 1) > 1e-9:
         return [format_percent(f) for f in fractions]
-    exact = [100.0 * f for f in fractions]
+    tenths = min(fractions) < 0.1
+    unit = 1000 if tenths else 100
+    exact = [unit * f for f in fractions]
     whole = [int(x) for x in exact]
     by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - whole[i]), i))
-    for i in by_remainder[: 100 - sum(whole)]:
+    for i in by_remainder[: unit - sum(whole)]:
         whole[i] += 1
-    return [f"{w}%" for w in whole]
+    if not tenths:
+        return [f"{w}%" for w in whole]
+    return [
+        "less than 0.1%" if w == 0 and f > 0 else f"{w // 10}%" if w % 10 == 0 else f"{w / 10}%"
+        for w, f in zip(whole, fractions, strict=True)
+    ]
 
 
 def format_score(x: float) -> str:
@@ -402,7 +412,9 @@ def in_scale(result: AppraisalResult, points_of_100: float) -> str:
 def panel_scores(result: AppraisalResult, scores: dict[str, float]) -> str:
     """Each panel's score as given: "Staff gave 2, Unison 4 and Councillors 3, out of 5"."""
     given = [
-        f"{result.panel_names[p]}{' gave' if n == 0 else ''} {format_score(s)}"
+        # "Panel 2 gave 0", never "Panel 2 0": a name ending in a number takes the verb.
+        f"{result.panel_names[p]}"
+        f"{' gave' if n == 0 or result.panel_names[p][-1:].isdigit() else ''} {format_score(s)}"
         for n, (p, s) in enumerate(scores.items())
     ]
     return f"{join_names(given)}, {on_scale(result)}"

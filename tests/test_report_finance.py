@@ -166,6 +166,9 @@ def test_partners_percentages_add_up_to_the_whole_as_printed():
         ([0.2, 0.5, 0.3], ["20%", "50%", "30%"]),
         ([0.125, 0.125, 0.75], ["13%", "12%", "75%"]),
         ([0.05, 0.95], ["5%", "95%"]),  # a share under 10% keeps its decimal place
+        # ... and then every share keeps one, by the same rule: 7.5% + 43% + 50% is 100.5%
+        ([0.0749, 0.4251, 0.5], ["7.5%", "42.5%", "50%"]),
+        ([0.0333, 0.3333, 0.6334], ["3.3%", "33.3%", "63.4%"]),
         ([0.4, 0.4], ["40%", "40%"]),  # not a whole: each as it is
     ],
 )
