@@ -171,7 +171,10 @@ def _possessive(name: str) -> str:
 
 
 def _the_panel(name: str, *, capital: bool = True) -> str:
-    """ "The Staff panel", but "The Members' Panel" (the name says panel already)."""
+    """ "The Staff panel", but "The Members' Panel" (the name says panel already), and
+    "Panel 1" as it is (a name that starts with "Panel" takes no "the")."""
+    if name.lower().split()[:1] == ["panel"]:
+        return name
     the = "The" if capital else "the"
     return f"{the} {name}" if "panel" in name.lower().split() else f"{the} {name} panel"
 

@@ -121,7 +121,7 @@ class ScopeForm(forms.ModelForm):
         "title": "the title",
         "reference": "the reference",
         "lead_authority": "the lead council",
-        "partners": "the partner councils",
+        "partners": "the partners",
         "services": "the services",
         "summary": "what is appraised and why",
         "objectives": "the objectives",

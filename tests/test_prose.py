@@ -577,3 +577,104 @@ def test_an_option_named_for_its_model_has_no_bracketed_model_in_the_report(db):
     text = "\n".join(paragraphs + cells)
     assert "Outsource to a private provider" in text
     assert "Outsource to a private provider (Outsourcing" not in text
+
+
+def scratch_built() -> tuple[Appraisal, Any]:
+    """An appraisal as an officer builds it in the browser: options, criteria and panels under
+    their plain default names ("Option 1", "Panel 1"), every cell scored, nothing written."""
+    from tests.factories import make_appraisal
+
+    lead, _ = Authority.objects.get_or_create(name="Lead District Council")
+    appraisal = make_appraisal(lead, reference="scratch", options=3, criteria=4, panels=2)
+    return appraisal, evaluate(appraisal, samples=2_000)
+
+
+def without_narrative() -> tuple[Appraisal, Any]:
+    """An appraisal imported with no `report.narrative` at all, its services named as officers
+    name them (a capital first, an initialism)."""
+    ensure_delivery_models()
+    Authority.objects.get_or_create(name="Lead District Council")
+    doc = document("no-narrative", options=3)
+    del doc["report"]["narrative"]
+    doc["services"] = ["Support services", "ICT"]
+    import_document(document=doc)
+    appraisal = Appraisal.objects.get(reference="no-narrative")
+    return appraisal, evaluate(appraisal, samples=2_000)
+
+
+@pytest.fixture(params=["scratch", "no-narrative"])
+def bare(request) -> tuple[str, list[str], list[str], Any]:
+    _, evaluation = (scratch_built if request.param == "scratch" else without_narrative)()
+    paragraphs, cells = generated(evaluation)
+    return request.param, paragraphs, cells, evaluation
+
+
+def test_a_scratch_built_or_unnarrated_appraisal_passes_the_same_checks(bare):
+    shape, paragraphs, cells, evaluation = bare
+    report = paragraphs[: len(paragraphs) - len(evaluation.explanations)]
+    said = Counter(
+        s for p in report + cells if len(p.split()) > 6 for s in sentences(p) if len(s.split()) > 6
+    )
+    assert said, shape
+    assert [s for s, n in said.items() if n > 1] == [], shape
+    assert [p for p in paragraphs if re.match(r"\d", p)] == [], shape
+    assert [(unitless(p), p) for p in paragraphs if unitless(p)] == [], shape
+    for placeholder in ("Not set", "None recorded", "no reason recorded", "shortlisted"):
+        assert [p for p in paragraphs + cells if placeholder in p] == [], (shape, placeholder)
+    assert [p for p in paragraphs + cells if re.search(r"\b[Ii]n house\b", p)] == [], shape
+    assert _repeated_findings(report) == [], shape
+
+
+def test_an_option_with_no_description_is_told_in_a_sentence(bare):
+    """Not "Option 1 (In-house transformation)." alone: a name and a bracket is no sentence."""
+    shape, _, _, evaluation = bare
+    report = reports.build_report(evaluation, draft=False, version=1)
+    options = next(s for s in report.sections if s.key == "options")
+    text = [
+        " ".join(x for part in b.parts for x in part.lines)
+        for b in options.blocks
+        if isinstance(b, Para)
+    ]
+    names = "|".join(re.escape(n) for n in evaluation.option_names.values())
+    bare_name = re.compile(rf"(?:{names})(?: \([^)]*\))?\.")
+    assert not [t for t in text if bare_name.fullmatch(t)], (shape, text)
+    if shape == "scratch":
+        assert (
+            "Option 1 follows the in-house transformation delivery model; Appendix E describes it."
+            in text
+        )
+
+
+def test_a_panel_named_with_a_number_reads_as_a_name(bare):
+    """ "Scores given by Panel 1", never "by the Panel 1"; "(Panel 1 gave 5)", never the
+    panel's number run into its score, "(Panel 1 5)"."""
+    shape, paragraphs, cells, evaluation = bare
+    report = reports.build_report(evaluation, draft=False, version=1)
+    bullets = [
+        item
+        for section in report.sections
+        for b in section.blocks
+        if isinstance(b, Para)
+        for part in b.parts
+        for item in part.items
+    ]
+    text = paragraphs + cells + bullets
+    assert not [t for t in text if re.search(r"\bthe Panel \d", t)], shape
+    assert not [t for t in text if re.search(r"\bPanel \d+ \d", t)], shape
+    if shape == "scratch":
+        assert "Scores given by Panel 1" in cells
+        assert any(re.search(r"\(Panel \d gave \d", t) for t in bullets), bullets
+
+
+def test_the_services_are_named_in_sentence_case_in_the_purpose_and_summary(db):
+    _, evaluation = without_narrative()
+    report = reports.build_report(evaluation, draft=False, version=1)
+    text = {
+        s.key: " ".join(
+            x for b in s.blocks if isinstance(b, Para) for p in b.parts for x in p.lines
+        )
+        for s in report.sections
+        if s.key in ("purpose", "summary")
+    }
+    assert "how ICT and support services could be delivered in future" in text["purpose"]
+    assert "how ICT and support services should be delivered in future" in text["summary"]

@@ -381,7 +381,10 @@ class _Appendices(_BuilderBase):
                                 Cell(format_value(d.spread), "num"),
                                 Cell(
                                     "; ".join(
-                                        f"{e.panel_name(p)} {format_score(x)}"
+                                        # "Panel 1: 5", never "Panel 1 5"
+                                        f"{e.panel_name(p)}"
+                                        f"{':' if e.panel_name(p)[-1:].isdigit() else ''} "
+                                        f"{format_score(x)}"
                                         for p, x in d.scores.items()
                                     )
                                 ),

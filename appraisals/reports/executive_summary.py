@@ -14,10 +14,10 @@ from typing import Any
 
 from .. import finance
 from ..exempt import marks_of, withheld_note
-from ..explain import join_names, out_of_100, points, recommendation
+from ..explain import out_of_100, points, recommendation
 from ..results import Evaluation, RiskView
 from ..templatetags.councilopts import pounds
-from .formatting import _plural
+from .formatting import _plural, services_phrase
 
 
 def draft_summary(evaluation: Evaluation) -> list[str]:
@@ -45,9 +45,8 @@ def draft_summary(evaluation: Evaluation) -> list[str]:
 
 def _decision(doc: Mapping[str, Any]) -> str:
     committee = (doc.get("committee") or {}).get("name") or ""
-    services = [s for s in doc.get("services") or [] if s.casefold() != "whole organisation"]
-    if services:
-        names = join_names([s[0].lower() + s[1:] for s in services])
+    names = services_phrase(doc)
+    if names:
         what = f"how {names} should be delivered in future"
     else:
         what = "how the council should be organised and deliver its services in future"

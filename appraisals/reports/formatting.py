@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.formats import date_format
 
-from ..explain import format_value
+from ..explain import format_value, join_names
 from .structure import Cell, Column, Figure
 
 
@@ -72,9 +72,24 @@ def _columns_of(items: Sequence[Any], most: int) -> list[tuple[int, Sequence[Any
 
 
 def _the_panel(name: str, *, capital: bool = False) -> str:
-    """The panel in a sentence: "the Staff panel", but "the Members' Panel" (no second panel)."""
+    """The panel in a sentence: "the Staff panel", but "the Members' Panel" (no second panel),
+    and "Panel 1" as it is (a name that starts with "Panel" takes no "the")."""
+    if re.match(r"panel\b", name, re.IGNORECASE):
+        return name
     phrase = f"the {name}" if re.search(r"\bpanel\b", name, re.IGNORECASE) else f"the {name} panel"
     return phrase[0].upper() + phrase[1:] if capital else phrase
+
+
+def services_phrase(doc: Mapping[str, Any]) -> str:
+    """The services in scope in a sentence, "support services" or "ICT and payroll" (an
+    initialism keeps its capitals); "" when the appraisal covers the whole organisation."""
+    services = [s for s in doc.get("services") or [] if s.casefold() != "whole organisation"]
+
+    def in_sentence(name: str) -> str:
+        first = name.split()[0] if name.split() else name
+        return name if len(first) > 1 and first[1].isupper() else name[:1].lower() + name[1:]
+
+    return join_names([in_sentence(s) for s in services if s.strip()])
 
 
 def _slug(text: str) -> str:

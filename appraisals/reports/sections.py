@@ -36,6 +36,7 @@ from .formatting import (
     _signed,
     _the_panel,
     _value,
+    services_phrase,
 )
 from .narrative import _TITLES, NOT_ENTERED, Part, parse_narrative
 from .structure import Cell, Column, Row, Section, Table, WarningText
@@ -91,7 +92,7 @@ class _Sections(_BuilderBase):
     def purpose(self) -> Section:
         s = self.section("purpose")
         if not s.text(self.narrative.get("purpose", ""), placeholder=False):
-            services = join_names(self.doc.get("services") or []) or "the services in scope"
+            services = services_phrase(self.doc) or "the council's services"
             s.para(
                 f"This report sets out the appraisal of how {services} could be delivered in "
                 f"future and asks members to decide on the way forward."
@@ -220,6 +221,14 @@ class _Sections(_BuilderBase):
         if o.get("partners"):
             said.append(f"with {join_names(o['partners'])}")
         said = [x for x in said if x]
+        if not o.get("description") and not o.get("baseline"):
+            # No description: a sentence from its delivery model, never a bare name.
+            kind = model.name if model else o["delivery_model"]
+            kind = kind if len(kind) > 1 and kind[1].isupper() else kind[:1].lower() + kind[1:]
+            partners = f", with {join_names(o['partners'])}" if o.get("partners") else ""
+            return (
+                f"{o['name']} follows the {kind} delivery model{partners}; Appendix E describes it."
+            )
         text = o["name"] + (f" ({', '.join(said)})" if said else "")
         if o.get("baseline"):
             text += f": {BASELINE}, not as a choice"
@@ -699,13 +708,12 @@ class _Sections(_BuilderBase):
             if x["option"] == option and x.get("reason"):
                 key = (x["criterion"], x["reason"].strip())
                 given.setdefault(key, []).append(
-                    f"{self.e.panel_name(x['panel'])} {format_score(x['score'])}"
+                    (self.e.panel_name(x["panel"]), format_score(x["score"]))
                 )
         # Most weight first: what matters most to the result is quoted in the body.
         order = sorted(given, key=lambda k: -self.r.weights.get(k[0], 0.0))
         return [
-            f"{self.e.criterion_name(criterion)} ({', '.join(given[(criterion, reason)])}): "
-            f"{reason}"
+            f"{self.e.criterion_name(criterion)} ({_gave(given[(criterion, reason)])}): {reason}"
             for criterion, reason in order
         ]
 
@@ -1017,3 +1025,15 @@ def attached_appendices(text: str) -> list[tuple[str, str]]:
         match = _EXEMPT.match(line)
         found.append((match["title"], match["para"]) if match else (line, ""))
     return found
+
+
+def _gave(scores: Sequence[tuple[str, str]]) -> str:
+    """Who gave which score, "Staff gave 4, Unison 3": the verb keeps a panel named with a
+    number ("Panel 1") from running into its score ("Panel 1 5")."""
+    (first, score), *rest = scores
+    return ", ".join(
+        [
+            f"{first} gave {score}",
+            *(f"{name}{' gave' if name[-1:].isdigit() else ''} {n}" for name, n in rest),
+        ]
+    )
