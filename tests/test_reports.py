@@ -261,7 +261,7 @@ def test_panel_names_read_as_english():
 def test_seven_options_split_four_and_three_with_their_numbers():
     appraisal = make_report_appraisal(options=6, criteria=2, panels=1, risks=0)
     html = reports.render_html(appraisal)
-    names = re.findall(r"<caption>Table A\d+: Scores given by the ([^<]*)</caption>", html)
+    names = re.findall(r"<caption>Table A\d+: Scores given by ([^<]*)</caption>", html)
     assert [n.split(" (")[1] for n in names] == ["options 1–4)", "options 5–7)"]
 
 
