@@ -163,6 +163,10 @@ class ScopeForm(forms.ModelForm):
     new_partner_is_different = forms.BooleanField(
         required=False, label="It is a different body from the one already listed"
     )
+    # The listed bodies the officer has been shown (their ids, the page carries them): the
+    # confirmation covers those only, never one they were not shown ("Durham Council" is
+    # like both "Durham County Council" and "City of Durham Council").
+    new_partner_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     meeting_day = forms.IntegerField(
         required=False, label="Day", widget=whole_input(), min_value=1, max_value=31
     )
@@ -323,9 +327,14 @@ class ScopeForm(forms.ModelForm):
             self.add_error("new_partner_name", "Enter the name of the partner body")
             return
         similar = similar_bodies(name)
-        for existing in similar:
+        shown = set(re.findall(r"\d+", data.get("new_partner_shown") or ""))
+        confirmed = {b.pk for b in similar if str(b.pk) in shown}
+        if not data.get("new_partner_is_different"):
+            confirmed = set()
+        # A name listed letter for letter is refused first: no confirmation adds it.
+        for existing in sorted(similar, key=lambda b: not identical_name(b.name, name)):
             identical = identical_name(existing.name, name)
-            if data.get("new_partner_is_different") and not identical:
+            if existing.pk in confirmed and not identical:
                 continue  # the officer says it is another body of a name like this one
             is_lead = lead is not None and existing.pk == lead.pk
             if identical:
@@ -337,6 +346,7 @@ class ScopeForm(forms.ModelForm):
                 )
             else:
                 self.similar_body = existing  # the template offers the confirmation
+                self._show_similar(confirmed | {existing.pk})
                 message = (
                     f"{existing.name} is the lead council. If {name} is a different body, "
                     "say so below"
@@ -352,8 +362,15 @@ class ScopeForm(forms.ModelForm):
         data["new_partner"] = {
             "name": name,
             "kind": kind,
-            "different_from": [body.pk for body in similar],
+            "different_from": sorted(confirmed),
         }
+
+    def _show_similar(self, pks: set[int]) -> None:
+        """The page shown again carries the bodies shown so far, its box unticked: the
+        officer confirms afresh for the body it names now."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("new_partner_shown")] = ",".join(map(str, sorted(pks)))
+        self.data.pop(self.add_prefix("new_partner_is_different"), None)
 
     def clean_savings_target_percent(self) -> float | None:
         value = self.cleaned_data.get("savings_target_percent")

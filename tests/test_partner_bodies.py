@@ -170,10 +170,9 @@ def test_a_different_body_of_a_similar_name_is_added_once_the_officer_says_so(cl
     ]
     assert "It is a different body from the one already listed" in refused.text
 
-    assert (
-        client.post(_scope_url(personas), {**data, "new_partner_is_different": "on"}).status_code
-        == 302
-    )
+    confirmed = posted(refused.context["form"]) | {"new_partner_is_different": "on"}
+    assert confirmed["new_partner_shown"] == str(county.pk)  # the page carries whom it named
+    assert client.post(_scope_url(personas), confirmed).status_code == 302
     district = Authority.objects.get(name="City of Durham Council")
     assert district.kind == "district" and district != county
     assert district in personas.appraisal.partners.all()
@@ -192,6 +191,32 @@ def test_a_different_body_of_a_similar_name_is_added_once_the_officer_says_so(cl
         "adding it again"
     ]
     assert Authority.objects.filter(name__icontains="durham").count() == 2
+
+
+def test_the_confirmation_covers_only_the_listed_bodies_the_officer_was_shown(client, personas):
+    """ "Durham Council" is like both Durham bodies: ticking the box under the one named is
+    no word on the other, which is named next; nor is a tick on a page that named none."""
+    county = Authority.objects.create(name="Durham County Council", kind="county")
+    city = Authority.objects.create(name="City of Durham Council", kind="district")
+    client.force_login(personas.officer)
+    data = _scope_data(
+        client, personas, new_partner_name="Durham Council", new_partner_kind="unitary"
+    )
+    unasked = client.post(_scope_url(personas), {**data, "new_partner_is_different": "on"})
+    assert unasked.status_code == 200
+    first = unasked.context["form"].similar_body
+    confirmed = posted(unasked.context["form"]) | {"new_partner_is_different": "on"}
+    refused = client.post(_scope_url(personas), confirmed)
+    assert refused.status_code == 200
+    second = refused.context["form"].similar_body
+    assert {first, second} == {county, city}
+    assert (
+        f"{second.name} is already listed" in refused.context["form"].errors["new_partner_name"][0]
+    )
+    assert not Authority.objects.filter(name="Durham Council").exists()
+    confirmed = posted(refused.context["form"]) | {"new_partner_is_different": "on"}
+    assert client.post(_scope_url(personas), confirmed).status_code == 302
+    assert Authority.objects.filter(name="Durham Council").exists()
 
 
 @pytest.mark.django_db
