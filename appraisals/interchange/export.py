@@ -111,9 +111,14 @@ def export_with_appraisal(
         "criterion": {c.pk: i for i, c in enumerate(criteria)},
         "panel": {p.pk: i for i, p in enumerate(panels)},
     }
-    # One query: the scores as plain values, ordered here by the lists' order.
-    rows = Score.objects.filter(panel__appraisal_id=a.pk).values_list(
-        "panel_id", "option_id", "criterion_id", "score", "reason"
+    # One query: the scores as plain values, ordered here by the lists' order. Unordered in
+    # SQL (`order_by()`): Score's default ordering follows panel, option and criterion to
+    # their appraisal, six joins and a twelve-key sort that the sort below replaces (a score
+    # is unique by its cell, so that order is total).
+    rows = (
+        Score.objects.filter(panel__appraisal_id=a.pk)
+        .order_by()
+        .values_list("panel_id", "option_id", "criterion_id", "score", "reason")
     )
     rows = sorted(
         rows,

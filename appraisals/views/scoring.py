@@ -313,9 +313,11 @@ class Grid:
             appraisal.options.filter(Q(status=Option.Status.SHORTLISTED) | Q(baseline=True))
         )
         criteria = list(appraisal.criteria.all())
+        # Unordered (`order_by()`): Score's default ordering joins panel, option and criterion
+        # to their appraisal only to sort rows this dictionary keys by cell.
         scores = {
             (s.option_id, s.criterion_id): s
-            for s in panel.scores.select_related("updated_by").filter(option__in=options)
+            for s in panel.scores.select_related("updated_by").filter(option__in=options).order_by()
         }
         grid = cls(appraisal, panel, options, criteria)
         barred, flagged = grid_marks(appraisal, user, options)
