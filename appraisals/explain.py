@@ -85,11 +85,14 @@ def format_value(x: float) -> str:
 
 
 def format_signed(x: float | None) -> str:
-    """A difference in points with its sign: +3.2, -1.5, 0.0; "" when there is none."""
+    """A difference in points with its sign: +3.2, −1.5, 0.0; "" when there is none. The
+    minus sign is the one the money figures print (−£176,677), not a hyphen."""
     if x is None:
         return ""
     text = format_value(x)
-    return text if text.startswith("-") or text == "0.0" else f"+{text}"
+    if text.startswith("-"):
+        return f"−{text[1:]}"
+    return text if text == "0.0" else f"+{text}"
 
 
 def format_percent(fraction: float) -> str:

@@ -678,3 +678,13 @@ def test_the_services_are_named_in_sentence_case_in_the_purpose_and_summary(db):
     }
     assert "how ICT and support services could be delivered in future" in text["purpose"]
     assert "how ICT and support services should be delivered in future" in text["summary"]
+
+
+def test_a_negative_difference_takes_the_minus_sign_the_money_takes(db):
+    """ "−16.0" beside "−£176,677", never a hyphen "-16.0" in one table and "−" in the next."""
+    _, evaluation = scratch_built()
+    report = reports.build_report(evaluation, draft=False, version=1)
+    options = next(s for s in report.sections if s.key == "options")
+    (table,) = [b for b in options.blocks if isinstance(b, Table)]
+    against = [row.cells[2].text for row in table.rows]
+    assert "−16.0" in against and not [t for t in against if t.startswith("-")], against

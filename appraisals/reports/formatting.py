@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.formats import date_format
 
-from ..explain import format_value, join_names
+from ..explain import format_signed, format_value, join_names
 from .structure import Cell, Column, Figure
 
 
@@ -29,8 +29,7 @@ def _value(x: float | None) -> str:
 def _signed(x: float | None) -> str:
     if x is None:
         return "–"
-    text = format_value(x)
-    return text if text.startswith("-") or text == "0.0" else f"+{text}"
+    return format_signed(x)
 
 
 def _payback_cell(x: float | None) -> str:
