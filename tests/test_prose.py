@@ -688,3 +688,12 @@ def test_a_negative_difference_takes_the_minus_sign_the_money_takes(db):
     (table,) = [b for b in options.blocks if isinstance(b, Table)]
     against = [row.cells[2].text for row in table.rows]
     assert "−16.0" in against and not [t for t in against if t.startswith("-")], against
+
+
+def test_a_table_cell_never_strings_two_facts_with_a_semicolon(prose):
+    """The ranking table named the baseline in its scoring column ("Baseline; yes"): each
+    column says its own fact, and the baseline is named where its difference would be."""
+    shape, _, cells, evaluation = prose
+    assert not [c for c in cells if re.match(r"^[A-Z][a-z]+; [a-z]", c)], shape
+    if any(o.baseline and o.rank is not None for o in evaluation.result.options):
+        assert "Baseline" in cells, shape

@@ -252,15 +252,15 @@ class _Sections(_BuilderBase):
                 + join_names([self.e.criterion_name(k) for k in o.missing[:3]])
                 + (" …" if len(o.missing) > 3 else "")
             )
-            if o.baseline:
-                note = ("Baseline; " + note[0].lower() + note[1:]) if o.complete else note
             rows.append(
                 Row(
                     o.name,
                     (
                         Cell("–" if o.rank is None else str(o.rank), "num"),
                         Cell(_value(o.value), "num"),
-                        Cell("–" if o.baseline else _shown_difference(o, baseline), "num"),
+                        # The baseline is named where its difference would be, not in
+                        # the scoring column ("Baseline; yes").
+                        Cell("Baseline" if o.baseline else _shown_difference(o, baseline), "num"),
                         Cell(note),
                     ),
                     "leader" if o.key == r.leader else "",
