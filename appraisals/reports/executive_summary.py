@@ -100,7 +100,7 @@ def _finance(evaluation: Evaluation) -> str:
     if r.leader in marks.finance:
         return f"The financial case for {leader} is in {marks.where()}, not for publication."
     if f is None:
-        return f"No financial case has been recorded for {leader} yet."
+        return f"No financial case has been recorded for {leader}."
     lead = evaluation.document["lead_authority"]
     years = _plural(len(f.net), "year")
     # The figures are the lead council's own: its share of a partnership's (finance.py).
