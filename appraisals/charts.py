@@ -845,11 +845,16 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
             )
         )
     if risks:
-        parts = [f"{count} {band}" for band, count in counts.items() if count]
+        bands = [(band, count) for band, count in counts.items() if count]
+        if len(risks) == 1:
+            tally = f"one risk, rated {bands[0][0]}"
+        elif len(bands) == 1:
+            tally = f"{len(risks)} risks, all rated {bands[0][0]}"
+        else:
+            tally = f"{len(risks)} risks, " + join_names([f"{n} {band}" for band, n in bands])
         description = (
             f"A 5 by 5 grid of likelihood (up) against impact (across) {when}, each cell "
-            f"labelled with its risks: {len(risks)} risk{'s' if len(risks) != 1 else ''}, "
-            f"{join_names(parts)}."
+            f"labelled with its risks: {tally}."
         )
     elif withheld:
         description = f"A 5 by 5 grid of likelihood against impact {when}: no open risks."

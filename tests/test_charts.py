@@ -475,3 +475,18 @@ def test_the_report_draws_the_same_svg_markup_as_the_screen():
     screen = render_to_string("appraisals/_chart.html", {"chart": chart})
     paper = render_to_string("reports/_blocks.html", {"blocks": [Figure(chart)]})
     assert str(chart.svg) in screen and str(chart.svg) in paper
+
+
+@pytest.mark.parametrize(
+    ("ratings", "said"),
+    [
+        ([(3, 3)], "labelled with its risks: one risk, rated medium."),
+        ([(4, 5), (5, 5)], "labelled with its risks: 2 risks, all rated very high."),
+        ([(4, 5), (1, 1), (1, 2)], "labelled with its risks: 3 risks, 2 low and 1 very high."),
+    ],
+)
+def test_heat_map_description_counts_risks_in_words(ratings, said):
+    """The tally once, in words where it is one ("1 risk, 1 high" said one number twice)."""
+    ev = evaluation()
+    ev.risks = tuple(risk(f"Risk {n}", lk, im, lk, im) for n, (lk, im) in enumerate(ratings))
+    assert charts.risk_heat_map(ev, residual=False).description.endswith(said)

@@ -750,7 +750,7 @@ def test_the_open_heat_maps_leave_an_exempt_risk_out_and_say_so(marked):
         chart = charts.risk_heat_map(opened, residual=residual)
         assert [row[0] for row in chart.rows] == ["R1"]
         assert "R2" not in chart.svg
-        assert "1 risk, 1 low. One risk is exempt and not shown." in chart.description
+        assert "one risk, rated low. One risk is exempt and not shown." in chart.description
     # The exempt appendix still gives it in full.
     paper = exempt_appendix(marked.appraisal, evaluate(marked.appraisal))
     text = json.dumps([s.blocks for s in paper.sections], default=str, ensure_ascii=False)

@@ -211,6 +211,15 @@ def test_background_papers_say_where_they_can_be_inspected():
     Appraisal.objects.filter(pk=appraisal.pk).update(papers_inspection="at the Council Offices")
     said = text_of(section(built(appraisal), "background_papers"))
     assert "can be inspected at the Council Offices, for four years" in said
+    # A place typed bare, as the form's question invites, still reads as a sentence.
+    Appraisal.objects.filter(pk=appraisal.pk).update(
+        papers_inspection="Democratic Services, Council Offices, High Street"
+    )
+    said = text_of(section(built(appraisal), "background_papers"))
+    assert "inspected at Democratic Services, Council Offices, High Street, for four" in said
+    Appraisal.objects.filter(pk=appraisal.pk).update(papers_inspection="On the council's website")
+    said = text_of(section(built(appraisal), "background_papers"))
+    assert "inspected on the council's website, for four" in said  # lower case mid-sentence
 
 
 def test_the_contact_officer_is_printed_with_telephone_and_email():

@@ -858,8 +858,8 @@ class _Sections(_BuilderBase):
                     else "by arrangement with the contact officer"
                 )
             s.para(
-                f"The background papers can be inspected {where.rstrip('.')}, for four years "
-                "from the date of the meeting."
+                f"The background papers can be inspected {_at_place(where.rstrip('.'))}, for "
+                "four years from the date of the meeting."
             )
         return s
 
@@ -1037,3 +1037,15 @@ def _gave(scores: Sequence[tuple[str, str]]) -> str:
             *(f"{name}{' gave' if name[-1:].isdigit() else ''} {n}" for name, n in rest),
         ]
     )
+
+
+# Words an officer may start a place with ("by arrangement", "on the council's website").
+_PLACE_WORDS = frozenset({"at", "by", "on", "in", "from", "via", "through", "online", "with"})
+
+
+def _at_place(where: str) -> str:
+    """Where the papers can be inspected, as the sentence needs it: "at Democratic Services,
+    Council Offices" for a place typed bare; "on the council's website" for one typed with
+    its preposition, lower case mid-sentence."""
+    first = where.split(maxsplit=1)[0].lower() if where.split() else ""
+    return where[:1].lower() + where[1:] if first in _PLACE_WORDS else f"at {where}"
