@@ -315,6 +315,14 @@ def test_every_catalogue_model_carries_its_legal_basis_and_whether_it_moves_staf
             assert "partner council" not in m[field].lower(), (m["key"], field)
 
 
+def test_a_catalogue_model_says_one_thing_in_its_summary_and_its_note():
+    """The baseline's summary said "Seldom a real choice", its note "Never a real option"."""
+    models = json.loads((FIXTURES / "delivery_models.json").read_text(encoding="utf-8"))
+    for m in models:
+        said = f"{m['summary']} {m['typical_note']}".lower()
+        assert not ("seldom" in said and "never" in said), m["key"]
+
+
 def test_a_meeting_after_the_procurement_act_came_into_force_cites_it():
     appraisal = imported()
     appraisal.meeting_date = dt.date(2026, 3, 12)

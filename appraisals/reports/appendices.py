@@ -457,7 +457,7 @@ class _Appendices(_BuilderBase):
             traits = [
                 ("Legal entity of its own", model.legal_entity),
                 ("Employs the staff", model.employs_staff),
-                ("VAT position", model.vat_position),
+                ("VAT and tax", model.vat_position),
                 ("Governance", model.governance),
                 ("Note", model.typical_note),
             ]
