@@ -62,7 +62,8 @@ def test_each_role_of_the_appraisals_councils_reads_what_changed(
     assert "What changed" in text and "From version 1 to now" in text
     new = 5 if score.score != 5 else 4
     assert (
-        f"The {score.panel.name}&#x27;s score for {score.option.name} on "
+        # "Panel 1" takes no "the" (changes._the_panel).
+        f"{score.panel.name}&#x27;s score for {score.option.name} on "
         f"{score.criterion.name} went from {score.score:g} to {new} out of 5." in text
     )
     assert "No changes to risks." in text
