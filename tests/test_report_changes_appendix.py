@@ -46,8 +46,8 @@ def test_issue_reopen_change_and_issue_again_carries_the_changes(client, persona
     issue(client, appraisal)
     first, second = ReportVersion.objects.order_by("number")
     assert second.number == 2
-    said = (
-        f"The {score.panel.name}'s score for {score.option.name} on {score.criterion.name} went "
+    said = (  # "Panel 1" takes no "the" (changes._the_panel)
+        f"{score.panel.name}'s score for {score.option.name} on {score.criterion.name} went "
         f"from {score.score:g} to {new} out of 5."
     )
     text = " ".join(pdf_text(bytes(second.pdf)).split())
