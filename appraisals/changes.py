@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .explain import format_percent, format_score, format_value, join_names
+from .explain import format_percent, format_score, format_value, join_names, the_panel
 
 Doc = Mapping[str, Any]
 
@@ -168,15 +168,6 @@ def _pounds(value: float | None) -> str:
 
 def _possessive(name: str) -> str:
     return f"{name}'s"
-
-
-def _the_panel(name: str, *, capital: bool = True) -> str:
-    """ "The Staff panel", but "The Members' Panel" (the name says panel already), and
-    "Panel 1" as it is (a name that starts with "Panel" takes no "the")."""
-    if name.lower().split()[:1] == ["panel"]:
-        return name
-    the = "The" if capital else "the"
-    return f"{the} {name}" if "panel" in name.lower().split() else f"{the} {name} panel"
 
 
 def _scale(doc: Doc) -> str:
@@ -356,15 +347,16 @@ def _scores(old: Doc, new: Doc) -> Iterable[Change]:
     for key in _ordered_keys(old, new, "panels"):
         o, n = p_old.get(key), p_new.get(key)
         if o is None:
-            yield Change(f"{_the_panel(n['name'])} was added.")
+            yield Change(f"{the_panel(n['name'], capital=True)} was added.")
         elif n is None:
-            yield Change(f"{_the_panel(o['name'])} was removed, with its scores.")
+            yield Change(f"{the_panel(o['name'], capital=True)} was removed, with its scores.")
         else:
             if o["name"] != n["name"]:
-                yield Change(f"{_the_panel(o['name'])} is now called {_the_panel(n['name'])}.")
+                old, new = (the_panel(p["name"], capital=True) for p in (o, n))
+                yield Change(f"{old} is now called {new}.")
             if (o.get("scored_when") or "") != (n.get("scored_when") or ""):
                 yield Change(
-                    f"When {_the_panel(n['name'], capital=False)} scored went from "
+                    f"When {the_panel(n['name'])} scored went from "
                     f"{o.get('scored_when') or 'not given'} to "
                     f"{n.get('scored_when') or 'not given'}."
                 )
@@ -411,7 +403,7 @@ def _scores(old: Doc, new: Doc) -> Iterable[Change]:
         ):
             continue  # said once, with the panel, option or criterion that went
         whose = (
-            f"{_possessive(_the_panel(panels.get(panel, panel)))} score for "
+            f"{_possessive(the_panel(panels.get(panel, panel), capital=True))} score for "
             f"{options.get(option, option)} on {criteria.get(criterion, criterion)}"
         )
         if o is None:

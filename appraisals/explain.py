@@ -9,6 +9,7 @@ that say the same thing of several criteria are said once, naming them all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -240,6 +241,16 @@ def _grouped(found: list[tuple[tuple[str, str, str, str], str]]) -> dict:
     for finding, criterion in found:
         groups.setdefault(finding, []).append(criterion)
     return groups
+
+
+def the_panel(name: str, *, capital: bool = False) -> str:
+    """The panel in a sentence: "the Staff panel", but "the Members' Panel" (no second panel),
+    and "Panel 1" as it is (a name that starts with "Panel" takes no "the"). The report's and
+    the change log's one rule."""
+    if re.match(r"panel\b", name, re.IGNORECASE):
+        return name
+    phrase = f"the {name}" if re.search(r"\bpanel\b", name, re.IGNORECASE) else f"the {name} panel"
+    return phrase[0].upper() + phrase[1:] if capital else phrase
 
 
 def _the_weight_on(criteria: Sequence[str]) -> str:

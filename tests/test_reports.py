@@ -252,10 +252,14 @@ def test_wide_score_tables_split_evenly(count, runs):
 
 
 def test_panel_names_read_as_english():
-    assert reports._the_panel("Staff") == "the Staff panel"
-    assert reports._the_panel("Members' Panel") == "the Members' Panel"
-    assert reports._the_panel("Union panel", capital=True) == "The Union panel"
-    assert reports._the_panel("Panelists") == "the Panelists panel"
+    """One rule for the report and the change log (explain.the_panel)."""
+    from appraisals.explain import the_panel
+
+    assert the_panel("Staff") == "the Staff panel"
+    assert the_panel("Members' Panel") == "the Members' Panel"
+    assert the_panel("Union panel", capital=True) == "The Union panel"
+    assert the_panel("Panelists") == "the Panelists panel"
+    assert the_panel("Panel 1", capital=True) == "Panel 1"
 
 
 def test_seven_options_split_four_and_three_with_their_numbers():

@@ -47,7 +47,6 @@ from .checks import (
     unwritten_sections,
 )
 from .formatting import _columns_of as _columns_of  # tested directly
-from .formatting import _the_panel as _the_panel  # tested directly
 from .narrative import (
     NARRATIVE_KEYS,
     NARRATIVE_SECTIONS,

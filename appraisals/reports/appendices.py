@@ -18,6 +18,7 @@ from ..explain import (
     join_names,
     on_scale,
 )
+from ..explain import the_panel as _the_panel
 from ..results import snapshot_of
 from .base import _BuilderBase
 from .formatting import (
@@ -30,7 +31,6 @@ from .formatting import (
     _ordinal,
     _plural,
     _rating_cell,
-    _the_panel,
 )
 from .narrative import NARRATIVE_SECTIONS, Part
 from .structure import Cell, Column, Row, Section, Subheading, Table

@@ -70,15 +70,6 @@ def _columns_of(items: Sequence[Any], most: int) -> list[tuple[int, Sequence[Any
     return runs
 
 
-def _the_panel(name: str, *, capital: bool = False) -> str:
-    """The panel in a sentence: "the Staff panel", but "the Members' Panel" (no second panel),
-    and "Panel 1" as it is (a name that starts with "Panel" takes no "the")."""
-    if re.match(r"panel\b", name, re.IGNORECASE):
-        return name
-    phrase = f"the {name}" if re.search(r"\bpanel\b", name, re.IGNORECASE) else f"the {name} panel"
-    return phrase[0].upper() + phrase[1:] if capital else phrase
-
-
 def services_phrase(doc: Mapping[str, Any]) -> str:
     """The services in scope in a sentence, "support services" or "ICT and payroll" (an
     initialism keeps its capitals); "" when the appraisal covers the whole organisation."""

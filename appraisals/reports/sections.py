@@ -19,6 +19,7 @@ from ..explain import (
     out_of_100,
     recommendation,
 )
+from ..explain import the_panel as _the_panel
 from ..templatetags.councilopts import pounds
 from .appendices import APPENDICES
 from .base import _BuilderBase
@@ -34,7 +35,6 @@ from .formatting import (
     _plural,
     _rating_cell,
     _signed,
-    _the_panel,
     _value,
     services_phrase,
 )
