@@ -333,3 +333,26 @@ def test_a_meeting_after_the_procurement_act_came_into_force_cites_it():
     assert "Public Contracts Regulations" not in said.replace(
         "replacing the Public Contracts Regulations 2015", ""
     )
+
+
+IMPLICATIONS = (
+    "financial",
+    "legal",
+    "risk",
+    "equalities",
+    "human_resources",
+    "environmental",
+    "crime_disorder",
+)
+
+
+def test_consultation_comes_before_the_implications_as_a_council_paper_orders_them():
+    """committee-report.md: options, rejected options, consultation, then the implications;
+    the officer writes them in the same order on the report page."""
+    keys = [s.key for s in built(imported()).sections]
+    assert keys.index("rejected") + 1 == keys.index("consultation")
+    assert keys.index("consultation") + 1 == keys.index("financial")
+    assert [k for k in keys if k in IMPLICATIONS] == list(IMPLICATIONS)
+    written = [s.key for s in reports.NARRATIVE_SECTIONS]
+    assert written.index("rejected") + 1 == written.index("consultation")
+    assert written.index("consultation") < min(written.index(k) for k in IMPLICATIONS)

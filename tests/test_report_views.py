@@ -624,9 +624,9 @@ def test_a_section_shows_as_it_will_print_without_saving_anything(officer, appra
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "How section 10 reads in the report" in html
-    assert "10. Legal implications and powers" in html
-    assert ">10.1</span> Section 101 of the Local Government Act 1972." in html
+    assert "How section 11 reads in the report" in html
+    assert "11. Legal implications and powers" in html
+    assert ">11.1</span> Section 101 of the Local Government Act 1972." in html
     assert "<li>first &lt;b&gt;point&lt;/b&gt;</li>" in html and "<li>second</li>" in html
     assert "app-list--alpha" in html and "<li>lettered</li>" in html
     appraisal.refresh_from_db()
@@ -636,7 +636,7 @@ def test_a_section_shows_as_it_will_print_without_saving_anything(officer, appra
 
 def test_a_section_with_parts_from_the_appraisal_lists_them_around_the_text(officer, appraisal):
     html = preview(officer, "risk", "Our own words on risk.").content.decode()
-    assert "11. Risk analysis" in html
+    assert "12. Risk analysis" in html
     # The body's risk table holds only risks still high after controls (none here), so the
     # part added from the appraisal is the paragraph that says so and points to the register.
     assert "No risk is rated high or very high once its controls are in place" in html

@@ -283,9 +283,9 @@ def test_a_paragraph_that_starts_with_a_list_still_shows_its_number(db, personas
             for p in PdfReader(io.BytesIO(reports.render_committee_report(appraisal))).pages
         )
     )
-    # Legal implications is section 10; the powers its options rely on follow the text.
-    assert "10.1" in text and "10.2 Then a paragraph." in text
-    assert "10.3 The powers expected to be relied on" in text
+    # Legal implications is section 11; the powers its options rely on follow the text.
+    assert "11.1" in text and "11.2 Then a paragraph." in text
+    assert "11.3 The powers expected to be relied on" in text
 
 
 def test_scores_that_would_change_the_leader_are_gathered_by_option_and_panel(db, personas):

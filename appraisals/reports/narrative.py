@@ -56,6 +56,11 @@ NARRATIVE_SECTIONS: tuple[NarrativeSection, ...] = (
         "Each rejected option and its reason are added from the options list.",
     ),
     NarrativeSection(
+        "consultation",
+        "Consultation",
+        "Staff, unions, members, partners, residents; the panels who scored are added.",
+    ),
+    NarrativeSection(
         "financial",
         "Financial implications",
         "Costs, savings, net present values and payback are added from the financial case.",
@@ -78,11 +83,6 @@ NARRATIVE_SECTIONS: tuple[NarrativeSection, ...] = (
     NarrativeSection("environmental", "Environmental", ""),
     NarrativeSection(
         "crime_disorder", "Crime and disorder", "Section 17 of the Crime and Disorder Act 1998."
-    ),
-    NarrativeSection(
-        "consultation",
-        "Consultation",
-        "Staff, unions, members, partners, residents; the panels who scored are added.",
     ),
     NarrativeSection(
         "appendices",

@@ -66,6 +66,7 @@ class _Sections(_BuilderBase):
             self.plain("previous"),
             self.options_considered(),
             self.rejected_options(),
+            self.consultation(),
             self.financial(),
             self.legal(),
             self.risk(),
@@ -73,7 +74,6 @@ class _Sections(_BuilderBase):
             self.human_resources(),
             self.plain("environmental"),
             self.plain("crime_disorder"),
-            self.consultation(),
             self.appendix_list(),
             self.background_papers(),
             # The front sheet gives the contact officer's name, telephone and email; a

@@ -24,15 +24,15 @@ def test_officer_edits_renders_checks_and_issues_the_report(page, personas):
     )
     # As it is typed, the section shows below its box as it will print: numbered, escaped.
     preview = page.locator("#preview-legal")
-    preview.get_by_text("How section 10 reads in the report").wait_for()
-    assert "10.2 <b>not bold</b>" in preview.inner_text()
+    preview.get_by_text("How section 11 reads in the report").wait_for()
+    assert "11.2 <b>not bold</b>" in preview.inner_text()
     assert_accessible(page)
     page.get_by_role("button", name="Save the report").click()
     page.get_by_text("Report saved.").wait_for()
 
     # The draft as a web page, at once: the officer's words, escaped, in the numbered report.
     page.get_by_role("link", name="Read the draft as a web page").click()
-    page.get_by_role("heading", name="10. Legal implications and powers").wait_for()
+    page.get_by_role("heading", name="11. Legal implications and powers").wait_for()
     assert page.get_by_text("<b>not bold</b>").count() == 1
     assert page.get_by_role("table").count() >= 3
     assert_accessible(page)
