@@ -21,6 +21,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from . import exempt
 from .engine import risk_band
 from .explain import format_chance, format_value, join_names
 
@@ -861,7 +862,7 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
     else:
         description = f"A 5 by 5 grid of likelihood against impact {when}: no risks recorded yet."
     if withheld:
-        description += f" {_plural_risks(withheld)} exempt and not shown."
+        description += f" {exempt.withheld_note(withheld)}"
     headers = ("Label", "Risk", "Applies to", "Likelihood", "Impact", "Rating", "Band")
     return Chart(
         title,
@@ -871,10 +872,6 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
         tuple(rows),
         (False, False, False, True, True, True, False),
     )
-
-
-def _plural_risks(count: int) -> str:
-    return "One risk is" if count == 1 else f"{count} risks are"
 
 
 def _label_rows(labels: Sequence[str]) -> list[str]:

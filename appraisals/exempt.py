@@ -145,12 +145,14 @@ WITHHELD = engine.RiskRating(0, "exempt")
 RATINGS = ("likelihood", "impact", "residual_likelihood", "residual_impact")
 
 
-def withheld_note(count: int, where: str, *, what: str = "not shown") -> str:
-    """ "One risk is exempt and not shown: see exempt Appendix F." """
+def withheld_note(count: int, where: str = "", *, what: str = "not shown") -> str:
+    """ "One risk is exempt and not shown: see exempt Appendix F." ("" if none). Without
+    `where` (under a heat map, where the page says it once beside both), the sentence ends
+    at "not shown"."""
     if not count:
         return ""
     many = "One risk is" if count == 1 else f"{count} risks are"
-    return f"{many} exempt and {what}: see {where}."
+    return f"{many} exempt and {what}: see {where}." if where else f"{many} exempt and {what}."
 
 
 # Who may see ---------------------------------------------------------------------------------

@@ -757,6 +757,19 @@ def test_the_open_heat_maps_leave_an_exempt_risk_out_and_say_so(marked):
     assert "5 × 5 = 25, very high" in text and "4 × 5 = 20, very high" in text
 
 
+def test_the_heat_map_words_its_withheld_risks_as_the_exempt_note_does(marked):
+    """One sentence, worded in one place (`exempt.withheld_note`): under the heat map it
+    simply stops before "see …", which the page says once beside both maps."""
+    from appraisals import charts
+
+    opened = exempt.open_evaluation(evaluate(marked.appraisal))
+    chart = charts.risk_heat_map(opened, residual=False)
+    assert exempt.withheld_note(1) == "One risk is exempt and not shown."
+    assert exempt.withheld_note(2, what="not counted") == "2 risks are exempt and not counted."
+    assert exempt.withheld_note(0) == ""
+    assert chart.description.endswith(" " + exempt.withheld_note(1))
+
+
 def test_a_partners_officer_never_sees_an_exempt_risks_ratings(client, exempt_risk_to_all):
     appraisal = exempt_risk_to_all.appraisal
     client.force_login(exempt_risk_to_all.partner_officer)
