@@ -126,6 +126,13 @@ def letter_for(narrative: Mapping[str, str]) -> str:
     return chr(ord("F") + len(attached_appendices(narrative.get("appendices", ""))))
 
 
+def appendix_where(appraisal: Appraisal) -> str:
+    """Where a page sends a reader for what it leaves out ("exempt Appendix G"): lettered by
+    `letter_for` from the narrative the committee report is built from, so the risk
+    register, the results page and the report's list of appendices always agree."""
+    return Marks(letter=letter_for(appraisal.narrative or {})).where()
+
+
 def pointer(mark: Mark, marks: Marks) -> str:
     """What the open report says in place of an exempt part."""
     return (

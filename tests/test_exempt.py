@@ -308,6 +308,29 @@ def test_the_exempt_letter_follows_the_attached_papers_and_the_changes_appendix_
     assert "Appendix H: Exempt information" in listing
 
 
+def test_the_risk_register_results_page_and_report_letter_the_exempt_appendix_alike(
+    client, marked, monkeypatch
+):
+    appraisal = marked.appraisal
+    appraisal.narrative = {**appraisal.narrative, "appendices": "Business case\nSite plan"}
+    appraisal.save()
+    client.force_login(marked.partner_officer)
+    pages = [client.get(_url(appraisal, name)).content.decode() for name in ("risks", "results")]
+    assert all("see exempt Appendix H." in page for page in pages)
+    report = reports.build_report(evaluate(appraisal))
+    listing = json.dumps(
+        next(s for s in report.sections if s.key == "appendices").blocks,
+        default=str,
+        ensure_ascii=False,
+    )
+    assert "Appendix H: Exempt information" in listing
+    # Both pages' notes take the letter from the one function, not a reckoning of their own.
+    monkeypatch.setattr(exempt, "appendix_where", lambda appraisal: "exempt Appendix Q")
+    for name in ("risks", "results"):
+        page = client.get(_url(appraisal, name)).content.decode()
+        assert "see exempt Appendix Q." in page, name
+
+
 def test_the_executive_summary_says_where_an_exempt_leaders_finance_is(marked):
     appraisal = marked.appraisal
     evaluation = evaluate(appraisal)

@@ -118,9 +118,10 @@ def _exempt_finance(user, appraisal, evaluation: Evaluation) -> list[str]:
     marks = exempt.marks_of(evaluation.document)
     if not marks.finance or exempt.may_see(user, appraisal):
         return []
+    where = exempt.appendix_where(appraisal)
     return [
         f"The financial case for {evaluation.option_name(key)} is exempt information "
-        f"(paragraph {m.paragraph} of Schedule 12A): it is in {marks.where()}, which is not "
+        f"(paragraph {m.paragraph} of Schedule 12A): it is in {where}, which is not "
         "for publication."
         for key, m in marks.finance.items()
     ]
@@ -153,14 +154,14 @@ def _close_call(evaluation: Evaluation) -> dict[str, Any] | None:
     }
 
 
-def _risks(evaluation: Evaluation) -> dict[str, Any]:
+def _risks(appraisal: Appraisal, evaluation: Evaluation) -> dict[str, Any]:
     # The risk register's own heat map (views.risks) reads each row's ratings and figures.
     rows = [
         RiskRow(f"R{n}", risk, risk.before, risk.after)  # type: ignore[arg-type]
         for n, risk in enumerate(evaluation.risks, start=1)
     ]
     cutoffs = evaluation.risk_cutoffs
-    where = exempt.marks_of(evaluation.document).where()  # of the exempt risks the maps leave out
+    where = exempt.appendix_where(appraisal)  # of the exempt risks the maps leave out
     return {
         "risk_rows": rows,
         "heat_maps": [
@@ -314,7 +315,7 @@ def results(request: HttpRequest, reference: str) -> HttpResponse:
             "acceptability_chart": _chart(evaluation, "acceptability", charts.acceptability_chart),
             "value_chart": _chart(evaluation, "value-for-money", charts.value_for_money_chart),
             **_finance(evaluation),
-            **_risks(evaluation),
+            **_risks(appraisal, evaluation),
             "exempt_finance": _exempt_finance(request.user, appraisal, evaluation),
         },
     )

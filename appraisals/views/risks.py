@@ -122,7 +122,7 @@ def risks(request: HttpRequest, reference: str) -> HttpResponse:
                 risk.consequences = risk.controls = risk.owner = ""
     # The whole of an exempt risk is exempt: its ratings too, so the heat maps leave it out.
     rows = risk_rows(risks, cutoffs, frozenset(withheld))
-    where = exempt.Marks(letter=exempt.letter_for(appraisal.narrative or {})).where()
+    where = exempt.appendix_where(appraisal)
     return render(
         request,
         "appraisals/risks.html",
