@@ -144,6 +144,17 @@ def test_word_running_header_carries_the_draft_mark_and_the_footer_the_page(buil
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
 
 
+def test_word_first_page_head_does_not_repeat_the_masthead(built):
+    report, document = built
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    first = section.first_page_header.paragraphs[0].text
+    assert report.council not in first and "DRAFT" in first
+    assert [p.text for p in document.paragraphs[:2]] == [report.council, report.mark]
+    footer = section.first_page_footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+
+
 def test_a_drafts_gaps_are_boxed_in_word_as_in_the_pdf(personas):
     appraisal = make_report_appraisal(options=2, criteria=2, panels=1, risks=0)
     appraisal.narrative = {}  # nothing written yet

@@ -22,13 +22,14 @@ TEMPLATE = "reports/committee_report.html"
 STYLESHEETS = ("reports/report.css",)
 DRAFT_STYLESHEET = "reports/draft.css"
 # Bump when the report's content or layout changes in a way the template files do not show.
-# 10: tables numbered in order, links, running heads as artifacts, Word;
+# 11: no running head over page 1's masthead (PDF and Word); 10: tables numbered in order,
+# links, running heads as artifacts, Word;
 # 9: body shortened (panel table, heat maps to the appendices; five reasons quoted);
 # 8: contact officer, powers relied on, TUPE, list of appendices, marked gaps; 7: the option
 # officers recommend; 6: prose with units, drafted summary, rejected options told; 5: finance
 # to the lead council, risk IDs and ratings; 4: percentages without a space; 3: short-list
 # wording, models said once
-RENDERER_VERSION = "10"
+RENDERER_VERSION = "11"
 
 
 @functools.cache

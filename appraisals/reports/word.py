@@ -7,7 +7,8 @@ numbered caption, and each chart as the table of figures it summarises (no pictu
 is what an editor needs, and no maintained renderer here turns our SVG into an image Word
 reads). Built-in styles only (Title, Heading 1–2, Caption, List Bullet, Table Grid), so the
 council's own template restyles it; the running header carries the council and the mark
-(DRAFT or the version), the footer the page number.
+(DRAFT or the version), from page 2 (page 1's masthead prints them), the footer the page
+number.
 """
 
 from __future__ import annotations
@@ -83,12 +84,18 @@ def _page_setup(document: Any, report: Report) -> None:
     header = section.header.paragraphs[0]
     header.text = f"{report.council}\t\t{'DRAFT' if report.draft else report.mark}"
     header.style = styles["Header"]
-    footer = section.footer.paragraphs[0]
-    footer.style = styles["Footer"]
-    footer.add_run("Page ")
-    _field(footer, "PAGE")
-    footer.add_run(" of ")
-    _field(footer, "NUMPAGES")
+    # Page 1 opens with the council and the mark in the masthead: its running head would
+    # repeat them, so it carries only a draft's DRAFT (as the PDF does).
+    section.different_first_page_header_footer = True
+    first = section.first_page_header.paragraphs[0]
+    first.text = "\t\tDRAFT" if report.draft else ""
+    first.style = styles["Header"]
+    for paragraph in (section.footer.paragraphs[0], section.first_page_footer.paragraphs[0]):
+        paragraph.style = styles["Footer"]
+        paragraph.add_run("Page ")
+        _field(paragraph, "PAGE")
+        paragraph.add_run(" of ")
+        _field(paragraph, "NUMPAGES")
 
 
 def _language(style: Any) -> None:
