@@ -10,10 +10,10 @@ def _url(personas, name: str, *args) -> str:
     return reverse(f"appraisals:{name}", args=[personas.appraisal.reference, *args])
 
 
-def _edit(client, personas, key: str, **data):
+def _edit(client, personas, key: str, follow=False, **data):
     option = personas.appraisal.options.get(key=key)
     fields = {"name": option.name, "description": "", "status": option.status}
-    return client.post(_url(personas, "option-edit", key), fields | data)
+    return client.post(_url(personas, "option-edit", key), fields | data, follow=follow)
 
 
 def test_options_page_shows_the_catalogue_with_traits(client, personas):
@@ -68,6 +68,33 @@ def test_the_lead_council_is_not_offered_as_a_partner_of_its_own_option(client, 
     )
     assert response.status_code == 200 and "Select a valid choice" not in response.text
     assert not personas.appraisal.options.filter(name="Shared with itself").exists()
+
+
+def test_saving_an_old_option_that_lists_the_lead_council_says_it_is_removed(client, personas):
+    """An option made before the rule may list the lead council as its partner. The form
+    does not offer it, so the save takes it off: said on the page, then after saving."""
+    option = personas.appraisal.options.get(key="option-1")
+    option.partners.add(personas.lead, personas.partner)
+    lead = personas.lead.name
+    client.force_login(personas.officer)
+    page = client.get(_url(personas, "option-edit", option.key)).text
+    assert (
+        f"{lead} is listed as a partner of this option, but it leads this appraisal, so it "
+        "takes part in every option already. Saving removes it from the partners."
+    ) in page
+    response = _edit(client, personas, option.key, partners=[personas.partner.pk], follow=True)
+    assert (
+        f"“{option.name}” saved. {lead} was removed from its partners: it leads this "
+        "appraisal, so it takes part in every option already."
+    ) in response.text
+    assert list(option.partners.all()) == [personas.partner]
+    assert Change.objects.filter(kind="option", subject=option.name, field="partners").exists()
+    # Once it is off, neither the page nor the next save mentions it.
+    assert (
+        "is listed as a partner" not in client.get(_url(personas, "option-edit", option.key)).text
+    )
+    response = _edit(client, personas, option.key, partners=[personas.partner.pk], follow=True)
+    assert f"“{option.name}” saved." in response.text and "was removed" not in response.text
 
 
 def test_an_option_is_added_rejected_with_its_reason_in_one_step(client, personas):

@@ -119,6 +119,10 @@ def option_add(request: HttpRequest, reference: str) -> HttpResponse:
 def option_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     appraisal = get_appraisal_for(request.user, reference, edit=True)
     option = _option(appraisal, key)
+    # An option made before the lead council could no longer be its own partner may still
+    # list it. The form does not offer it, so a save takes it off: the page says so first,
+    # and the message after saving says it was done.
+    lead_listed = option.partners.filter(pk=appraisal.lead_authority_id).exists()
 
     def build(data) -> OptionEditForm:
         # A bound form writes onto its instance: give it a blank one, not the stored option.
@@ -144,13 +148,26 @@ def option_edit(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     form = edit(
         request, appraisal, build=build, save=save, kinds=["option"], subjects=[option.name]
     )
+    lead = appraisal.lead_authority.name if lead_listed else ""
     if form.saved:
-        messages.success(request, f"“{form.cleaned_data['name']}” saved.")
+        saved = f"“{form.cleaned_data['name']}” saved."
+        if lead:
+            saved += (
+                f" {lead} was removed from its partners: it leads this appraisal, so it "
+                "takes part in every option already."
+            )
+        messages.success(request, saved)
         return redirect(_options_url(appraisal))
     return render(
         request,
         "appraisals/option_edit.html",
-        {"appraisal": appraisal, "option": option, "form": form, "section": "tasks"},
+        {
+            "appraisal": appraisal,
+            "option": option,
+            "form": form,
+            "lead_listed": lead,
+            "section": "tasks",
+        },
     )
 
 
