@@ -12,6 +12,11 @@ from __future__ import annotations
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # an uploaded JSON document or XLSX workbook
 MAX_BACKUP_BYTES = 200 * 1024 * 1024  # a JSON file for import_appraisal: a whole backup
 MAX_JSON_DEPTH = 20  # lists and objects inside each other; a document needs 7
+# One file of an issued version in a full backup (its PDF, Word file, web page or exempt
+# appendix; a published record of decision's PDF), decoded from base64. A version's PDF is
+# some hundreds of KB to a few MB; web pages are counted in characters.
+MAX_ISSUED_FILE_BYTES = 25 * 1024 * 1024
+MAX_ISSUED_VERSIONS = 100  # issued versions of one report; published versions of one record
 
 # A workbook is checked from its zip directory before any of it is parsed.
 MAX_XLSX_MEMBERS = 200  # files inside the zip (an exported workbook has about 30)

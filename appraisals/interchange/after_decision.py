@@ -8,9 +8,10 @@ exports, the same. Imported with the rest of the document, all or nothing:
 - declarations are matched to people by user name; a person this installation does not know
   is added as an inactive account without a password or any council (so a restore into an
   empty database keeps who declared what; nobody can sign in as them);
-- the record of decision hangs on an issued version of the report, which the document does
-  not carry: it is restored where that version exists (a replacing import on the same
-  installation), and otherwise left out, as the issued versions themselves are.
+- the record of decision hangs on an issued version of the report: it is restored where
+  that version exists, either held already (a replacing import on the same installation)
+  or carried by the document's `issued` section (a full backup: issued.py), and otherwise
+  left out.
 """
 
 from __future__ import annotations
@@ -66,12 +67,7 @@ def export_section(a: Appraisal, option_keys: Mapping[int, str]) -> dict[str, An
             }
             for d in declarations
         ]
-    decision = (
-        Decision.objects.filter(appraisal_id=a.pk).select_related("report_version").first()
-        if a.status
-        in (Appraisal.Status.DECIDED, Appraisal.Status.IMPLEMENTING, Appraisal.Status.CLOSED)
-        else None
-    )
+    decision = decision_of(a, related=("report_version",))
     if decision is not None:
         section["decision"] = {
             "report_version": decision.report_version.number,
@@ -122,6 +118,18 @@ def export_section(a: Appraisal, option_keys: Mapping[int, str]) -> dict[str, An
     return section
 
 
+def decision_of(a: Appraisal, *, related: tuple[str, ...] = ()) -> Decision | None:
+    """The record of decision a document carries (one query), with `related` selected: that
+    of an appraisal decided, being implemented or closed."""
+    if a.status not in (
+        Appraisal.Status.DECIDED,
+        Appraisal.Status.IMPLEMENTING,
+        Appraisal.Status.CLOSED,
+    ):
+        return None
+    return Decision.objects.filter(appraisal_id=a.pk).select_related(*related).first()
+
+
 def _number(x: float) -> float | int:
     return int(x) if float(x).is_integer() else x
 
@@ -139,7 +147,7 @@ def _date(c, obj: Mapping[str, Any], key: str, path: str, *, required: bool) -> 
         c.add(f"{path}.{key}", f"must be an ISO date (2026-12-14), not {value!r}")
 
 
-def _moment(c, obj: Mapping[str, Any], key: str, path: str, *, required: bool) -> None:
+def check_moment(c, obj: Mapping[str, Any], key: str, path: str, *, required: bool) -> None:
     value = c.field(obj, key, "text", path, required=required, nullable=not required)
     if value is None:
         return
@@ -184,8 +192,8 @@ def check_section(c, doc: Mapping[str, Any], options: Mapping[str, Any]) -> None
         for j, key in enumerate(c.field(d, "options", "list", path) or []):
             c.reference(key, options, "option", f"{path}.options[{j}]")
         c.field(d, "description", "text", path)
-        _moment(c, d, "declared_at", path, required=True)
-        _moment(c, d, "ended_at", path, required=False)
+        check_moment(c, d, "declared_at", path, required=True)
+        check_moment(c, d, "ended_at", path, required=False)
         c.field(d, "end_reason", "text", path)
         if d.get("ended_at") and not (d.get("end_reason") or "").strip():
             c.add(f"{path}.end_reason", "a withdrawn or amended declaration needs its reason")
@@ -257,10 +265,16 @@ def _date_or_none(value: str | None) -> dt.date | None:
 
 
 def import_section(
-    appraisal: Appraisal, doc: Mapping[str, Any], option_by_key: Mapping[str, Option]
-) -> None:
+    appraisal: Appraisal,
+    doc: Mapping[str, Any],
+    option_by_key: Mapping[str, Option],
+    *,
+    recorded: Mapping[str, Any] | None = None,
+) -> Decision | None:
     """Write the section's rows for `appraisal`, replacing its milestones and actual years
-    (and its declarations and decision, where the document has them)."""
+    (and its declarations and decision, where the document has them). Returns the record of
+    decision if this import made it; `recorded`: who entered it and when (issued.py), if
+    known, else nobody, now."""
     section = doc.get(SECTION) or {}
     Milestone.objects.filter(appraisal=appraisal).delete()
     ActualYear.objects.filter(appraisal=appraisal).delete()
@@ -290,8 +304,9 @@ def import_section(
     if declarations:
         _import_declarations(appraisal, declarations, option_by_key)
     decision = section.get("decision")
-    if decision is not None:
-        _import_decision(appraisal, decision)
+    if decision is None:
+        return None
+    return _import_decision(appraisal, decision, recorded or {})
 
 
 def _import_declarations(appraisal: Appraisal, declarations, option_by_key) -> None:
@@ -325,10 +340,12 @@ def _import_declarations(appraisal: Appraisal, declarations, option_by_key) -> N
             interest.save(update_fields=["replaced_by"])
 
 
-def _import_decision(appraisal: Appraisal, decision: Mapping[str, Any]) -> None:
+def _import_decision(
+    appraisal: Appraisal, decision: Mapping[str, Any], recorded: Mapping[str, Any]
+) -> Decision | None:
     version = appraisal.report_versions.filter(number=int(decision["report_version"])).first()
     if version is None or Decision.objects.filter(appraisal=appraisal).exists():
-        return  # the version it was taken on is not here; or the record is here already
+        return None  # the version it was taken on is not here; or the record is here already
     record = Decision.objects.create(
         appraisal=appraisal,
         report_version=version,
@@ -343,6 +360,7 @@ def _import_decision(appraisal: Appraisal, decision: Mapping[str, Any]) -> None:
         published_on=_date_or_none(decision.get("published_on")),
         call_in_deadline=_date_or_none(decision.get("call_in_deadline")),
         call_in_status=decision["call_in_status"],
+        **recorded,
     )
     DecisionRecommendation.objects.bulk_create(
         DecisionRecommendation(
@@ -354,3 +372,4 @@ def _import_decision(appraisal: Appraisal, decision: Mapping[str, Any]) -> None:
         )
         for r in decision.get("recommendations", [])
     )
+    return record

@@ -19,6 +19,7 @@ from ..models import (
     Score,
 )
 from . import after_decision
+from . import issued as issued_section
 
 FORMAT = "councilopts.appraisal/1"
 SAVINGS_SERIES = ("low", "central", "high")
@@ -84,13 +85,15 @@ def _group(rows: Iterable[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
 
 
 def export_with_appraisal(
-    appraisal: Appraisal, *, after: bool = False
+    appraisal: Appraisal, *, after: bool = False, issued: bool = False
 ) -> tuple[dict[str, Any], Appraisal]:
     """The document and the loaded appraisal it was built from, in ten queries whatever the
     appraisal's size: seven in `_load`, options' partners, partner shares, scores. With
     `after`, this project's `after_decision` section too (three more queries, and three at
     most for declarations and a decision): for downloads and backups, never for the
-    evaluation or an issued version's snapshot, which are the appraisal alone."""
+    evaluation or an issued version's snapshot, which are the appraisal alone. With
+    `issued`, the `issued` section as well (issued.py; one query, three with a decision):
+    for the operator's full backup only, never a download."""
     a = _load(appraisal)
     option_partners = _group(
         Option.partners.through.objects.filter(option__appraisal_id=a.pk)
@@ -253,6 +256,9 @@ def export_with_appraisal(
     section = after_decision.export_section(a, option_keys) if after else {}
     if section:
         doc[after_decision.SECTION] = section
+    held = issued_section.export_section(a) if issued else {}
+    if held:
+        doc[issued_section.SECTION] = held
     return doc, a
 
 
@@ -276,7 +282,10 @@ def _exempt_parts(a: Appraisal, option_keys: dict[int, str]) -> list[dict[str, A
     return found
 
 
-def export_document(appraisal: Appraisal, *, after: bool = False) -> dict[str, Any]:
+def export_document(
+    appraisal: Appraisal, *, after: bool = False, issued: bool = False
+) -> dict[str, Any]:
     """The appraisal as an interchange document, in canonical form, in ten queries whatever
-    its size (see `export_with_appraisal`); with `after`, its `after_decision` section."""
-    return export_with_appraisal(appraisal, after=after)[0]
+    its size (see `export_with_appraisal`); with `after`, its `after_decision` section; with
+    `issued` (a full backup), its issued versions and published records of decision."""
+    return export_with_appraisal(appraisal, after=after, issued=issued)[0]

@@ -26,6 +26,7 @@ from ..models import (
     Service,
 )
 from . import after_decision
+from . import issued as issued_section
 from .validation import AppraisalExists, InvalidDocument, Problem, _show, validate_document
 
 
@@ -203,7 +204,9 @@ def _floats(values: Iterable[Any]) -> list[float]:
 
 
 @transaction.atomic
-def import_document(*, document: dict[str, Any], user=None, replace: bool = False) -> ImportReport:
+def import_document(
+    *, document: dict[str, Any], user=None, replace: bool = False, issued: bool = False
+) -> ImportReport:
     """Create (or, with `replace`, overwrite) the appraisal a document describes.
 
     All or nothing: a document with any problem raises `InvalidDocument` listing them all,
@@ -212,7 +215,22 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
     everything the document holds; panel members are kept for panels whose key remains.
     Authorities and services the installation did not know are created and reported.
     One `Change` row records the import.
+
+    `issued`: the operator restores a full backup (`import_appraisal`), whose `issued`
+    section brings back the issued versions and published records of decision (issued.py).
+    Anywhere else a document carrying that section is refused.
     """
+    if not issued and isinstance(document, dict) and issued_section.SECTION in document:
+        raise InvalidDocument(
+            [
+                Problem(
+                    issued_section.SECTION,
+                    "issued versions of the report are restored only from a full backup, by "
+                    "the operator with import_appraisal: take this section out to import the "
+                    "rest",
+                )
+            ]
+        )
     problems = validate_document(document)
     if problems:
         raise InvalidDocument(problems)
@@ -372,7 +390,13 @@ def import_document(*, document: dict[str, Any], user=None, replace: bool = Fals
         for i, (name, share) in enumerate((case.get("partner_shares") or {}).items())
     )
     _import_exempt_parts(appraisal, doc, option_by_key, risks)
-    after_decision.import_section(appraisal, doc, option_by_key)
+    # The issued versions first: the record of decision hangs on one.
+    people = issued_section.import_versions(appraisal, doc)
+    decision = after_decision.import_section(
+        appraisal, doc, option_by_key, recorded=issued_section.recorded(doc, people)
+    )
+    if decision is not None:
+        issued_section.import_publications(decision, doc, people)
     record_change(
         appraisal=appraisal,
         user=user,

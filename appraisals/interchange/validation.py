@@ -325,9 +325,10 @@ def validate_document(doc: Any, *, delivery_models: Iterable[str] | None = None)
     _check_risks(c, doc, options)
     _check_finance(c, doc, options)
     _check_report(c, doc)
-    from .after_decision import check_section
+    from . import after_decision, issued
 
-    check_section(c, doc, options)
+    after_decision.check_section(c, doc, options)
+    issued.check_section(c, doc)
     return c.problems
 
 

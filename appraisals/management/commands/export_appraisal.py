@@ -16,7 +16,8 @@ from appraisals.results import results_document
 class Command(BaseCommand):
     help = (
         "Write an appraisal as an interchange document (format councilopts.appraisal/1), "
-        "or with --all every appraisal as a JSON list ordered by reference."
+        "or with --all every appraisal as a JSON list ordered by reference: a full backup, "
+        "with the issued versions of each report and published records of decision."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,7 +45,8 @@ class Command(BaseCommand):
         def document(appraisal: Appraisal) -> dict[str, Any]:
             if options["results"]:
                 return results_document(appraisal, samples=options["samples"], seed=options["seed"])
-            return export_document(appraisal, after=True)
+            # A full backup carries the issued versions and published records of decision.
+            return export_document(appraisal, after=True, issued=everything)
 
         if everything:
             data: Any = [document(a) for a in Appraisal.objects.order_by("reference")]

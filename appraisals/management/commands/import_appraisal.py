@@ -50,7 +50,7 @@ class Command(BaseCommand):
             for label, document in documents:
                 where = f"{name}{label}"
                 try:
-                    report = import_document(document=document, replace=replace)
+                    report = import_document(document=document, replace=replace, issued=True)
                 except AppraisalExists as error:
                     for problem in error.problems:
                         self.stderr.write(f"{where}: {problem} (use --replace to overwrite it)")
