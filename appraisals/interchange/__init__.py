@@ -62,7 +62,8 @@ For a document in canonical form, ``export_document(import_document(document=doc
 Modules: `reading` (a file's bytes into a document, bounded), `export` (document from the
 database), `validation` (the rules), `importing` (document into the database), `workbook`
 (XLSX and CSV), `after_decision` and `issued` (the optional sections after the decision,
-and the issued versions a full backup carries: format.md). Import from the package. The limits are in `appraisals/limits.py`.
+and the issued versions a full backup carries: format.md). Import from the package. The
+limits are in `appraisals/limits.py`.
 """
 
 from .export import FORMAT, SAVINGS_SERIES, export_document, export_with_appraisal
