@@ -352,8 +352,10 @@ def _scores(old: Doc, new: Doc) -> Iterable[Change]:
             yield Change(f"{the_panel(o['name'], capital=True)} was removed, with its scores.")
         else:
             if o["name"] != n["name"]:
-                old, new = (the_panel(p["name"], capital=True) for p in (o, n))
-                yield Change(f"{old} is now called {new}.")
+                # Capital only where the sentence starts: "The Staff panel is now called the
+                # Workforce panel", "Panel 1 is now called the Staff panel".
+                was, now = the_panel(o["name"], capital=True), the_panel(n["name"])
+                yield Change(f"{was} is now called {now}.")
             if (o.get("scored_when") or "") != (n.get("scored_when") or ""):
                 yield Change(
                     f"When {the_panel(n['name'])} scored went from "

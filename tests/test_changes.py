@@ -171,6 +171,17 @@ def test_options_added_removed_renamed_rejected_and_recommended():
     ]
 
 
+def test_a_renamed_panel_takes_a_capital_only_at_the_start_of_the_sentence():
+    new = snapshot()
+    new["panels"][0]["name"] = "Workforce"
+    assert "The Staff panel is now called the Workforce panel." in texts(snapshot(), new, "scores")
+    new["panels"][0]["name"] = "Panel 1"
+    assert "The Staff panel is now called Panel 1." in texts(snapshot(), new, "scores")
+    old = copy.deepcopy(new)
+    new["panels"][0]["name"] = "Members' Panel"
+    assert "Panel 1 is now called the Members' Panel." in texts(old, new, "scores")
+
+
 def test_a_removed_option_is_said_once_not_with_each_of_its_scores():
     new = snapshot()
     new["options"] = new["options"][:1] + new["options"][2:]
