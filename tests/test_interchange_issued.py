@@ -15,6 +15,8 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from appraisals import interchange, limits
@@ -209,3 +211,18 @@ def test_people_are_found_by_user_name_then_email_or_kept_as_inactive_accounts(d
     stranger = Decision.objects.get(appraisal=restored).recorded_by
     assert stranger.get_full_name() == "Sam Stranger" and not stranger.is_active
     assert stranger.email == "stranger@elsewhere.example" and not stranger.has_usable_password()
+
+
+def test_the_section_costs_three_queries_however_many_versions(decided, django_assert_num_queries):
+    with CaptureQueriesContext(connection) as download:
+        export_document(decided, after=True)
+    # The versions with their issuers and exempt appendices; the record of decision with who
+    # entered it; its publications with who published them.
+    with django_assert_num_queries(len(download) + 3):
+        export_document(decided, after=True, issued=True)
+    issue(decided)
+    Appraisal.objects.filter(pk=decided.pk).update(status=Appraisal.Status.DECIDED)
+    decided.refresh_from_db()
+    with django_assert_num_queries(len(download) + 3):
+        doc = export_document(decided, after=True, issued=True)
+    assert [v["number"] for v in doc["issued"]["versions"]] == [1, 2]
