@@ -59,6 +59,7 @@ class Comparison:
 # The report's header facts, as a reader names them (report.* keys of the document).
 HEADER_LABELS = (
     ("author", "report author"),
+    ("report_of", "“Report of” line"),
     ("portfolio_holder", "portfolio holder"),
     ("contact_name", "contact officer"),
     ("contact_job_title", "contact officer's job title"),
@@ -69,6 +70,7 @@ HEADER_LABELS = (
     ("ward_members_consulted", "ward members consulted"),
     ("papers_inspection", "place the background papers can be inspected"),
     ("exempt_paragraph", "Schedule 12A paragraph"),
+    ("forward_plan_reference", "forward plan reference"),
 )
 COMMITTEE_LABELS = (
     ("name", "committee"),

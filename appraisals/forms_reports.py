@@ -37,6 +37,13 @@ class ReportForm(forms.Form):
         required=False,
     )
     report_author = forms.CharField(label="Report author", max_length=200, required=False)
+    report_of = forms.CharField(
+        label="Report of",
+        max_length=200,
+        required=False,
+        help_text="The director or portfolio holder the report comes from, for example "
+        "Director of Corporate Services",
+    )
     portfolio_holder = forms.CharField(
         label="Portfolio holder",
         max_length=200,
@@ -75,6 +82,12 @@ class ReportForm(forms.Form):
         "officer",
     )
     key_decision = forms.BooleanField(label="This is a key decision", required=False)
+    forward_plan_reference = forms.CharField(
+        label="Forward plan reference",
+        max_length=50,
+        required=False,
+        help_text="The key decision’s reference in the forward plan, for example FP/2026/014",
+    )
     # Sent by the "Save and render the draft" button (name="render"): render after saving.
     render = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -104,6 +117,7 @@ class ReportForm(forms.Form):
             "report_status": appraisal.report_status,
             "exempt_paragraph": appraisal.exempt_paragraph,
             "report_author": appraisal.report_author,
+            "report_of": appraisal.report_of,
             "portfolio_holder": appraisal.portfolio_holder,
             "no_portfolio_holders": not appraisal.uses_portfolio_holders,
             "contact_name": appraisal.contact_name,
@@ -115,6 +129,7 @@ class ReportForm(forms.Form):
             "ward_members_consulted": appraisal.ward_members_consulted,
             "papers_inspection": appraisal.papers_inspection,
             "key_decision": appraisal.key_decision,
+            "forward_plan_reference": appraisal.forward_plan_reference,
         }
         narrative = appraisal.narrative or {}
         for section in NARRATIVE_SECTIONS:
@@ -140,6 +155,7 @@ class ReportForm(forms.Form):
             "report_status",
             "exempt_paragraph",
             "report_author",
+            "report_of",
             "portfolio_holder",
             "contact_name",
             "contact_job_title",
@@ -150,8 +166,11 @@ class ReportForm(forms.Form):
             "ward_members_consulted",
             "papers_inspection",
             "key_decision",
+            "forward_plan_reference",
         )
         header = {name: self.cleaned_data[name] for name in names}
+        if not header["key_decision"]:  # asked only of a key decision
+            header["forward_plan_reference"] = ""
         header["uses_portfolio_holders"] = not self.cleaned_data["no_portfolio_holders"]
         return header
 

@@ -288,6 +288,8 @@ class Appraisal(models.Model):
 
     # The committee report's header block and narrative (plain text, escaped on output).
     report_author = models.CharField(max_length=200, blank=True)
+    # "Report of": the director or portfolio holder the report comes from.
+    report_of = models.CharField(max_length=200, blank=True)
     portfolio_holder = models.CharField(max_length=200, blank=True)
     # A council run by committees has no portfolio holders: then none is asked for.
     uses_portfolio_holders = models.BooleanField(
@@ -304,6 +306,8 @@ class Appraisal(models.Model):
         max_length=300, blank=True, help_text="Where the background papers can be inspected."
     )
     key_decision = models.BooleanField(default=False)
+    # A key decision's entry in the forward plan (notice of key decisions), e.g. FP/2026/014.
+    forward_plan_reference = models.CharField(max_length=50, blank=True)
     report_status = models.CharField(max_length=10, choices=ReportStatus, default=ReportStatus.OPEN)
     exempt_paragraph = models.CharField(
         max_length=10, blank=True, help_text="Schedule 12A paragraph when exempt."

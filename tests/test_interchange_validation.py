@@ -143,6 +143,7 @@ def make_document(**changes: Any) -> dict[str, Any]:
         },
         "report": {
             "author": "A. Officer, Head of Finance",
+            "report_of": "Director of Finance",
             "portfolio_holder": "",
             "uses_portfolio_holders": True,
             "contact_name": "A. Officer",
@@ -154,6 +155,7 @@ def make_document(**changes: Any) -> dict[str, Any]:
             "ward_members_consulted": "",
             "papers_inspection": "",
             "key_decision": False,
+            "forward_plan_reference": "",
             "status": "open",
             "exempt_paragraph": "",
             "purpose": "decision",

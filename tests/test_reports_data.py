@@ -189,6 +189,7 @@ def report_document(
         "finance": {"discount_rate": 0.035, "optimism_bias": 0.0, "options": finance},
         "report": {
             "author": "Jane Officer, Head of Transformation",
+            "report_of": "Director of Resources",
             "portfolio_holder": "Councillor Sam Leader",
             "uses_portfolio_holders": True,
             "contact_name": "Jane Officer",
@@ -200,6 +201,7 @@ def report_document(
             "ward_members_consulted": "Not applicable: every ward is affected",
             "papers_inspection": "",
             "key_decision": True,
+            "forward_plan_reference": "FP/2011/007",
             "status": "open",
             "exempt_paragraph": "",
             "purpose": "decision",

@@ -22,6 +22,7 @@ REPORT_HEADER_FIELDS = (
     "exempt_paragraph",
     "report_purpose",
     "report_author",
+    "report_of",
     "portfolio_holder",
     "uses_portfolio_holders",
     "contact_name",
@@ -33,6 +34,7 @@ REPORT_HEADER_FIELDS = (
     "ward_members_consulted",
     "papers_inspection",
     "key_decision",
+    "forward_plan_reference",
 )
 
 

@@ -27,7 +27,8 @@ has beyond the core of the format::
     "scores[].reason": "",
     "risks[].option": null, ".consequences" / ".controls" / ".owner": "",
     "risks[].residual_likelihood" / ".residual_impact": the likelihood and impact,
-    "report": {"author": "", "portfolio_holder": "",
+    "report": {"author": "", "report_of": "",   # "Report of": the director or portfolio holder
+               "portfolio_holder": "",
                "uses_portfolio_holders": true,   # false: a committee-system council
                "contact_name": "", "contact_job_title": "",   # the contact officer
                "contact_telephone": "", "contact_email": "",
@@ -35,6 +36,7 @@ has beyond the core of the format::
                "ward_members_consulted": "",
                "papers_inspection": "",  # where the background papers can be inspected
                "key_decision": false,
+               "forward_plan_reference": "",   # a key decision's, e.g. "FP/2026/014"
                "status": "open",        # open | exempt (then exempt_paragraph is required)
                "exempt_paragraph": "", "purpose": "decision",   # decision | information
                "narrative": {},         # report section key -> text

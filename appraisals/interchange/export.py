@@ -229,6 +229,7 @@ def export_with_appraisal(
         },
         "report": {
             "author": a.report_author,
+            "report_of": a.report_of,
             "portfolio_holder": a.portfolio_holder,
             "uses_portfolio_holders": a.uses_portfolio_holders,
             "contact_name": a.contact_name,
@@ -240,6 +241,7 @@ def export_with_appraisal(
             "ward_members_consulted": a.ward_members_consulted,
             "papers_inspection": a.papers_inspection,
             "key_decision": a.key_decision,
+            "forward_plan_reference": a.forward_plan_reference,
             "status": a.report_status,
             "exempt_paragraph": a.exempt_paragraph,
             "purpose": a.report_purpose,

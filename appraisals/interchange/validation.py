@@ -633,6 +633,7 @@ def _check_report(c: _Checker, doc: Mapping[str, Any]) -> None:
     texts = {}
     for key, model_field in (
         ("author", "report_author"),
+        ("report_of", "report_of"),
         ("portfolio_holder", "portfolio_holder"),
         ("wards_affected", "wards_affected"),
         ("exempt_paragraph", "exempt_paragraph"),
@@ -642,6 +643,7 @@ def _check_report(c: _Checker, doc: Mapping[str, Any]) -> None:
         ("contact_email", "contact_email"),
         ("ward_members_consulted", "ward_members_consulted"),
         ("papers_inspection", "papers_inspection"),
+        ("forward_plan_reference", "forward_plan_reference"),
     ):
         max_length = _max_length(Appraisal, model_field)
         texts[key] = c.field(report, key, "text", "report", max_length=max_length)

@@ -157,6 +157,7 @@ def _header(
     row("Status", status)
     row("Decision or information", purpose)
     # No "Title" row: the title is printed large just above the block.
+    row("Report of", report.get("report_of") or "")
     row("Report author", report.get("author") or "")
     if report.get("uses_portfolio_holders", True):
         row("Portfolio holder", report.get("portfolio_holder") or "")
@@ -180,5 +181,15 @@ def _header(
     row("Officers consulted", report.get("officers_consulted") or "", required=False)
     row("Wards affected", report.get("wards_affected") or "")
     row("Ward members consulted", report.get("ward_members_consulted") or "", required=False)
-    row("Key decision", "Yes" if report.get("key_decision") else "No")
+    if report.get("key_decision"):
+        reference = (report.get("forward_plan_reference") or "").strip()
+        rows.append(
+            HeaderRow(
+                "Key decision",
+                f"Yes (forward plan reference {reference})" if reference else "Yes",
+                missing="" if reference else f"{NOT_ENTERED}: forward plan reference",
+            )
+        )
+    else:
+        row("Key decision", "No")
     return tuple(rows)

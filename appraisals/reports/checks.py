@@ -50,6 +50,7 @@ def report_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) 
         (a.committee_name, "Enter the committee the report goes to", "committee_name"),
         (a.meeting_date, "Enter the date of the meeting", "meeting_date"),
         (a.agenda_item, "Enter the agenda item number", "agenda_item"),
+        (a.report_of, "Enter the director or portfolio holder the report is from", "report_of"),
         (a.report_author, "Enter the report's author", "report_author"),
         (
             a.portfolio_holder or not a.uses_portfolio_holders,
@@ -59,6 +60,11 @@ def report_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) 
         (a.contact_name, "Enter the contact officer's name", "contact_name"),
         (a.contact_telephone, "Enter the contact officer's telephone number", "contact_telephone"),
         (a.contact_email, "Enter the contact officer's email address", "contact_email"),
+        (
+            a.forward_plan_reference.strip() or not a.key_decision,
+            "Enter the key decision's forward plan reference",
+            "forward_plan_reference",
+        ),
     ]
     problems += [Problem(text, field) for value, text, field in needed if not value]
     narrative = appraisal.narrative or {}
