@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import io
+import ssl
 from xml.etree import ElementTree
 
 import pydyf
@@ -133,3 +134,31 @@ def test_the_garbage_collector_is_back_on_after_a_render_even_a_failed_one():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_collection_after_a_render_skips_what_was_alive_before_it(monkeypatch):
+    """The objects alive before the render are frozen during the one collection after it,
+    then thawed; a process that froze objects of its own keeps them frozen."""
+    html = '<html lang="en"><head><title>t</title></head><body>x</body></html>'
+    frozen_when_collected = []
+    collect = gc.collect
+    monkeypatch.setattr(
+        gc, "collect", lambda *a: frozen_when_collected.append(gc.get_freeze_count()) or collect(*a)
+    )
+    report_pdf.write_pdf(html)
+    assert frozen_when_collected[0] > 0 and gc.get_freeze_count() == 0
+    gc.freeze()  # as a forking server might, before its workers start
+    try:
+        mine = gc.get_freeze_count()
+        report_pdf.write_pdf(html)
+        assert gc.get_freeze_count() == mine
+    finally:
+        gc.unfreeze()
+
+
+def test_the_fetcher_loads_no_certificates():
+    """It never opens a URL, so its HTTPS handler's context trusts nobody (loading the
+    system's CA certificates took 30-40 ms a process) and would refuse any server."""
+    context = report_pdf._ssl_context()
+    assert context.cert_store_stats()["x509_ca"] == 0
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
