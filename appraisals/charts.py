@@ -13,6 +13,8 @@ their band's initials, and the table holds every figure. Names wrap onto more li
 
 from __future__ import annotations
 
+import functools
+import html
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -95,19 +97,31 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+@functools.cache
 def ink_on(fill: str) -> str:
     """Black or white text, whichever reads better on `fill`."""
     return WHITE if contrast(fill, WHITE) >= contrast(fill, INK) else INK
 
 
+@functools.cache
+def _attr_name(name: str) -> str:
+    return name.rstrip("_").replace("_", "-")
+
+
 def _attrs(attrs: dict[str, Any]) -> str:
+    # html.escape is what django.utils.html.escape applies, without its lazy-string wrapper
+    # (a chart has thousands of attributes); numbers need no escaping.
     parts = []
     for name, value in attrs.items():
         if value is None:
             continue
         if isinstance(value, float):
             value = f"{value:.1f}".rstrip("0").rstrip(".")
-        parts.append(f' {name.rstrip("_").replace("_", "-")}="{escape(value)}"')
+        elif isinstance(value, int):
+            value = str(value)
+        else:
+            value = html.escape(str(value))
+        parts.append(f' {_attr_name(name)}="{value}"')
     return "".join(parts)
 
 
