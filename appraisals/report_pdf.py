@@ -28,23 +28,85 @@ than walking the live box tree again and again. `bench/bench_reports.py` measure
 
 from __future__ import annotations
 
+import contextlib
+import ctypes.util
 import functools
 import gc
 import mimetypes
+import os
 import re
 import ssl
-from collections.abc import Mapping, Sequence
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import cssselect2
 import pydyf
-import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from weasyprint import CSS, HTML, URLFetcher
-from weasyprint.urls import URLFetcherResponse
+
+
+@contextlib.contextmanager
+def _libraries_found_in_one_look() -> Iterator[None]:
+    """While WeasyPrint is imported, `ctypes.util.find_library` answers from one reading of
+    the dynamic linker's cache.
+
+    WeasyPrint tries several names for each of its seven C libraries (Pango, HarfBuzz,
+    fontconfig...), Windows' and macOS's first, and cffi hands each name it cannot open to
+    `find_library`, which on Linux runs `ldconfig -p` and then, for a name the cache does not
+    have, gcc and ld: 22 look-ups, about 60 processes, 0.5 s of a cold `render_report` where
+    gcc is installed. A library the cache lacks cannot be opened by name anyway, so a name not
+    in it is not found, as before. Only with glibc's ldconfig and no LD_LIBRARY_PATH or
+    LIBRARY_PATH (where gcc and ld could find more); otherwise `find_library` is left as it is.
+    The standard library's function is swapped for the import only, rather than WeasyPrint's:
+    WeasyPrint has no setting for where its libraries are.
+    """
+    if not sys.platform.startswith("linux") or {"LD_LIBRARY_PATH", "LIBRARY_PATH"} & set(
+        os.environ
+    ):
+        yield
+        return
+    try:
+        listing = subprocess.run(
+            ["/sbin/ldconfig", "-p"],
+            capture_output=True,
+            env={"LC_ALL": "C", "LANG": "C"},
+            check=True,
+            timeout=10,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        yield
+        return
+    # ctypes.util's own pattern and ABI names (`_findSoname_ldconfig`).
+    machine = f"{os.uname().machine}-{64 if sys.maxsize > 2**32 else 32}"
+    abi = {
+        "x86_64-64": "libc6,x86-64",
+        "ppc64-64": "libc6,64bit",
+        "sparc64-64": "libc6,64bit",
+        "s390x-64": "libc6,64bit",
+        "ia64-64": "libc6,IA-64",
+    }.get(machine, "libc6")
+
+    def find_library(name: str) -> str | None:
+        pattern = rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({re.escape(abi)}"
+        found = re.search(os.fsencode(pattern), listing)
+        return os.fsdecode(found.group(1)) if found else None
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+with _libraries_found_in_one_look():
+    import weasyprint
+    from weasyprint import CSS, HTML, URLFetcher
+    from weasyprint.urls import URLFetcherResponse
 
 # Relative URLs in the report resolve against this base; `.invalid` never resolves (RFC 2606),
 # and the fetcher answers only for its /static/ prefix, from the static files on disk.

@@ -71,3 +71,37 @@ def test_the_probe_sees_a_heavy_import():
         "reports.write_docx"
     )
     assert {"docx", "weasyprint"} <= set(loaded)
+
+
+def test_weasyprint_finds_its_libraries_with_one_process():
+    """Importing the PDF writer looks WeasyPrint's C libraries up in one reading of the
+    linker's cache (`ldconfig -p`), not with ldconfig, gcc and ld for each name it tries
+    (about 60 processes, 0.5 s), and finds the same libraries."""
+    probe = (
+        "import ctypes.util, json, sys\n"
+        "started = []\n"
+        "sys.addaudithook(lambda event, args: event == 'subprocess.Popen' and "
+        "started.append(args[0]))\n"
+        "import django; django.setup()\n"
+        "find_library = ctypes.util.find_library\n"
+        "from appraisals import report_pdf\n"
+        "from weasyprint.text import ffi\n"
+        "print(json.dumps([started, ctypes.util.find_library is find_library,\n"
+        "    ffi.harfbuzz_subset is not None]))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "councilopts.settings"}
+    env.setdefault("DATABASE_URL", "sqlite:///:memory:")
+    env.pop("LD_LIBRARY_PATH", None)
+    env.pop("LIBRARY_PATH", None)
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    started, restored, subsetter = json.loads(done.stdout.strip().splitlines()[-1])
+    assert started == ["/sbin/ldconfig"]
+    assert restored and subsetter
