@@ -8,12 +8,14 @@ present values and payback as the pages print them, and the exempt risk's words.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import zipfile
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -511,6 +513,40 @@ def test_the_marks_travel_in_the_document_and_import_back(marked):
         document={**copy, "report": {**copy["report"], "exempt": []}}, replace=True
     )
     assert not ExemptPart.objects.filter(appraisal__reference="copied").exists()
+
+
+def test_a_partners_download_with_an_exempt_risk_is_refused_on_import_saying_why(
+    client, exempt_risk_to_all
+):
+    """A partner's JSON leaves out the exempt risk's ratings and the exempt financial case.
+    Importing it is refused at each gap, saying why, and nothing is made up in their place."""
+    appraisal, partner = exempt_risk_to_all.appraisal, exempt_risk_to_all.partner_officer
+    client.force_login(partner)
+    doc = json.loads(client.get(_url(appraisal, "export-json")).content)
+    doc |= {"reference": "partners-copy", "lead_authority": exempt_risk_to_all.partner.name}
+    upload = SimpleUploadedFile("copy.json", json.dumps(doc).encode())
+    response = client.post(reverse("appraisals:appraisal-import"), {"document": upload})
+    text = html.unescape(response.content.decode())
+    withheld = (
+        "risks[1]: this risk is exempt, and its likelihood and impact were withheld from the "
+        "council that downloaded the file, so the file cannot be imported: ask the lead "
+        "council's officers for a copy they downloaded"
+    )
+    assert withheld in text
+    assert "risks[1].likelihood" not in text  # not four missing numbers
+    assert (
+        'report.exempt[0].option: "option-1" has no financial case in finance.options. A '
+        "download for a council that may not see exempt information leaves an exempt case "
+        "out, and cannot be imported"
+    ) in text
+    assert not Appraisal.objects.filter(reference="partners-copy").exists()
+    # The partner's workbook, likewise.
+    book = interchange.read_file("copy.xlsx", client.get(_url(appraisal, "export-xlsx")).content)
+    said = [str(p) for p in interchange.validate_document(book) if p.path.startswith("risks")]
+    assert said == [withheld]
+    # The lead council's officer's download, with every rating, imports.
+    whole = interchange.export_document(appraisal)
+    assert interchange.validate_document({**whole, "reference": "leads-copy"}) == []
 
 
 def test_a_document_from_before_exempt_parts_reads_back_the_same(personas):

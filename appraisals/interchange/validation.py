@@ -536,7 +536,28 @@ def _check_scores(
                 cells[key] = path
 
 
+# A download for someone who may not read exempt information (`exempt.open_document`) leaves
+# out an exempt risk's ratings and an exempt financial case: such a file cannot be imported
+# (nothing is made up in their place), and the problem says why, where the gap is.
+ASK_THE_LEAD = "ask the lead council's officers for a copy they downloaded"
+
+
+def _exempt_risks(doc: Mapping[str, Any]) -> list[Any]:
+    """The risks `report.exempt` marks (the marks themselves are checked in `_check_exempt`)."""
+    report, risks = doc.get("report"), doc.get("risks")
+    parts = report.get("exempt") if isinstance(report, dict) else None
+    if not isinstance(parts, list) or not isinstance(risks, list):
+        return []
+    places = {
+        p["risk"]
+        for p in parts
+        if isinstance(p, dict) and p.get("part") == "risk" and isinstance(p.get("risk"), int)
+    }
+    return [r for n, r in enumerate(risks) if n in places]
+
+
 def _check_risks(c: _Checker, doc: Mapping[str, Any], options: dict) -> None:
+    exempt = _exempt_risks(doc)
     for path, item in c.items(doc, "risks", required=False):
         option = c.field(item, "option", "text", path, nullable=True)
         c.reference(option, options, "option", f"{path}.option")
@@ -544,6 +565,14 @@ def _check_risks(c: _Checker, doc: Mapping[str, Any], options: dict) -> None:
         for key in ("consequences", "controls"):
             c.field(item, key, "text", path)
         c.field(item, "owner", "text", path, max_length=200)
+        withheld = item.get("likelihood") is None and item.get("impact") is None
+        if withheld and any(r is item for r in exempt):
+            c.add(
+                path,
+                "this risk is exempt, and its likelihood and impact were withheld from the "
+                f"council that downloaded the file, so the file cannot be imported: {ASK_THE_LEAD}",
+            )
+            continue  # said once, not as four missing numbers
         for key in ("likelihood", "impact", "residual_likelihood", "residual_impact"):
             required = not key.startswith("residual_")
             value = c.field(item, key, "number", path, required=required)
@@ -710,7 +739,12 @@ def _check_exempt(c: _Checker, doc: Mapping[str, Any], report: Mapping[str, Any]
         if kind == "finance" and target not in options:
             c.add(where, f"must name an option, not {_show(target)}")
         elif kind == "finance" and target not in finance:
-            c.add(where, f"{_show(target)} has no financial case in finance.options")
+            c.add(
+                where,
+                f"{_show(target)} has no financial case in finance.options. A download for a "
+                "council that may not see exempt information leaves an exempt case out, and "
+                f"cannot be imported: {ASK_THE_LEAD}",
+            )
         elif kind == "risk" and not (
             isinstance(target, int) and not isinstance(target, bool) and 0 <= target < len(risks)
         ):
