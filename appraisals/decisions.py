@@ -2,7 +2,8 @@
 
 - `call_in_deadline`: the last day a decision may be called in, counted in working days from
   its publication, skipping weekends and the bank holidays of England and Wales (the
-  maintained `holidays` package, never a hand-kept list).
+  maintained `holidays` package, never a hand-kept list: `working_day_after`, which the
+  report's check of its meeting date counts with too).
 - `issued_recommendations`: the recommendations of an issued version, as members read them
   in its report (from the version's frozen snapshot).
 - `implementation_blocked`: why the chosen option may not be implemented yet (or None).
@@ -35,11 +36,16 @@ def is_working_day(day: dt.date) -> bool:
     return _bank_holidays().is_working_day(day)
 
 
+def working_day_after(day: dt.date, n: int) -> dt.date:
+    """The `n`th working day after `day` (from a Monday, the 5th: the next Monday, or later
+    when a bank holiday falls between)."""
+    return _bank_holidays().get_nth_working_day(day, max(1, n))
+
+
 def call_in_deadline(published_on: dt.date, working_days: int = DEFAULT_CALL_IN_DAYS) -> dt.date:
     """The last working day of the call-in period: the `working_days`th working day after
-    the day of publication (published on a Monday with five days: the next Monday, or later
-    when a bank holiday falls between)."""
-    return _bank_holidays().get_nth_working_day(published_on, max(1, working_days))
+    the day of publication."""
+    return working_day_after(published_on, working_days)
 
 
 def _preferred_option(snapshot: Mapping[str, Any]) -> str | None:

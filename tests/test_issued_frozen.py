@@ -12,12 +12,12 @@ from appraisals.frozen import OPEN_WHEN_ISSUED
 from appraisals.models import Appraisal, Change, ReportVersion
 from tests.factories import make_user
 from tests.test_report_views import REF, form_data, issue, url
-from tests.test_reports_data import make_report_appraisal
+from tests.test_reports_data import make_report_appraisal, meeting_ahead
 
 
 @pytest.fixture
 def appraisal(personas) -> Appraisal:
-    return make_report_appraisal(options=2, criteria=3, panels=2, risks=2)
+    return meeting_ahead(make_report_appraisal(options=2, criteria=3, panels=2, risks=2))
 
 
 def freeze(appraisal: Appraisal, user=None) -> ReportVersion:

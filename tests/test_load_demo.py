@@ -30,6 +30,7 @@ from appraisals.models import (
     Service,
 )
 from appraisals.results import evaluate
+from tests.test_reports_data import meeting_ahead
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DEMO = sorted((FIXTURES / "demo").glob("*.json"))
@@ -230,7 +231,9 @@ def test_the_harborough_report_can_be_issued_as_it_stands(loaded):
     from appraisals import reports
 
     appraisal = Appraisal.objects.get(reference="hdc-future-options-2011")
-    assert reports.issue_problems(appraisal) == []
+    # Once the meeting is ahead: the paper's, 31 October 2011, has taken place.
+    assert [p.field for p in reports.issue_problems(appraisal)] == ["meeting_date"]
+    assert reports.issue_problems(meeting_ahead(appraisal)) == []
     assert reports.NOT_WRITTEN not in reports.render_html(appraisal)
 
 

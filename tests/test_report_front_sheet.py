@@ -5,12 +5,14 @@ without them (issue 10)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import docx
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from pypdf import PdfReader
 
 from appraisals import reports
@@ -21,7 +23,7 @@ from appraisals.interchange import (
     validate_document,
     xlsx_to_document,
 )
-from appraisals.models import Appraisal, Change
+from appraisals.models import Appraisal, Change, ReportVersion
 from appraisals.results import evaluate
 from tests.test_interchange_validation import make_document
 from tests.test_report_parts import imported
@@ -169,3 +171,63 @@ def test_each_demo_front_sheet_has_nothing_unset():
         rows = header(Appraisal.objects.get(reference=reference))
         assert rows["Report of"].value, reference
         assert not [label for label, row in rows.items() if row.missing], reference
+
+
+# The meeting date against the day of issue ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "meeting", "late"),
+    [
+        # Thursday 3 December 2026: 4, 7, 8 and 9 December are only 4 clear working days.
+        (dt.date(2026, 12, 3), dt.date(2026, 12, 10), True),
+        (dt.date(2026, 12, 3), dt.date(2026, 12, 11), False),
+        # Christmas Day, and Boxing Day's substitute Monday, are not working days: from
+        # 21 December, 22, 23, 24 and 29 December are only 4.
+        (dt.date(2026, 12, 21), dt.date(2026, 12, 30), True),
+        (dt.date(2026, 12, 21), dt.date(2026, 12, 31), False),
+        (dt.date(2026, 12, 3), dt.date(2026, 12, 3), True),  # today
+        (dt.date(2026, 12, 3), dt.date(2026, 12, 2), False),  # past: refused, not warned
+    ],
+)
+def test_a_meeting_fewer_than_five_clear_working_days_away_is_a_late_item(today, meeting, late):
+    notice = reports.late_notice(meeting.isoformat(), today)
+    assert bool(notice) is late
+    if late:
+        assert notice.startswith(f"The meeting on {meeting:%-d %B %Y} is fewer than 5 clear")
+        assert "section 100B" in notice and "the chair must agree it is urgent" in notice
+
+
+def test_issuing_for_a_meeting_already_held_is_refused(client, personas):
+    appraisal = imported()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Appraisal.objects.filter(pk=appraisal.pk).update(meeting_date=yesterday)
+    client.force_login(personas.officer)
+    check = client.get(url("report-check"))
+    problems = [(p.field, p.text) for p in check.context["problems"]]
+    assert problems == [
+        (
+            "meeting_date",
+            f"The meeting on {yesterday:%-d %B %Y} has already taken place: enter the date "
+            "of the meeting the report now goes to",
+        )
+    ]
+    assert "#id_meeting_day" in check.content.decode()
+    response = client.post(url("report-issue"), {"content_hash": check.context["content_hash"]})
+    assert response.status_code == 302
+    assert not ReportVersion.objects.filter(appraisal=appraisal).exists()
+
+
+def test_a_late_item_is_warned_of_on_the_check_page_but_may_be_issued(client, personas):
+    appraisal = imported()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    Appraisal.objects.filter(pk=appraisal.pk).update(meeting_date=tomorrow)
+    client.force_login(personas.officer)
+    check = client.get(url("report-check"))
+    assert check.context["problems"] == []
+    page = check.content.decode()
+    assert f"The meeting on {tomorrow:%-d %B %Y} is fewer than 5 clear working days" in page
+    assert "Issue report" in page
+    ahead = timezone.localdate() + dt.timedelta(days=56)
+    Appraisal.objects.filter(pk=appraisal.pk).update(meeting_date=ahead)
+    assert "clear working days" not in client.get(url("report-check")).content.decode()

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from appraisals import reports
 from appraisals.models import Appraisal, Change, DraftReport, ReportVersion
 from appraisals.results import evaluate
-from tests.test_reports_data import make_report_appraisal
+from tests.test_reports_data import make_report_appraisal, meeting_ahead
 
 REF = "report-test"
 
@@ -24,8 +24,8 @@ def url(name: str, *args) -> str:
 
 @pytest.fixture
 def appraisal(personas) -> Appraisal:
-    # Small, so that each render is quick; led by the personas' council.
-    return make_report_appraisal(options=2, criteria=3, panels=2, risks=2)
+    # Small, so that each render is quick; led by the personas' council; its meeting ahead.
+    return meeting_ahead(make_report_appraisal(options=2, criteria=3, panels=2, risks=2))
 
 
 @pytest.fixture

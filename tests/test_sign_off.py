@@ -19,7 +19,7 @@ from appraisals.reports.formatting import _date
 from councils.models import CouncilChange
 from tests.factories import make_user
 from tests.test_report_views import issue
-from tests.test_reports_data import make_report_appraisal
+from tests.test_reports_data import make_report_appraisal, meeting_ahead
 
 REF = "report-test"
 
@@ -34,7 +34,7 @@ def officers_url(council: Authority) -> str:
 
 @pytest.fixture
 def appraisal(personas) -> Appraisal:
-    return make_report_appraisal(options=2, criteria=3, panels=2, risks=2)
+    return meeting_ahead(make_report_appraisal(options=2, criteria=3, panels=2, risks=2))
 
 
 @pytest.fixture

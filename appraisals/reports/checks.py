@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from ..decisions import working_day_after
 from ..explain import join_names, recommendation
 from ..models import Appraisal
 from ..results import Evaluation, derived, evaluate
 from .build import build_report, delivery_models
+from .formatting import _date
 from .narrative import (
     NARRATIVE_KEYS,
     NARRATIVE_SECTIONS,
@@ -75,12 +80,28 @@ def report_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) 
     return problems
 
 
+# Local Government Act 1972 s.100B(3): the agenda and its reports are open to inspection at
+# least five clear days before the meeting (counted here in working days).
+CLEAR_DAYS = 5
+
+
 def issue_problems(appraisal: Appraisal, evaluation: Evaluation | None = None) -> list[Problem]:
-    """What stops an officer issuing the report from the check page: `report_problems`, and
-    each narrative section the paper would print as a "Not yet written" box (a clerk would
-    never publish that). Sections the report fills from the appraisal itself (background, the
-    options, consultation and so on) need no text of the officer's."""
+    """What stops an officer issuing the report from the check page: `report_problems`, a
+    meeting already held, and each narrative section the paper would print as a "Not yet
+    written" box (a clerk would never publish that). Sections the report fills from the
+    appraisal itself (background, the options, consultation and so on) need no text of the
+    officer's. (Not `issue_report` itself: a historical paper, as the demos are, may still
+    be issued by a script.)"""
     problems = report_problems(appraisal)
+    meeting, today = appraisal.meeting_date, timezone.localdate()
+    if meeting is not None and meeting < today:
+        problems.append(
+            Problem(
+                f"The meeting on {_date(meeting)} has already taken place: enter the date of "
+                "the meeting the report now goes to",
+                "meeting_date",
+            )
+        )
     flagged = {p.field for p in problems}
     evaluation = evaluation or evaluate(appraisal)
     problems += [
@@ -153,7 +174,28 @@ def issue_warnings(evaluation: Evaluation) -> list[str]:
         )
     if evaluation.recommended and evaluation.recommended != r.leader:
         warnings.append(recommendation(r, evaluation.recommended))
+    late = late_notice((doc.get("committee") or {}).get("meeting_date"), timezone.localdate())
+    if late:
+        warnings.append(late)
     return warnings
+
+
+def late_notice(meeting: str | dt.date | None, today: dt.date) -> str:
+    """What a clerk says of a report issued fewer than five clear working days before its
+    meeting ("" if it is in time, or the meeting is past or not set): it can go only as a
+    late item that the chair agrees is urgent."""
+    if isinstance(meeting, str):
+        meeting = dt.date.fromisoformat(meeting) if meeting else None
+    # In time when five working days fall between today and the meeting, neither counted.
+    if meeting is None or meeting < today or meeting > working_day_after(today, CLEAR_DAYS):
+        return ""
+    return (
+        f"The meeting on {_date(meeting)} is fewer than {CLEAR_DAYS} clear working days away, "
+        f"so the report cannot be open to inspection for the {CLEAR_DAYS} clear days the law "
+        "requires (Local Government Act 1972, section 100B). It can go only as a late item: "
+        "the chair must agree it is urgent, and the report must say why it cannot wait until "
+        "the next meeting."
+    )
 
 
 def placeholder_sections(evaluation: Evaluation) -> list[NarrativeSection]:
