@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from appraisals.models import ActualYear, Appraisal, Decision, Score
 from tests.browser.conftest import assert_accessible, log_in
-from tests.test_reports_data import make_report_appraisal
+from tests.test_reports_data import make_report_appraisal, meeting_ahead
 
 RECOMMENDATIONS = (
     "That Option 1 is taken forward as the preferred option.\n"
@@ -44,12 +44,15 @@ def fill_date(page, name: str, day: dt.date) -> None:
 
 
 def test_officer_takes_an_appraisal_through_its_committee(page, personas):
-    appraisal = make_report_appraisal(
-        options=2,
-        criteria=2,
-        panels=1,
-        risks=1,
-        narrative_text={"recommendations": RECOMMENDATIONS},
+    # Its meeting ahead, so that the report can be issued (the factory's is in 2011).
+    appraisal = meeting_ahead(
+        make_report_appraisal(
+            options=2,
+            criteria=2,
+            panels=1,
+            risks=1,
+            narrative_text={"recommendations": RECOMMENDATIONS},
+        )
     )
     ref = appraisal.reference
     log_in(page, "alice")

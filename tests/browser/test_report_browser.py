@@ -9,11 +9,11 @@ from appraisals import reports
 from appraisals.models import DraftReport, ReportVersion
 from appraisals.tasks import render_draft_report
 from tests.browser.conftest import assert_accessible, log_in
-from tests.test_reports_data import make_report_appraisal
+from tests.test_reports_data import make_report_appraisal, meeting_ahead
 
 
 def test_officer_edits_renders_checks_and_issues_the_report(page, personas):
-    appraisal = make_report_appraisal(options=2, criteria=2, panels=1, risks=1)
+    appraisal = meeting_ahead(make_report_appraisal(options=2, criteria=2, panels=1, risks=1))
     log_in(page, "alice")
     page.goto(f"/appraisals/{appraisal.reference}/report/")
     assert page.get_by_role("heading", level=1).inner_text() == "Committee report"
