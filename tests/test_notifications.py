@@ -15,7 +15,7 @@ from appraisals.models import Appraisal, EmailOptOut, Membership, Panel, Questio
 from tests.factories import make_appraisal, make_user
 from tests.smtp import html_of, links_in, text_of
 from tests.test_report_views import issue
-from tests.test_reports_data import make_report_appraisal
+from tests.test_reports_data import make_report_appraisal, meeting_ahead
 from tests.test_scoring import HTMX, cell_url
 
 SECRET = "Zebra-Confidential-7731"  # in every score reason, question, answer and the report
@@ -227,7 +227,7 @@ def test_a_question_tells_the_officers_and_its_answer_tells_the_asker_without_th
 
 @pytest.fixture
 def report_appraisal(people):
-    appraisal = make_report_appraisal(options=2, criteria=3, panels=2, risks=2)
+    appraisal = meeting_ahead(make_report_appraisal(options=2, criteria=3, panels=2, risks=2))
     appraisal.partners.add(people.partner)
     Appraisal.objects.filter(pk=appraisal.pk).update(
         report_status=Appraisal.ReportStatus.EXEMPT,

@@ -13,12 +13,12 @@ from appraisals import reports
 from appraisals.models import Appraisal, ReportVersion, Score
 from appraisals.results import evaluate
 from tests.test_report_views import issue, url
-from tests.test_reports_data import make_report_appraisal
+from tests.test_reports_data import make_report_appraisal, meeting_ahead
 
 
 @pytest.fixture
 def appraisal(personas) -> Appraisal:
-    return make_report_appraisal(options=2, criteria=3, panels=2, risks=2)
+    return meeting_ahead(make_report_appraisal(options=2, criteria=3, panels=2, risks=2))
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -14,7 +14,7 @@ from appraisals import reports
 from appraisals.models import DraftReport, ReportVersion
 from appraisals.results import evaluate
 from tests.test_report_views import REF, issue, url
-from tests.test_reports_data import make_report_appraisal
+from tests.test_reports_data import make_report_appraisal, meeting_ahead
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +189,7 @@ def test_narrative_reaches_word_as_plain_text(personas):
 
 @pytest.fixture
 def appraisal(personas):
-    return make_report_appraisal(options=2, criteria=3, panels=2, risks=2)
+    return meeting_ahead(make_report_appraisal(options=2, criteria=3, panels=2, risks=2))
 
 
 def test_the_rendered_draft_is_offered_as_word_beside_the_pdf(client, personas, appraisal):
