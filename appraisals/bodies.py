@@ -86,6 +86,9 @@ class BodyFacts:
     net_revenue_budget: int | None  # pounds a year
     character: str  # Authority.Character value, "" if not recorded
     pk: int = 0  # the authority's id (for a link to its facts page), not printed
+    # The working days after publication in which the lead council's decisions may be
+    # called in (its constitution): the report's next steps say it; None for a partner.
+    call_in_working_days: int | None = None
 
     @classmethod
     def of(cls, authority: Authority, role: str) -> BodyFacts:
@@ -98,6 +101,9 @@ class BodyFacts:
             net_revenue_budget=None if budget is None else int(Decimal(budget)),
             character=authority.character or "",
             pk=authority.pk,
+            # The lead council's: its constitution governs the decision (a partner's
+            # facts are loaded without it).
+            call_in_working_days=authority.call_in_working_days if role == LEAD else None,
         )
 
     @property
@@ -113,6 +119,7 @@ class BodyFacts:
             self.population,
             self.net_revenue_budget,
             self.character,
+            self.call_in_working_days,
         ]
 
     def population_figure(self) -> str:

@@ -35,6 +35,9 @@ class Explained:
     disagreement: tuple[str, ...]
     consistency: tuple[str, ...]
     robustness: str  # how secure the lead is, in one sentence ("" when nothing is ranked)
+    # The same in a few words, where the detail is said elsewhere: "The lead is robust",
+    # "This is a close call" ("" when fewer than two options are ranked).
+    verdict: str
     would_change: str  # what would change the leader, where `robustness` does not say it
 
     def all(self) -> tuple[str, ...]:
@@ -66,6 +69,7 @@ def explain_parts(result: AppraisalResult) -> Explained:
         disagreement=tuple(_disagreement(result)),
         consistency=tuple(_consistency(result)),
         robustness=_robustness(result),
+        verdict=_robustness_parts(result)[0],
         would_change=_would_change(result),
     )
 
@@ -515,22 +519,32 @@ def _is_close_call(result: AppraisalResult) -> bool:
 def _robustness(result: AppraisalResult) -> str:
     if result.leader is None:
         return ""
+    if len(result.ranking) < 2:
+        leader = result.option_names[result.leader]
+        return f"{leader} is the only option that can be ranked, so there is nothing to compare."
+    verdict, said = _robustness_parts(result)
+    return f"{verdict}: {said}."
+
+
+def _robustness_parts(result: AppraisalResult) -> tuple[str, str]:
+    """How secure the lead is: the verdict, and what it rests on ("", "" unless two options
+    are ranked)."""
+    if result.leader is None or len(result.ranking) < 2:
+        return "", ""
     names = result.option_names
     leader = names[result.leader]
-    if len(result.ranking) < 2:
-        return f"{leader} is the only option that can be ranked, so there is nothing to compare."
     cc = result.close_call
     if cc is not None and _is_close_call(result):
         if cc.flips:
             count = len(cc.flips)
             which = "a single panel score" if count == 1 else f"any one of {count} panel scores"
             return (
-                f"This is a close call: moving {which} by one step would put "
-                f"{names[cc.flips[0].new_leader]} first."
+                "This is a close call",
+                f"moving {which} by one step would put {names[cc.flips[0].new_leader]} first",
             )
         return (
-            f"This is a close call: {leader} leads {names[cc.runner_up]} by only "
-            f"{points(cc.gap)} out of 100."
+            "This is a close call",
+            f"{leader} leads {names[cc.runner_up]} by only {points(cc.gap)} out of 100",
         )
     ra = result.rank_acceptability
     share = None if ra is None else ra.options[result.leader][0]
@@ -557,8 +571,7 @@ def _robustness(result: AppraisalResult) -> str:
         verdict = "The lead is fairly robust"
     else:
         verdict = "The lead is uncertain"
-    said = ", and ".join(x for x in (simulations, weights) if x)
-    return f"{verdict}: {said}."
+    return verdict, ", and ".join(x for x in (simulations, weights) if x)
 
 
 def _would_change(result: AppraisalResult) -> str:

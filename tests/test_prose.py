@@ -352,10 +352,8 @@ def test_rejected_options_are_told_with_their_reasons_and_scores(db):
     assert (
         text[1] == "Pooled procurement was long-listed but not short-listed, so it was not scored."
     )
-    assert text[2] == (
-        "Carry on as now is not put forward as a choice: it is kept as the baseline the other "
-        "options are measured against."
-    )
+    # The baseline is neither rejected nor put forward: the options section says so, once.
+    assert len(text) == 2 and not any("baseline" in t for t in text)
     assert not any("No option was rejected" in t for t in text)
     appendix = next(s for s in report.appendices if s.key == "scores")
     captions = [b.caption for b in appendix.blocks if isinstance(b, Table)]
@@ -698,3 +696,128 @@ def test_a_table_cell_never_strings_two_facts_with_a_semicolon(prose):
     assert not [c for c in cells if re.match(r"^[A-Z][a-z]+; [a-z]", c)], shape
     if any(o.baseline and o.rank is not None for o in evaluation.result.options):
         assert "Baseline" in cells, shape
+
+
+# A phrase said again in another section ------------------------------------------------------
+
+PHRASE = 6  # words: shorter runs are the language's ("the leading option")
+
+
+def _masked(text: str, names: list[str]) -> str:
+    """`text` with each name said as "X", so that a phrase repeated about different options
+    is caught, and names long enough to be phrases themselves are not."""
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(re.escape(name), "X", text, flags=re.IGNORECASE)
+    return text
+
+
+def repeated_phrases(report: Any, narrative: dict[str, str], names: list[str]) -> list[str]:
+    """Runs of `PHRASE` words, within a sentence, that the report's body writes in two
+    sections (the summary and the options, the options and the rejected): each thing is
+    said once, and referred back to. What the officer wrote is theirs and left out."""
+
+    def own(key: str, text: str) -> bool:
+        return " ".join(text.split()) in " ".join((narrative.get(key) or "").split())
+
+    where: dict[tuple[str, ...], set[str]] = {}
+    for section in report.sections:
+        for block in section.blocks:
+            if isinstance(block, Para):
+                text = " ".join(x for part in block.parts for x in part.lines)
+            elif isinstance(block, WarningText):
+                text = block.text
+            else:
+                continue
+            if own(section.key, text):
+                continue
+            for sentence in re.split(r"(?<=[.;])\s+", _masked(text, names)):
+                words = re.findall(r"[\w£%'’,.-]+", sentence.lower())
+                words = [w.strip(",.") for w in words]
+                for i in range(len(words) - PHRASE + 1):
+                    where.setdefault(tuple(words[i : i + PHRASE]), set()).add(section.key)
+    return sorted(" ".join(p) for p, keys in where.items() if len(keys) > 1)
+
+
+def names_of(evaluation: Any) -> list[str]:
+    doc = evaluation.document
+    return [
+        *(o["name"] for o in doc["options"]),
+        *(c["name"] for c in doc["criteria"]),
+        *(p["name"] for p in doc.get("panels") or []),
+        doc["lead_authority"],
+        *(doc.get("partners") or []),
+    ]
+
+
+def test_the_phrase_check_finds_the_summary_said_again_in_the_options():
+    from types import SimpleNamespace
+
+    said = SimpleNamespace(
+        sections=[
+            SimpleNamespace(key=key, blocks=[Para("1", (reports.Part(lines=(text,)),))])
+            for key, text in (
+                (
+                    "summary",
+                    "The recommended option is Alpha, with 73.9 out of 100: 10.6 "
+                    "points ahead of Beta.",
+                ),
+                ("options", "Alpha leads with 73.9 out of 100, 10.6 points ahead of Beta."),
+                ("rejected", "Gamma was rejected: too dear."),
+            )
+        ]
+    )
+    assert "73.9 out of 100 10.6 points" in repeated_phrases(said, {}, ["Alpha", "Beta"])
+    assert (
+        repeated_phrases(
+            said,
+            {"options": "Alpha leads with 73.9 out of 100, 10.6 points ahead of Beta."},
+            ["Alpha", "Beta"],
+        )
+        == []
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_reports(django_db_setup, django_db_blocker) -> dict[str, tuple[Any, dict, list]]:
+    from django.core.management import call_command
+    from django.db import transaction
+
+    found = {}
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        for reference in DEMOS:
+            appraisal = Appraisal.objects.get(reference=reference)
+            evaluation = evaluate(appraisal, samples=2_000)
+            found[reference] = (
+                reports.build_report(evaluation, draft=False, version=1),
+                dict(appraisal.narrative or {}),
+                names_of(evaluation),
+            )
+        transaction.set_rollback(True)
+    return found
+
+
+@pytest.mark.parametrize("reference", DEMOS)
+def test_no_demo_report_says_a_phrase_again_in_another_section(demo_reports, reference):
+    """The clerk found the summary's 2.2 said again in 7.6 to 7.8, and the baseline's
+    standing said in the options and again in the rejected options."""
+    report, narrative, names = demo_reports[reference]
+    assert repeated_phrases(report, narrative, names) == []
+
+
+def test_options_rejected_for_one_reason_are_told_together(demo_reports):
+    """Wellingborough rejected the joint venture and the company for the same reason: two
+    paragraphs said it word for word."""
+    report, _, _ = demo_reports["wellingborough-asd"]
+    rejected = next(s for s in report.sections if s.key == "rejected")
+    (paragraph,) = [
+        " ".join(x for part in b.parts for x in part.lines)
+        for b in rejected.blocks
+        if isinstance(b, Para)
+    ]
+    assert paragraph.startswith(
+        "Joint venture and Wholly owned company were rejected: considered in the commissioned "
+        "report but not chosen by Members for more detailed consideration. Before they were "
+        "rejected they were scored: Joint venture 50.0 out of 100 and Wholly owned company "
+        "40.0 out of 100."
+    )

@@ -49,3 +49,34 @@ def test_the_day_an_act_comes_into_force_it_is_cited():
     assert powers_on(TODAY[3:], dt.date(2025, 2, 23)) == [
         "Public Contracts Regulations 2015: choosing the private partner"
     ]
+
+
+@pytest.mark.parametrize(
+    ("officer", "line", "cited"),
+    [
+        ("Local Government Acts 1972 and 2000.", "Local Government Act 1972 s.113: staff", True),
+        ("Local Government Acts 1972 and 2000.", "Local Government Act 2000 ss.9EA–9EB", True),
+        ("Section 101 of the Local Government Act 1972.", "Local Government Act 2003 s.95", False),
+        (
+            "Section 101 of the Local Government Act 1972.",
+            "Local Authorities (Goods and Services) Act 1970: supplying services",
+            False,
+        ),
+        (
+            "TUPE will apply.",
+            "Transfer of Undertakings (Protection of Employment) "
+            "Regulations 2006 (TUPE), for staff",
+            True,
+        ),
+        (
+            "The council's best value duty applies.",
+            "best value duty (Local Government Act 1999 s.3)",
+            True,
+        ),
+        ("Existing powers are enough.", "Local Government Act 1972 ss.101–102", False),
+    ],
+)
+def test_what_the_officer_cites_is_recognised_however_it_is_spelt(officer, line, cited):
+    from appraisals.reports.law import cited_already
+
+    assert cited_already(line, officer) is cited

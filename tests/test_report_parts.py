@@ -133,9 +133,16 @@ def test_an_issued_report_never_prints_a_placeholder():
 
 
 def test_the_legal_section_states_the_powers_expected_to_be_relied_on():
-    report = built(imported())
+    appraisal = imported()
+    narrative = dict(appraisal.narrative)
+    Appraisal.objects.filter(pk=appraisal.pk).update(narrative=dict(narrative, legal=""))
+    unwritten = section(built(Appraisal.objects.get(pk=appraisal.pk)), "legal")
+    assert "The powers expected to be relied on for " in text_of(unwritten)
+    # Beside the Monitoring Officer's own words, the catalogue's are starting points.
+    Appraisal.objects.filter(pk=appraisal.pk).update(narrative=narrative)
+    report = built(Appraisal.objects.get(pk=appraisal.pk))
     legal = section(report, "legal")
-    assert "The powers expected to be relied on for " in text_of(legal)
+    assert "the powers usually relied on for such an arrangement are below" in text_of(legal)
     # The leading option's powers in the body; every option's beside its delivery model in
     # Appendix E, which the body points to.
     assert "Appendix E gives the powers expected to be relied on" in text_of(legal)
@@ -358,3 +365,104 @@ def test_consultation_comes_before_the_implications_as_a_council_paper_orders_th
     written = [s.key for s in reports.NARRATIVE_SECTIONS]
     assert written.index("rejected") + 1 == written.index("consultation")
     assert written.index("consultation") < min(written.index(k) for k in IMPLICATIONS)
+
+
+def next_steps_of(appraisal: Appraisal) -> tuple[str, reports.Section]:
+    steps = section(built(appraisal), "next_steps")
+    return text_of(steps), steps
+
+
+def test_next_steps_come_after_the_implications_and_before_the_appendices():
+    keys = [s.key for s in built(imported()).sections]
+    assert keys.index("crime_disorder") + 1 == keys.index("next_steps")
+    assert keys.index("next_steps") + 1 == keys.index("appendices")
+    assert "next_steps" in [s.key for s in reports.NARRATIVE_SECTIONS]
+
+
+def test_the_officers_next_steps_are_printed_as_written():
+    appraisal = imported()
+    said, steps = next_steps_of(appraisal)
+    assert said == "The next steps paragraph written by the officer."
+    assert not steps.unwritten
+
+
+def test_unwritten_next_steps_say_what_follows_the_drafted_recommendation():
+    """No recommendations and no next steps written: the drafted recommendation brings a
+    business case back, so the report says so, with the record of decision and the council's
+    own call-in period."""
+    appraisal = imported()
+    narrative = {k: v for k, v in appraisal.narrative.items() if k not in ("next_steps",)}
+    narrative["recommendations"] = ""
+    Appraisal.objects.filter(pk=appraisal.pk).update(narrative=narrative)
+    appraisal.lead_authority.call_in_working_days = 7
+    appraisal.lead_authority.save()
+    appraisal = Appraisal.objects.get(pk=appraisal.pk)
+    said, steps = next_steps_of(appraisal)
+    preferred = evaluate(appraisal, samples=0).result.leader
+    name = appraisal.options.get(key=preferred).name
+    assert (
+        f"officers will prepare the full business case for {name}, with a plan for putting it "
+        "into effect, and bring it back to Full Council before any decision to implement."
+    ) in said
+    assert "published in a record of decision" in said
+    assert "called in for scrutiny within 7 working days of its publication" in said
+    assert not steps.unwritten
+
+
+def test_next_steps_are_marked_unwritten_where_only_the_officer_knows_them():
+    """The officer's own recommendations: the report cannot say how they are put into
+    effect or when members hear again, so a draft marks it, and issuing waits for it."""
+    appraisal = imported()
+    narrative = {k: v for k, v in appraisal.narrative.items() if k != "next_steps"}
+    Appraisal.objects.filter(pk=appraisal.pk).update(narrative=narrative)
+    appraisal.refresh_from_db()
+    said, steps = next_steps_of(appraisal)
+    assert "published in a record of decision" in said
+    assert "business case" not in said  # the officer's recommendations say what comes back
+    (box,) = [b for b in steps.blocks if b.kind == "missing"]
+    assert box.text == (
+        "Not yet written: how the recommendations will be put into effect and communicated, "
+        "and when members will hear again."
+    )
+    assert steps.blocks[-1] is box  # after what the appraisal already says
+    assert "Write the section “Next steps”" in [p.text for p in reports.issue_problems(appraisal)]
+
+
+def test_unwritten_human_resources_gives_the_tupe_facts_then_what_is_still_to_write():
+    """The box once sat above the TUPE paragraph, saying only "write this section"."""
+    narrative = {k: v for k, v in report_document()["report"]["narrative"].items()}
+    del narrative["human_resources"]
+    hr = section(built(imported(narrative=narrative)), "human_resources")
+    kinds = [b.kind for b in hr.blocks]
+    assert kinds == ["para", "missing"]
+    assert "TUPE" in text_of(hr)
+    assert hr.blocks[-1].text == (
+        "Not yet written: what the options mean for staff, and what staff and their trade "
+        "unions have said."
+    )
+
+
+def legal_with(text: str) -> str:
+    narrative = dict(report_document()["report"]["narrative"], legal=text)
+    return text_of(section(built(imported(narrative=narrative)), "legal"))
+
+
+def test_the_legal_section_never_repeats_what_the_officer_cites():
+    said = legal_with(
+        "The council would rely on the Local Government Act 1972 and its best value duty "
+        "under the Local Government Act 1999."
+    )
+    # The leading option's one line cites the Act the officer cites: no list repeats it.
+    assert "Local Government Act 1972 ss.101–102" not in said
+    assert "are below" not in said
+    assert "best value duty (Local Government Act 1999 s.3)" not in said
+
+
+def test_beside_the_officers_text_the_catalogues_powers_cannot_contradict_it():
+    """The officer says no new powers are needed: the catalogue's lines are offered as
+    starting points the Monitoring Officer confirms or sets aside, not as the powers the
+    council relies on."""
+    said = legal_with("Existing powers are sufficient; no new powers are needed.")
+    assert "The powers expected to be relied on for" not in said
+    assert "as starting points for the Monitoring Officer to confirm or set aside" in said
+    assert "best value duty (Local Government Act 1999 s.3)" in said  # not cited: said

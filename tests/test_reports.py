@@ -275,7 +275,7 @@ def test_a_paragraph_that_starts_with_a_list_still_shows_its_number(db, personas
         criteria=1,
         panels=1,
         risks=0,
-        narrative_text={"legal": "- Local Government Act 1972\n\nThen a paragraph.\n\n- more"},
+        narrative_text={"legal": "- The council's own powers\n\nThen a paragraph.\n\n- more"},
     )
     text = flat(
         " ".join(
@@ -285,7 +285,7 @@ def test_a_paragraph_that_starts_with_a_list_still_shows_its_number(db, personas
     )
     # Legal implications is section 11; the powers its options rely on follow the text.
     assert "11.1" in text and "11.2 Then a paragraph." in text
-    assert "11.3 The powers expected to be relied on" in text
+    assert "11.3 For Option 1" in text and "the powers usually relied on" in text
 
 
 def test_scores_that_would_change_the_leader_are_gathered_by_option_and_panel(db, personas):

@@ -20,8 +20,10 @@ from ..templatetags.councilopts import pounds
 from .formatting import _plural, services_phrase
 
 
-def draft_summary(evaluation: Evaluation) -> list[str]:
-    """The drafted summary as paragraphs."""
+def draft_summary(evaluation: Evaluation, *, see: str = "") -> list[str]:
+    """The drafted summary as paragraphs. How secure the lead is, is said in a few words
+    with `see`, where the report sets it out ("section 7 shows what would change the
+    leader"): the detail is said there, once."""
     doc, r = evaluation.document, evaluation.result
     paragraphs = [_decision(doc)]
     if r.leader is None:
@@ -32,11 +34,14 @@ def draft_summary(evaluation: Evaluation) -> list[str]:
         return paragraphs
     marked = evaluation.recommended
     against = recommendation(r, marked, name_leader=False) if marked != r.leader else ""
-    paragraphs.append(
-        " ".join(
-            x for x in (_recommended(evaluation), against, evaluation.explained.robustness) if x
-        )
-    )
+    explained = evaluation.explained
+    if explained.verdict and see:
+        secure = f"{explained.verdict}: {see}."
+    elif len(r.ranking) < 2:
+        secure = ""  # "the only option that can be ranked", said just before
+    else:
+        secure = explained.robustness
+    paragraphs.append(" ".join(x for x in (_recommended(evaluation), against, secure) if x))
     money = _finance(evaluation)
     risk = _main_risk(evaluation)
     paragraphs.append(" ".join(x for x in (money, risk) if x))

@@ -9,6 +9,7 @@ line is left out).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 _SUPERSEDED: tuple[tuple[str, dt.date, tuple[tuple[dt.date, str | None], ...]], ...] = (
@@ -47,3 +48,36 @@ def powers_on(powers: Sequence[str], day: dt.date | None) -> list[str]:
         if said_instead is not None and said_instead not in said:
             said.append(said_instead)
     return said
+
+
+# What an officer's text already cites, so that the report's own lines never repeat it: each
+# Act or set of Regulations as (kind, year, the word before "Act"), which tells "Local
+# Government Act 1972" from "Local Government Act 2000" and from "Local Authorities (Goods and
+# Services) Act 1970" however the officer spells the rest ("Local Government Acts 1972 and
+# 2000" cites both).
+_CITATION = re.compile(
+    r"([\w()]+)\)?\s+(Acts?|Regulations)\s+(\d{4}(?:\s*(?:,|and|&)\s*\d{4})*)", re.IGNORECASE
+)
+_SAME_LAW = (
+    (re.compile(r"\bNational Health Service Act\b", re.IGNORECASE), "NHS Act"),
+    (re.compile(r"\bTUPE\b"), "Employment) Regulations 2006"),
+    (re.compile(r"\bbest value\b", re.IGNORECASE), "Government Act 1999"),
+)
+
+
+def citations(text: str) -> set[tuple[str, str, str]]:
+    """The Acts and Regulations `text` cites: {("act", "1972", "government"), …}."""
+    for pattern, said in _SAME_LAW:
+        text = pattern.sub(lambda m, said=said: f"{m.group(0)} {said}", text)
+    found = set()
+    for word, kind, years in _CITATION.findall(text):
+        kind = "regulations" if kind.lower() == "regulations" else "act"
+        for year in re.findall(r"\d{4}", years):
+            found.add((kind, year, word.strip("()").lower()))
+    return found
+
+
+def cited_already(line: str, text: str) -> bool:
+    """Whether the Act or Regulations `line` relies on is one `text` already cites (or
+    names the duty of, as "best value" names the Local Government Act 1999's)."""
+    return bool(citations(line) & citations(text))

@@ -85,6 +85,14 @@ NARRATIVE_SECTIONS: tuple[NarrativeSection, ...] = (
         "crime_disorder", "Crime and disorder", "Section 17 of the Crime and Disorder Act 1998."
     ),
     NarrativeSection(
+        "next_steps",
+        "Next steps",
+        "How the decision will be put into effect and communicated, and when members will "
+        "hear again. Until you write it, the report says what follows from the appraisal: the "
+        "record of decision, the call-in period, and for the drafted recommendation the "
+        "business case coming back.",
+    ),
+    NarrativeSection(
         "appendices",
         "Appendices",
         "Appendices A to E are added from the appraisal. List any other papers attached, one "

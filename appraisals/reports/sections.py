@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import charts, finance
+from ..bodies import LEAD
 from ..exempt import risks_note
 from ..explain import (
     format_percent,
@@ -38,9 +39,32 @@ from .formatting import (
     _value,
     services_phrase,
 )
-from .narrative import _TITLES, NOT_ENTERED, Part, parse_narrative
+from .law import cited_already
+from .narrative import _TITLES, NOT_ENTERED, NOT_WRITTEN, Part, parse_narrative
 from .structure import Cell, Column, Row, Section, Table, WarningText
 
+# The sections in the order printed (the contact officer's, when there is one, after them).
+ORDER = (
+    "purpose",
+    "summary",
+    "recommendations",
+    "reasons",
+    "background",
+    "previous",
+    "options",
+    "rejected",
+    "consultation",
+    "financial",
+    "legal",
+    "risk",
+    "equalities",
+    "human_resources",
+    "environmental",
+    "crime_disorder",
+    "next_steps",
+    "appendices",
+    "background_papers",
+)
 SAID_IN_BODY = 3  # reasons quoted in the consultation section; Appendix A has them all
 # The baseline's standing, in the same words wherever the report mentions it.
 BASELINE = "kept as the baseline the other options are measured against"
@@ -53,10 +77,12 @@ class _Sections(_BuilderBase):
 
     def section(self, key: str, title: str | None = None) -> Section:
         self.number += 1
-        self.section_numbers[key] = str(self.number)
+        # Numbered ahead (`ORDER`) so that an earlier section can refer to a later one.
+        assert self.section_numbers.setdefault(key, str(self.number)) == str(self.number), key
         return Section(str(self.number), key, title or _TITLES[key])
 
     def sections(self) -> list[Section]:
+        self.section_numbers.update({key: str(n) for n, key in enumerate(ORDER, start=1)})
         return [
             self.purpose(),
             self.summary(),
@@ -74,6 +100,7 @@ class _Sections(_BuilderBase):
             self.human_resources(),
             self.plain("environmental"),
             self.plain("crime_disorder"),
+            self.next_steps(),
             self.appendix_list(),
             self.background_papers(),
             # The front sheet gives the contact officer's name, telephone and email; a
@@ -103,16 +130,24 @@ class _Sections(_BuilderBase):
         """The officer's summary, or one drafted from the appraisal until they write it."""
         s = self.section("summary")
         if not s.text(self.narrative.get("summary", ""), placeholder=False):
-            for paragraph in draft_summary(self.e):
+            for paragraph in draft_summary(self.e, see=self.options_reference()):
                 s.para(paragraph)
         else:
             # The officer's words stand, but an option recommended against the ranking and
-            # a close call are never left unsaid (the draft says both itself).
+            # a close call are never left unsaid (the draft says both itself); the close
+            # call's detail is in the options section, once.
             if self.e.recommended and self.e.recommended != self.r.leader:
                 s.para(recommendation(self.r, self.e.recommended))
             if self.e.explained.close_call:
-                s.add(WarningText(self.e.explained.robustness))
+                s.add(WarningText(f"{self.e.explained.verdict}: {self.options_reference()}."))
         return s
+
+    def options_reference(self) -> str:
+        """Where the ranking's robustness is set out, for the summary to point to."""
+        return f"section {self.section_numbers['options']} shows what would change the leader"
+
+    def summary_drafted(self) -> bool:
+        return not parse_narrative(self.narrative.get("summary", ""))
 
     def recommendations(self) -> Section:
         s = self.section("recommendations")
@@ -185,8 +220,12 @@ class _Sections(_BuilderBase):
         for o in self.shortlisted:
             s.para(self.option_line(o))
         explained = self.e.explained
-        for sentence in explained.leader:
-            s.para(sentence)
+        # The drafted summary gives the leader's value and lead, and the table every value:
+        # a sentence here would say them a second time. A shared first place is said here.
+        tied = sum(1 for o in self.r.ranking if o.rank == 1) > 1
+        if not self.summary_drafted() or tied or self.r.leader is None:
+            for sentence in explained.leader:
+                s.para(sentence)
         s.add(self.ranking_table())
         for sentence in explained.switching:
             s.para(sentence)
@@ -316,30 +355,54 @@ class _Sections(_BuilderBase):
         weighted value; the baseline's standing; "none" only when no other was recorded."""
         s = self.section("rejected")
         s.text(self.narrative.get("rejected", ""), placeholder=False)
+        # Options rejected for the same reason are told together, the reason said once.
+        by_reason: dict[str, list[Mapping[str, Any]]] = {}
         for o in self.rejected:
             reason = _after_colon((o.get("rejection_reason") or "").strip().rstrip("."))
-            text = f"{o['name']} was rejected: {reason or 'no reason was recorded'}."
-            scored = self.r.option(o["key"])
-            if scored.value is not None:
-                text += (
-                    f" Before it was rejected it was scored {out_of_100(scored.value)}; "
-                    "Appendix A gives its scores."
-                )
-            elif scored.contributions:
-                text += " It was partly scored before it was rejected; Appendix A gives its scores."
-            s.para(text)
+            by_reason.setdefault(reason, []).append(o)
+        for reason, group in by_reason.items():
+            s.para(self.rejected_paragraph(group, reason))
         for o in self.longlisted:
             s.para(f"{o['name']} was long-listed but not short-listed, so it was not scored.")
-        baselines = [o["name"] for o in self.shortlisted if o.get("baseline")]
+        # The baseline's standing is said once, beside its description in the options
+        # section: it is neither rejected nor put forward.
         if not self.rejected and not self.longlisted:
             s.para(
                 "No option was rejected: every option recorded in the appraisal was "
                 "short-listed and is set out in section "
                 f"{self.section_numbers.get('options', '')}."
             )
-        for name in baselines:
-            s.para(f"{name} is not put forward as a choice: it is {BASELINE}.")
         return s
+
+    def rejected_paragraph(self, group: Sequence[Mapping[str, Any]], reason: str) -> str:
+        """ "A was rejected: its reason." with, where it was scored, its weighted value; for
+        several with one reason, "A and B were rejected: …", each one's value named."""
+        one = len(group) == 1
+        text = (
+            f"{join_names([o['name'] for o in group])} {'was' if one else 'were'} rejected: "
+            f"{reason or 'no reason was recorded'}."
+        )
+        scored = [(o["name"], self.r.option(o["key"])) for o in group]
+        valued = [(name, x.value) for name, x in scored if x.value is not None]
+        partly = [name for name, x in scored if x.value is None and x.contributions]
+        if one and valued:
+            return text + (
+                f" Before it was rejected it was scored {out_of_100(valued[0][1])}; "
+                "Appendix A gives its scores."
+            )
+        if one and partly:
+            return (
+                text + " It was partly scored before it was rejected; Appendix A gives its scores."
+            )
+        if valued:
+            said = join_names([f"{name} {out_of_100(value)}" for name, value in valued])
+            text += f" Before they were rejected they were scored: {said}."
+        if partly:
+            text += (
+                f" {join_names(partly)} {'was' if len(partly) == 1 else 'were'} partly scored "
+                "before being rejected."
+            )
+        return text + (" Appendix A gives their scores." if valued or partly else "")
 
     def financial(self) -> Section:
         s = self.section("financial")
@@ -722,50 +785,73 @@ class _Sections(_BuilderBase):
         return [o for o in self.shortlisted if not o.get("baseline")]
 
     def legal(self) -> Section:
-        """The officer's text, then the powers the preferred option's delivery model relies
-        on (from the catalogue, as the law stood on the day of the meeting:
-        `law.powers_on`), said as the powers *expected* to be relied on: the legal team
-        confirms them. Appendix E gives every other option's, beside its model."""
+        """The officer's text (the Monitoring Officer's comments), then the powers the
+        preferred option's delivery model relies on (from the catalogue, as the law stood on
+        the day of the meeting: `law.powers_on`), said as the powers *expected* to be relied
+        on: the legal team confirms them. Appendix E gives every other option's, beside its
+        model. The officer's text stands: what it cites already is not said again, and
+        beside it the catalogue's lines are its usual starting points, for the Monitoring
+        Officer to confirm, so they never read as contradicting it."""
         s = self.section("legal")
-        s.text(self.narrative.get("legal", ""), placeholder=False)
+        written = self.narrative.get("legal", "")
+        s.text(written, placeholder=False)
+        officer = bool(s.blocks)
         key = self.e.recommended or self.r.leader
         preferred = self.options.get(key) if key else None
-        powers = self.model_powers(preferred["delivery_model"]) if preferred else []
+        catalogue = self.model_powers(preferred["delivery_model"]) if preferred else []
+        powers = [line for line in catalogue if not cited_already(line, written)]
         others = [
             o
             for o in self.candidates()
             if o is not preferred and self.model_powers(o["delivery_model"])
         ]
-        if powers:
+        option = (
+            f"{preferred['name']}, the {'recommended' if self.e.recommended else 'leading'} option"
+            if preferred
+            else ""
+        )
+        if powers and officer:
             s.para(
-                f"The powers expected to be relied on for {preferred['name']}, the "
-                f"{'recommended' if self.e.recommended else 'leading'} option, are below. "
-                "They are the usual starting points for such an arrangement, for the "
-                "Monitoring Officer to confirm before any decision to implement; they are "
-                "not legal advice.",
+                f"For {option}, the powers usually relied on for such an arrangement"
+                + (", beyond those cited above," if len(powers) < len(catalogue) else "")
+                + " are below, as starting points for the Monitoring Officer to confirm or "
+                "set aside before any decision to implement; they are not legal advice.",
                 Part(items=tuple(powers), style="bullet"),
             )
-        if powers or others:
+        elif powers:
             s.para(
-                (
-                    "Appendix E gives the powers expected to be relied on for "
-                    + ("the other options" if powers else "each option")
-                    + ", beside each delivery model. "
-                    if others
-                    else ""
-                )
-                + "Whichever option is chosen, the council remains under its best value duty "
-                "(Local Government Act 1999 s.3)."
+                f"The powers expected to be relied on for {option} are below. They are the "
+                "usual starting points for such an arrangement, for the Monitoring Officer to "
+                "confirm before any decision to implement; they are not legal advice.",
+                Part(items=tuple(powers), style="bullet"),
             )
+        best_value = (
+            "Whichever option is chosen, the council remains under its best value duty "
+            "(Local Government Act 1999 s.3)."
+        )
+        closing = [
+            (
+                "Appendix E gives the powers expected to be relied on for "
+                + ("the other options" if catalogue else "each option")
+                + ", beside each delivery model."
+            )
+            if others
+            else "",
+            best_value if (catalogue or others) and not cited_already(best_value, written) else "",
+        ]
+        if any(closing):
+            s.para(" ".join(x for x in closing if x))
         if not s.blocks:
             s.missing()
         return s
 
     def human_resources(self) -> Section:
         """The officer's text, then whether TUPE applies: the catalogue knows which delivery
-        models move staff to another employer."""
+        models move staff to another employer. Unwritten, the draft gives the TUPE facts and
+        after them a box saying what the officer still has to add, as the contact officer's
+        section does."""
         s = self.section("human_resources")
-        s.text(self.narrative.get("human_resources", ""))
+        written = s.text(self.narrative.get("human_resources", ""), placeholder=False)
         moving = [
             o["name"]
             for o in self.candidates()
@@ -784,6 +870,55 @@ class _Sections(_BuilderBase):
             s.para(
                 "None of the short-listed options would move staff to another employer, so "
                 "the TUPE Regulations 2006 would not apply."
+            )
+        if not written:
+            s.missing(
+                f"{NOT_WRITTEN}: what the options mean for staff, and what staff and their "
+                "trade unions have said."
+            )
+        return s
+
+    def next_steps(self) -> Section:
+        """The officer's next steps, or what the appraisal itself says follows the meeting:
+        the drafted recommendation's business case coming back to the committee, and the
+        record of decision with its call-in period. What only the officer knows (how their
+        own recommendations are put into effect, when members hear again) is marked unwritten
+        in a draft until they write it."""
+        s = self.section("next_steps")
+        if s.text(self.narrative.get("next_steps", ""), placeholder=False):
+            return s
+        report = self.doc.get("report") or {}
+        committee = (self.doc.get("committee") or {}).get("name") or "members"
+        if report.get("purpose") == "information":
+            s.para("This report is for information: no decision is asked for at this meeting.")
+            s.missing(f"{NOT_WRITTEN}: what happens next, and when members will hear again.")
+            return s
+        key = self.e.recommended or self.r.leader
+        drafted = key is not None and not parse_narrative(
+            self.narrative.get("recommendations", ""), one_per_line=True
+        )
+        if drafted:
+            s.para(
+                "If members agree the recommendation, officers will prepare the full business "
+                f"case for {self.e.option_name(key)}, with a plan for putting it into effect, "
+                f"and bring it back to {committee} before any decision to implement."
+            )
+        lead = next((b for b in self.e.bodies if b.role == LEAD), None)
+        days = lead.call_in_working_days if lead is not None else None
+        within = (
+            f"within {_plural(days, 'working day')} of its publication"
+            if days
+            else "in the period after its publication that the constitution sets"
+        )
+        s.para(
+            "After the meeting, the decision and the reasons for it will be published in a "
+            "record of decision. An executive decision may be called in for scrutiny "
+            f"{within}, and is not put into effect until that period has passed."
+        )
+        if not drafted:
+            s.missing(
+                f"{NOT_WRITTEN}: how the recommendations will be put into effect and "
+                "communicated, and when members will hear again."
             )
         return s
 
