@@ -5,7 +5,7 @@ snapshot) and against the savings target's trajectory. Pure: no database.
 Every figure is the lead council's (its share of a partnership's, as in the report), in
 pounds a year; planned costs carry the optimism-bias uplift the case was decided with. The
 target's trajectory rises in equal steps from nothing in year 0 to the target in its year,
-then holds: a target "£3M a year by year 4" expects £750,000 a year by year 1.
+then holds: a target "£3 million a year by year 4" expects £750,000 a year by year 1.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .explain import format_money
 from .models import Authority
 
 # Words that name the tier or style of a council rather than the place.
@@ -128,7 +129,7 @@ class BodyFacts:
 
     def budget_figure(self) -> str:
         """ "£14.2 million" ("" if not recorded)."""
-        return "" if self.net_revenue_budget is None else money_in_words(self.net_revenue_budget)
+        return "" if self.net_revenue_budget is None else format_money(self.net_revenue_budget)
 
     def population_text(self) -> str:
         return self.population_figure() and f"population {self.population_figure()}"
@@ -163,13 +164,3 @@ def facts_of(appraisal) -> tuple[BodyFacts, ...]:
         BodyFacts.of(appraisal.lead_authority, LEAD),
         *(BodyFacts.of(a, PARTNER) for a in partners),
     )
-
-
-def money_in_words(pounds: float) -> str:
-    """£14.2 million, £1.3 billion, £850,000: a budget as a sentence reads it."""
-    value = float(pounds)
-    for size, word in ((1_000_000_000, "billion"), (1_000_000, "million")):
-        if abs(value) >= size:
-            shown = f"{value / size:.1f}".removesuffix(".0")
-            return f"£{shown} {word}"
-    return f"£{round(value):,}"

@@ -17,7 +17,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .explain import format_percent, format_score, format_value, join_names, the_panel
+from .explain import (
+    format_percent,
+    format_pounds,
+    format_score,
+    format_value,
+    join_names,
+    ordinal,
+    the_panel,
+)
 
 Doc = Mapping[str, Any]
 
@@ -76,18 +84,6 @@ COMMITTEE_LABELS = (
     ("name", "committee"),
     ("meeting_date", "date of the meeting"),
     ("agenda_item", "agenda item"),
-)
-ORDINALS = (
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
 )
 SERIES = (("costs", "one-off and running costs"),) + tuple(
     (s, f"{s} savings") for s in ("low", "central", "high")
@@ -154,18 +150,8 @@ def compare(
 # Words ---------------------------------------------------------------------------------------
 
 
-def _ordinal(rank: int) -> str:
-    if 1 <= rank <= len(ORDINALS):
-        return ORDINALS[rank - 1]
-    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
-    return f"{rank}{suffix}"
-
-
 def _pounds(value: float | None) -> str:
-    if value is None:
-        return "none"
-    rounded = round(float(value))
-    return f"{'−' if rounded < 0 else ''}£{abs(rounded):,}"
+    return "none" if value is None else format_pounds(value)
 
 
 def _possessive(name: str) -> str:
@@ -762,11 +748,11 @@ def _results(old: Doc, new: Doc) -> Iterable[Change]:
         was, now = o.get("rank"), n.get("rank")
         if was != now:
             if now is None:
-                yield Change(f"{name} is no longer ranked (it was {_ordinal(was)}).")
+                yield Change(f"{name} is no longer ranked (it was {ordinal(was)}).")
             elif was is None:
-                yield Change(f"{name} is now ranked {_ordinal(now)} (it was not ranked).")
+                yield Change(f"{name} is now ranked {ordinal(now)} (it was not ranked).")
             else:
-                yield Change(f"{name} moved from {_ordinal(was)} to {_ordinal(now)}.")
+                yield Change(f"{name} moved from {ordinal(was)} to {ordinal(now)}.")
         v_old, v_new = o.get("value"), n.get("value")
         if v_old is not None and v_new is not None:
             if format_value(v_old) != format_value(v_new):

@@ -25,7 +25,14 @@ from django.utils.safestring import mark_safe
 
 from . import exempt
 from .engine import risk_band
-from .explain import format_chance, format_value, join_names
+from .explain import (
+    format_chance,
+    format_money,
+    format_pounds,
+    format_value,
+    join_names,
+    rank_label,
+)
 
 FONT = "Arial, Helvetica, sans-serif"
 INK = "#0b0c0c"  # GOV.UK text colour
@@ -486,7 +493,7 @@ def acceptability_chart(evaluation: Any) -> Chart:
         lx = 10 + (r % 5) * 124
         ly = legend_top + (r // 5) * 22
         body.append(_el("rect", x=lx, y=ly, width=18, height=16, fill=colours[r], stroke=GRID))
-        body.append(_text(lx + 26, ly + 9, f"Rank {r + 1}", size=12, dominant_baseline="middle"))
+        body.append(_text(lx + 26, ly + 9, rank_label(r + 1), size=12, dominant_baseline="middle"))
     height = legend_top + ((ranks + 4) // 5) * 22 + 6
 
     leader = result.leader if result.leader in ra.options else keys[0]
@@ -495,7 +502,7 @@ def acceptability_chart(evaluation: Any) -> Chart:
         f"and scores varied in which it takes each rank. {result.option_names[leader]} ranks "
         f"first in {format_chance(ra.options[leader][0])} of them."
     )
-    headers = ("Option", *(f"Rank {r + 1}" for r in range(ranks)))
+    headers = ("Option", *(rank_label(r + 1) for r in range(ranks)))
     rows = tuple((result.option_names[k], *(format_chance(s) for s in ra.options[k])) for k in keys)
     return Chart(
         title,
@@ -528,21 +535,14 @@ def rank_colours(ranks: int) -> list[str]:
 
 
 def money(value: float) -> str:
-    """£1,234,567 with a proper minus sign."""
-    rounded = round(value)
-    return f"{'−' if rounded < 0 else ''}£{abs(rounded):,}"
+    """£1,234,567 with a proper minus sign (`explain.format_pounds`)."""
+    return format_pounds(value)
 
 
 def money_short(value: float) -> str:
-    """Axis labels: £1.2m, £250k, −£50k, £0."""
-    sign, v = ("−" if value < 0 else ""), abs(value)
-    if v >= 1e6:
-        text = f"{v / 1e6:.1f}".rstrip("0").rstrip(".") + "m"
-    elif v >= 1e3:
-        text = f"{v / 1e3:.0f}k"
-    else:
-        text = f"{v:.0f}"
-    return f"{sign}£{text}"
+    """Axis labels as the report's sentences write money (`explain.format_money`): £1.5
+    million, −£250,000, £0."""
+    return format_money(value)
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -607,7 +607,7 @@ def value_for_money_chart(evaluation: Any) -> Chart:
         return _message(
             chart_id, title, "No option has both a complete score and a financial case yet."
         )
-    left, right, top, bottom = 90, WIDTH - 30, 20, 290  # short enough to share a page
+    left, right, top, bottom = 110, WIDTH - 30, 20, 290  # short enough to share a page
     # Every option on one basis: the lead council's figures (its share of a partnership's).
     document = getattr(evaluation, "document", None) or {}
     lead = document.get("lead_authority") or "the lead council"
@@ -916,7 +916,7 @@ def trajectory_chart(plan: Any) -> Chart:
     rows = list(plan.rows)
     if not rows:
         return _message(chart_id, title, "The chosen option has no financial case to chart.")
-    left, right, top, bottom = 90, WIDTH - 20, 56, 300
+    left, right, top, bottom = 110, WIDTH - 20, 56, 300
     values = [0.0]
     for r in rows:
         values += [r.savings_low, r.savings_high, r.savings_central]

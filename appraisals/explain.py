@@ -163,6 +163,41 @@ def format_percents(fractions: Sequence[float]) -> list[str]:
     ]
 
 
+def format_pounds(value: float) -> str:
+    """Money in whole pounds, as tables and exact figures give it: £1,234,567, −£50,000
+    (a minus sign, not a hyphen)."""
+    rounded = round(float(value))
+    return f"{'−' if rounded < 0 else ''}£{abs(rounded):,}"
+
+
+def format_money(value: float) -> str:
+    """Money as a sentence or a chart's axis says it, to the GOV.UK style guide: £14.2
+    million, £3 million, £1.3 billion, and whole pounds below a million, £850,000. The one
+    way the app writes a rounded sum of money: never "£1m", "£1M" or "£250k"."""
+    size = abs(float(value))
+    for unit, word in ((1_000_000_000, "billion"), (1_000_000, "million")):
+        if size >= unit:
+            shown = f"{size / unit:.1f}".removesuffix(".0")
+            return f"{'−' if value < 0 else ''}£{shown} {word}"
+    return format_pounds(value)
+
+
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def ordinal(n: int) -> str:
+    """A rank in a sentence: "first" to "ninth" in words, then 10th, 11th (GOV.UK style)."""
+    if 1 <= n <= len(ORDINALS):
+        return ORDINALS[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_label(n: int) -> str:
+    """A rank as a table heading or a chart's legend names it: "Rank 1"."""
+    return f"Rank {n}"
+
+
 def format_score(x: float) -> str:
     """A score as an officer typed it: 4, 3.5."""
     return f"{x:g}"
@@ -265,11 +300,6 @@ def _the_weight_on(criteria: Sequence[str]) -> str:
     return f"the weight on any one of {join_names(criteria, 'or')}"
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def recommendation(
     result: AppraisalResult, recommended: str | None, *, name_leader: bool = True
 ) -> str:
@@ -293,9 +323,7 @@ def recommendation(
     elif option.rank is None:
         where = f"{name}, which is not ranked until it is scored on every criterion"
     else:
-        where = (
-            f"{name}, which ranks {_ordinal(option.rank)} with {out_of_100(option.value or 0.0)}"
-        )
+        where = f"{name}, which ranks {ordinal(option.rank)} with {out_of_100(option.value or 0.0)}"
     if not top or not name_leader:
         return f"Officers recommend {where}."
     leaders = join_names([names[o.key] for o in top])

@@ -14,6 +14,7 @@ partner's share in `partner_shares`.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -209,6 +210,13 @@ def payback_words(years: float | None, horizon: int) -> str:
     if years == 0:
         return "pays back in year 0, this year"
     return f"pays back during year {math.ceil(years)}"
+
+
+def financial_year(day: dt.date) -> str:
+    """The English local government financial year `day` falls in, 1 April to 31 March:
+    "2026/27" for 12 March 2027 or 1 April 2026."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def apportion(total: float, parts: Mapping[str, float], first: str | None = None) -> dict[str, int]:

@@ -269,7 +269,7 @@ class Appraisal(models.Model):
         null=True, blank=True, help_text="Year index (0 = this year) by which the target is met."
     )
     # The same target as members were given it: a percentage of the lead council's net
-    # revenue budget (Wellingborough's £3M was 25%). With no amount in pounds, the pounds
+    # revenue budget (Wellingborough's £3 million was 25%). With no amount in pounds, the pounds
     # are this percentage of the budget.
     savings_target_percent = models.FloatField(
         null=True, blank=True, help_text="Percentage of the lead council's net revenue budget."

@@ -19,7 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from appraisals.bodies import CHARACTER_WORDS, money_in_words
+from appraisals.bodies import CHARACTER_WORDS
+from appraisals.explain import format_money
 from appraisals.forms import MoneyField, name_errors
 from appraisals.models import Authority
 from appraisals.views.edit import refuse_after, stale_fields, stamp_at, stamp_mark
@@ -100,7 +101,7 @@ def _in_words(field: str, value) -> str:
     if field == "population":
         return f"{int(value):,}"
     if field == "net_revenue_budget":
-        return money_in_words(float(value))
+        return format_money(float(value))
     return CHARACTER_WORDS.get(value, str(value))
 
 

@@ -297,8 +297,9 @@ def test_negative_npv_is_below_the_zero_line():
 
 def test_money_labels():
     assert charts.money(-1234.4) == "−£1,234"
-    assert charts.money_short(1_500_000) == "£1.5m"
-    assert charts.money_short(-250_000) == "−£250k"
+    # Axis labels write money as the report's sentences do: "£1.5 million", never "£1.5m".
+    assert charts.money_short(1_500_000) == "£1.5 million"
+    assert charts.money_short(-250_000) == "−£250,000"
     assert charts.money_short(0) == "£0"
 
 

@@ -249,13 +249,14 @@ def test_the_recommended_option_is_placed_against_the_ranking() -> None:
     assert recommendation(result, None) == ""
     assert recommendation(result, "r") == "Officers recommend R, the leading option."
     assert recommendation(result, "q") == (
-        "Officers recommend Q, which ranks 2nd with 64.0 out of 100; R leads with 66.0 out of 100."
+        "Officers recommend Q, which ranks second with 64.0 out of 100; R leads with 66.0 out "
+        "of 100."
     )
     assert recommendation(result, "base") == (
         "Officers recommend Base, the baseline; R leads with 66.0 out of 100."
     )
     assert recommendation(result, "q", name_leader=False) == (
-        "Officers recommend Q, which ranks 2nd with 64.0 out of 100."
+        "Officers recommend Q, which ranks second with 64.0 out of 100."
     )
     longlisted = compute(pqr(status={"p": "longlisted"}), samples=0)
     assert recommendation(longlisted, "p") == (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pytest
@@ -12,6 +13,7 @@ from appraisals.finance import (
     apportion,
     evaluate,
     evaluate_all,
+    financial_year,
     net_flows,
     npv,
     payback_words,
@@ -260,3 +262,16 @@ def test_apportion_adds_up_to_the_total_shown_and_keeps_the_lead_as_rounded_else
     assert apportion(10.5, {"a": 1.5, "b": 9.0}, "a") == {"a": 2, "b": 8}
     shares = {"a": 0.2 * 1050000.4, "b": 0.5 * 1050000.4, "c": 0.3 * 1050000.4}
     assert sum(apportion(1050000.4, shares, "a").values()) == round(1050000.4)
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        (dt.date(2026, 4, 1), "2026/27"),
+        (dt.date(2027, 3, 31), "2026/27"),
+        (dt.date(2011, 10, 31), "2011/12"),
+        (dt.date(2099, 12, 1), "2099/00"),
+    ],
+)
+def test_financial_year_runs_from_april_to_march(day, year):
+    assert financial_year(day) == year

@@ -74,7 +74,7 @@ def test_members_see_the_recommended_option_and_whether_it_leads(client, persona
     page = client.get(_url(appraisal)).text
     names = dict(appraisal.options.values_list("key", "name"))
     assert (
-        f"Officers recommend {names[second.key]}, which ranks 2nd with "
+        f"Officers recommend {names[second.key]}, which ranks second with "
         f"{second.value:.1f} out of 100; {names[leader.key]} leads with {leader.value:.1f} "
         "out of 100."
     ) in page

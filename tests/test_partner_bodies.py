@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from appraisals import reports
-from appraisals.bodies import BodyFacts, money_in_words, normalised_name, same_body
+from appraisals.bodies import BodyFacts, normalised_name, same_body
+from appraisals.explain import format_money
 from appraisals.models import Appraisal, Authority, Change
 from appraisals.results import evaluate
 from tests.test_stale_saves import posted
@@ -69,7 +70,7 @@ def test_same_body_finds_the_body_however_it_is_written():
     ],
 )
 def test_money_in_words(pounds, words):
-    assert money_in_words(pounds) == words
+    assert format_money(pounds) == words
 
 
 # --------------------------------------------------------------------------------------------

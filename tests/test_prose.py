@@ -60,6 +60,7 @@ def document(
     finance: bool = True,
     rejected_scored: bool = False,
     scale: tuple[int, int] = (0, 5),
+    target: float | None = None,
 ) -> dict[str, Any]:
     """An appraisal of the given shape. Scores rise with the option's number, so option 1
     leads clearly; with `close` options 1 and 2 differ by a single step on one criterion."""
@@ -151,7 +152,7 @@ def document(
         "services": ["Payroll"],
         "summary": "",
         "objectives": [],
-        "savings_target": None,
+        "savings_target": None if target is None else {"amount": target, "year": 3},
         "committee": {"name": "Cabinet", "meeting_date": "2026-03-12", "agenda_item": "5"},
         "scale": {"min": low, "max": high},
         "criteria": crits,
@@ -197,6 +198,7 @@ SHAPES = {
     "one-option": {"options": 1},
     "rejected-after-scoring": {"options": 2, "rejected_scored": True},
     "scale-one-to-ten": {"options": 3, "scale": (1, 10)},
+    "savings-target": {"options": 3, "target": 500_000.0},
 }
 
 
@@ -392,6 +394,21 @@ def test_the_drafted_summary_gives_what_a_member_acts_on(db):
     assert "For Lead District Council, the net present value is £" in text
     assert ", and it pays back during year " in text
     assert "“Savings arrive later than planned”" in text
+
+
+def test_the_summary_gives_the_leaders_share_of_the_savings_target_within_150_words(db):
+    _, evaluation = build("savings-target")
+    text = summary_of(evaluation)
+    assert len(text.split()) <= 150, len(text.split())
+    leader = evaluation.finance[evaluation.result.leader]
+    # Central savings of £240,000 a year to the lead council in year 3: 48% of £500,000.
+    assert leader.target_share == pytest.approx(0.48)
+    assert (
+        "; by year 3 it would save £240,000 a year, 48% of the £500,000 savings target."
+    ) in text
+    # Without a target the summary says nothing of one.
+    _, evaluation = build("three-panels")
+    assert "savings target" not in summary_of(evaluation)
 
 
 def test_a_close_call_is_said_as_such_in_the_summary(db):

@@ -176,3 +176,32 @@ def test_format_percents_adds_up_to_100(fractions, printed):
     from appraisals.explain import format_percents
 
     assert format_percents(fractions) == printed
+
+
+def _financial_text(built) -> str:
+    financial = next(s for s in built.sections if s.key == "financial")
+    return " ".join(
+        line for b in financial.blocks if b.kind == "para" for p in b.parts for line in p.lines
+    )
+
+
+@pytest.mark.parametrize(
+    ("meeting", "said"),
+    [
+        ("2011-10-31", "Year 0 is 2011/12, the financial year of the decision."),
+        ("2027-03-31", "Year 0 is 2026/27, the financial year of the decision."),
+        ("2026-04-01", "Year 0 is 2026/27, the financial year of the decision."),
+        (None, "Year 0 is the financial year in which the decision is taken."),
+    ],
+)
+def test_year_0_is_named_as_the_financial_year_of_the_meeting(meeting, said):
+    """A council's financial year runs from 1 April to 31 March: "this year" named none."""
+    from appraisals.interchange import import_document
+
+    ensure_delivery_models()
+    doc = three_partner_document()
+    doc["committee"]["meeting_date"] = meeting
+    appraisal = import_document(document=doc).appraisal
+    text = _financial_text(reports.build_report(evaluate(appraisal, samples=0)))
+    assert said in text
+    assert "this year" not in text

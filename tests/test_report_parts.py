@@ -332,6 +332,29 @@ def test_a_catalogue_model_says_one_thing_in_its_summary_and_its_note():
         assert not ("seldom" in said and "never" in said), m["key"]
 
 
+# A statistic: a percentage, a sum of money, or a count of years or times.
+STATISTIC = re.compile(
+    r"\d\s*%|£\s*\d|\d\s*(?:–|-|to)\s*\d+\s+years|\b(?:two|three|\d+) to \w+ years"
+)
+# Where the figure comes from, in brackets: a council's paper or website, or a body's report.
+SOURCE = re.compile(r"\([^()]*\b(?:report|website|Reflections)\b[^()]*\)")
+
+
+def test_every_statistic_in_the_catalogue_cites_its_source():
+    """A monitoring officer accepts a figure only with where it comes from ("60–65% of
+    shared services fail" had none): each clause with one names its source in brackets."""
+    models = json.loads((FIXTURES / "delivery_models.json").read_text(encoding="utf-8"))
+    for m in models:
+        for field, text in m.items():
+            if not isinstance(text, str) or field == "legal_basis":
+                continue
+            for clause in re.split(r"\n|; (?![^()]*\))", text):
+                if STATISTIC.search(clause):
+                    assert SOURCE.search(clause), (m["key"], field, clause)
+    assert STATISTIC.search("60–65% of shared services fail to deliver what they set out to")
+    assert not SOURCE.search("about 10% cashable efficiency a year reported")
+
+
 def test_a_meeting_after_the_procurement_act_came_into_force_cites_it():
     appraisal = imported()
     appraisal.meeting_date = dt.date(2026, 3, 12)

@@ -29,8 +29,9 @@ def cash_flows_from_profile(
     """Yearly costs and savings from a one-off cost, a steady-state saving and a ramp-up.
 
     The one-off cost falls in year 0; savings rise in equal steps to the steady state, reached
-    in year `ramp_up_years` (Darlington/Stockton: £0.6M, then £1.2M a year from year 2 with a
-    ramp of 2). Low and high savings are the central ones less and plus `range_fraction`.
+    in year `ramp_up_years` (Darlington/Stockton: £0.6 million, then £1.2 million a year from
+    year 2 with a ramp of 2). Low and high savings are the central ones less and plus
+    `range_fraction`.
     """
     if horizon < 1:
         raise ValueError("the horizon is at least one year")

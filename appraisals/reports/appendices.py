@@ -17,6 +17,7 @@ from ..explain import (
     in_scale,
     join_names,
     on_scale,
+    rank_label,
 )
 from ..explain import the_panel as _the_panel
 from ..results import snapshot_of
@@ -28,7 +29,6 @@ from .formatting import (
     _columns_of,
     _date,
     _figure,
-    _ordinal,
     _plural,
     _rating_cell,
 )
@@ -300,7 +300,7 @@ class _Appendices(_BuilderBase):
                 Table(
                     "Rank acceptability",
                     (Column("Option", "w-40"),)
-                    + tuple(Column(_ordinal(i + 1), f"w-{width} num") for i in range(ranks)),
+                    + tuple(Column(rank_label(i + 1), f"w-{width} num") for i in range(ranks)),
                     tuple(
                         Row(
                             e.option_name(key),

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import finance
 from ..exempt import marks_of, withheld_note
-from ..explain import out_of_100, points, recommendation
+from ..explain import format_money, format_percent, out_of_100, points, recommendation
 from ..results import Evaluation, RiskView
 from ..templatetags.councilopts import pounds
 from .formatting import _plural, services_phrase
@@ -117,7 +117,25 @@ def _finance(evaluation: Evaluation) -> str:
     return (
         f"{whose} is {pounds(f.npv_low)} to {pounds(f.npv_high)} over {years} "
         f"({pounds(f.npv_central)} on central savings), and it "
-        f"{finance.payback_words(f.payback_years, len(f.net))}."
+        f"{finance.payback_words(f.payback_years, len(f.net))}{_to_target(evaluation)}."
+    )
+
+
+def _to_target(evaluation: Evaluation) -> str:
+    """How far the leader goes towards the savings target, where the appraisal has one:
+    "; by year 4 it would save £900,000 a year, 30% of the £3 million savings target" (the
+    lead council's central savings in the target's year, as the financial table's share;
+    "central" is said of the net present value just before)."""
+    target = evaluation.document.get("savings_target") or {}
+    f = evaluation.finance.get(evaluation.result.leader or "")
+    if f is None or f.target_share is None or not target.get("amount"):
+        return ""
+    amount = float(target["amount"])
+    year = target.get("year")
+    by = f"by year {year}" if year else "in year 0"
+    return (
+        f"; {by} it would save {format_money(f.target_share * amount)} a year, "
+        f"{format_percent(f.target_share)} of the {format_money(amount)} savings target"
     )
 
 

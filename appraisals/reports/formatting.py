@@ -86,11 +86,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z]+", "-", text.lower()).strip("-")
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def _model_label(option: str, model: str) -> str:
     """The delivery model as said in brackets after an option's name: "" when the name says it
     already ("Shared service" after "Option 1 shared service", "Shared chief executive /

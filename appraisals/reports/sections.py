@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -11,6 +12,7 @@ from .. import charts, finance
 from ..bodies import LEAD
 from ..exempt import risks_note
 from ..explain import (
+    format_money,
     format_percent,
     format_percents,
     format_score,
@@ -179,7 +181,7 @@ class _Sections(_BuilderBase):
         if target and target.get("amount"):
             year = target.get("year")
             within = "" if year is None else f" by year {year} of the financial case"
-            s.para(f"The savings target is {pounds(target['amount'])} a year{within}.")
+            s.para(f"The savings target is {format_money(target['amount'])} a year{within}.")
         self.bodies_paragraph(s)
         if len(s.blocks) == 0:
             s.missing()
@@ -431,7 +433,7 @@ class _Sections(_BuilderBase):
             f"{format_percent(float(fin.get('discount_rate') or 0))} (HM Treasury Green Book)"
             + (f", with an optimism-bias uplift of {format_percent(bias)} on costs" if bias else "")
             + ". Low, central and high use the low, central and high savings estimates; "
-            "payback uses the central estimate. Year 0 is this year."
+            f"payback uses the central estimate. {self.year_zero_sentence()}"
         )
         rows = []
         target = bool(self.doc.get("savings_target"))
@@ -480,6 +482,15 @@ class _Sections(_BuilderBase):
             )
             s.add(self.partnership_table(key, f, lead))
         return s
+
+    def year_zero_sentence(self) -> str:
+        """Which financial year year 0 of the financial case is: the one the meeting falls
+        in (the appraisal records no start year of its own)."""
+        meeting = (self.doc.get("committee") or {}).get("meeting_date")
+        if not meeting:
+            return "Year 0 is the financial year in which the decision is taken."
+        year = finance.financial_year(dt.date.fromisoformat(meeting))
+        return f"Year 0 is {year}, the financial year of the decision."
 
     def partnership_table(self, key: str, f: finance.FinanceResult, lead: str) -> Table:
         """A partnership's whole figures and each partner's share, rounded so that the

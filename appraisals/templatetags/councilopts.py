@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from ..access import can_edit
+from ..explain import format_pounds
 
 register = template.Library()
 
@@ -150,11 +151,7 @@ def percent(fraction: float | None, places: int = 1) -> str:
 @register.filter
 def pounds(value: float | None) -> str:
     """Whole pounds with thousands separators; negatives with a minus sign."""
-    if value is None:
-        return "–"
-    rounded = round(float(value))
-    sign = "−" if rounded < 0 else ""
-    return f"{sign}£{abs(rounded):,}"
+    return "–" if value is None else format_pounds(value)
 
 
 @register.filter

@@ -14,7 +14,7 @@ def filled(personas):
     appraisal = personas.appraisal
     model = delivery_model("shared-service", "Shared service")
     model.legal_entity, model.advantages, model.disadvantages = "No", "Resilience", "Slow"
-    model.typical_note = "60–65 % of shared services fail to deliver what they set out to."
+    model.typical_note = "Pooled expertise and resilience; needs trust between the partners."
     model.save()
     library = CriteriaSet.objects.create(key="csf", name="Critical success factors")
     library.criteria.create(key="fit", name="Strategic fit", group="Strategic")

@@ -63,7 +63,7 @@ PANEL_SEATS = (
     ("officer.stockton", "darlington-stockton-support-services", "stockton"),
 )
 # Savings targets the demos state as a percentage of the net revenue budget too (the
-# interchange format carries the pounds): Wellingborough's £3M was 25% of £12M.
+# interchange format carries the pounds): Wellingborough's £3 million was 25% of £12 million.
 TARGET_PERCENT = {"wellingborough-asd": 25.0}
 PLURALS = {"authority": "authorities", "library criterion": "library criteria"}
 
