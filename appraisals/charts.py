@@ -596,7 +596,10 @@ def _money_grid(
 
 def value_for_money_chart(evaluation: Any) -> Chart:
     """A scatter of options: weighted value across, central net present value up."""
-    chart_id, title = "chart-value-for-money", "Value for money: weighted value against central NPV"
+    chart_id, title = (
+        "chart-value-for-money",
+        "Each option's weighted value against its central NPV",
+    )
     result = evaluation.result
     points = [
         (o, evaluation.finance[o.key])
@@ -912,7 +915,7 @@ def trajectory_chart(plan: Any) -> Chart:
     line, the savings target's trajectory (dashed) and the actual savings entered so far.
     `plan` is a `benefits.Benefits`. Each line has its own marker as well as its colour."""
     chart_id = "chart-savings-trajectory"
-    title = f"Savings a year: {plan.option_name} against the plan and the target"
+    title = f"Savings a year from {plan.option_name}, against the plan and the target"
     rows = list(plan.rows)
     if not rows:
         return _message(chart_id, title, "The chosen option has no financial case to chart.")

@@ -128,7 +128,7 @@ def test_the_benefits_report_shows_actuals_against_the_plan_and_the_chart(
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         alts = [str(e.node.Alt) for e in walk(tree(doc)) if e.kind == "/Figure"]
     assert len(alts) == 1
-    assert alts[0].startswith("Savings a year: Option 1")
+    assert alts[0].startswith("Savings a year from Option 1")
     assert "In year 1 the actual savings were £45,000" in alts[0]
 
 

@@ -309,7 +309,7 @@ def test_a_figures_alt_text_carries_its_description(rendered):
             assert f"{title.rstrip('.')}. {description}" in alts, (report.name, title)
 
 
-def test_appendix_and_table_references_are_internal_links(rendered):
+def test_appendix_table_and_figure_references_are_internal_links(rendered):
     for report in rendered:
         with pikepdf.open(io.BytesIO(report.pdf)) as pdf:
             names = pdf.Root.Names.Dests.Names
@@ -330,6 +330,10 @@ def test_appendix_and_table_references_are_internal_links(rendered):
             assert anchor in destinations, (report.name, anchor)
         # every "Appendix X" the body names is a link
         for ref in set(re.findall(r"Appendix [A-E]\b(?!:)", report.html)):
+            assert any(text == ref for _, text in links), (report.name, ref)
+        # and so is every "Figure n", to its figure's caption
+        assert any(text.startswith("Figure") for _, text in links), report.name
+        for ref in set(re.findall(r"Figure [A-E]?\d+\b(?!:)", report.html)):
             assert any(text == ref for _, text in links), (report.name, ref)
 
 

@@ -5,10 +5,12 @@ downloads beside the PDF's are checked for access like the PDF's."""
 from __future__ import annotations
 
 import io
+import re
 
 import docx
 import pytest
 from django.urls import reverse
+from docx.oxml.ns import qn
 
 from appraisals import reports
 from appraisals.models import DraftReport, ReportVersion
@@ -107,22 +109,23 @@ def test_word_has_every_table_with_its_numbered_caption_header_and_rows(built):
             )
         elif block.kind == "chart" and block.chart.rows:
             chart = block.chart
-            expected.append(
-                (f"Chart: {chart.title}", [list(chart.headers), *map(list, chart.rows)])
-            )
+            expected.append((block.label, [list(chart.headers), *map(list, chart.rows)]))
     assert captioned_tables(document) == expected
     assert expected[1][0].startswith("Table 1: ")
 
 
 def test_word_gives_each_chart_as_its_data_table(built):
     report, document = built
-    charts = [
-        b.chart for s in report.sections + report.appendices for b in s.blocks if b.kind == "chart"
+    figures = [
+        b for s in report.sections + report.appendices for b in s.blocks if b.kind == "chart"
     ]
-    assert charts
+    assert figures
     word_tables = [cells(t) for t in document.tables]
-    for chart in charts:
-        assert f"Chart: {chart.title}" in captions(document)
+    for figure in figures:
+        chart = figure.chart
+        # Numbered as the PDF numbers it: "Figure 1: …", "Figure B1: …".
+        assert re.fullmatch(r"Figure [A-E]?\d+: .+", figure.label)
+        assert figure.label in captions(document)
         assert chart.description in [p.text for p in document.paragraphs]
         if chart.rows:
             assert [list(chart.headers), *map(list, chart.rows)] in word_tables, chart.title
@@ -288,3 +291,22 @@ def test_word_draft_download_query_count(client, personas, appraisal, django_ass
     # session, user; the appraisal with the officer's membership (edit access); the draft.
     with django_assert_num_queries(5):
         assert client.get(url("report-draft-docx")).status_code == 200
+
+
+def test_word_links_each_reference_to_an_appendix_table_or_figure_to_it(built):
+    """As the PDF does: "Figure B1" in the text is a link to the bookmark on its caption."""
+    report, document = built
+    body = document.element.body
+    bookmarks = set(body.xpath("//w:bookmarkStart/@w:name"))
+    links = body.xpath("//w:hyperlink")
+    linked = {"".join(link.xpath(".//w:t/text()")): link.get(qn("w:anchor")) for link in links}
+    assert {"Appendix A", "Figure 1", "Figure B1", "Figure D1"} <= set(linked), linked
+    assert any(re.fullmatch(r"Table \d+", text) for text in linked)
+    assert set(linked.values()) <= bookmarks
+    # The text reads as it did: the link's words are in the paragraph's text.
+    assert any("Figure B1 shows" in p.text for p in document.paragraphs)
+    figure = next(
+        b for s in report.appendices for b in s.blocks if b.kind == "chart" and b.number == "B1"
+    )
+    caption = next(p for p in document.paragraphs if p.text == figure.label)
+    assert caption._p.xpath("./w:bookmarkStart/@w:name") == [linked["Figure B1"]]

@@ -509,3 +509,30 @@ def test_the_drafted_summary_says_the_marked_option_is_not_the_highest_scoring(d
     assert f"The highest-scoring option is {names[result.leader]}" in text
     assert f"Officers recommend {names[last.key]}, which ranks {last.rank}" in text
     assert "The recommended option is" not in text
+
+
+def test_figures_are_numbered_like_tables_and_linked_from_the_text(db):
+    """Each chart has a numbered caption, "Figure 1: …" in the body and "Figure B1: …" in
+    Appendix B, numbered without gaps in the order printed, and the text's "Figure n" links
+    to it; the caption reads as one phrase (no second colon), the description stays."""
+    evaluation = evaluate(make_report_appraisal(options=3, criteria=4, panels=2, risks=2))
+    report = reports.build_report(evaluation)
+    for part in (report.sections, *([a] for a in report.appendices)):
+        figures = [b for s in part for b in s.blocks if b.kind == "chart"]
+        prefix = part[0].number if part[0] in report.appendices else ""
+        assert [f.number for f in figures] == [f"{prefix}{n}" for n in range(1, len(figures) + 1)]
+        for figure in figures:
+            assert re.fullmatch(rf"Figure {figure.number}: [A-Z][^:]+", figure.label), figure.label
+            assert report.links[f"Figure {figure.number}"] == (
+                f"Figure {figure.number}",
+                f"figure-{figure.number.lower()}",
+            )
+    html = reports.render_html(evaluation=evaluation)
+    for number in ("1", "b1", "d1", "d2"):
+        assert '<figure class="chart' in html and f'id="figure-{number}"' in html, number
+        assert f'<a href="#figure-{number}">Figure {number.upper()}</a>' in html, number
+    chart = next(b.chart for s in report.appendices for b in s.blocks if b.kind == "chart")
+    assert f"<strong>Figure B1: {chart.title}.</strong> {chart.description}" in html.replace(
+        "&#x27;", "'"
+    )
+    assert "Chart:" not in html

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..exempt import marks_of
 from ..models import DeliveryModel
 from ..results import Evaluation
 from .law import powers_on
 from .previous import PreviousVersion
+from .structure import Figure
 
 
 class _BuilderBase:
@@ -36,11 +38,22 @@ class _BuilderBase:
         self.number = 0
         self.section_numbers: dict[str, str] = {}  # section key -> its number, as built
         self.tables = 0  # numbered tables so far
+        self.figures = 0  # figures (charts) in the body so far
 
     def table_caption(self, text: str) -> str:
         """The next table's caption, numbered: tables run 1, 2, 3 without gaps."""
         self.tables += 1
         return f"Table {self.tables}: {text}"
+
+    def next_figure(self) -> str:
+        """ "Figure 2": how the text names the next figure of the body, as `number_tables`
+        will number it (the appendices' figures are numbered in each, "Figure B1")."""
+        return f"Figure {self.figures + 1}"
+
+    def figure(self, chart: Any, cls: str = "") -> Figure:
+        """A chart for the body, counted so that the text can name it (`next_figure`)."""
+        self.figures += 1
+        return Figure(chart, cls)
 
     def model_powers(self, model_key: str) -> list[str]:
         """The powers expected to be relied on for a delivery model, as the law stood on the

@@ -22,6 +22,8 @@ TEMPLATE = "reports/committee_report.html"
 STYLESHEETS = ("reports/report.css",)
 DRAFT_STYLESHEET = "reports/draft.css"
 # Bump when the report's content or layout changes in a way the template files do not show.
+# 12: figures numbered and linked as tables are, Year 0's financial year, the target in
+# the summary, units in table headings;
 # 11: no running head over page 1's masthead (PDF and Word); 10: tables numbered in order,
 # links, running heads as artifacts, Word;
 # 9: body shortened (panel table, heat maps to the appendices; five reasons quoted);
@@ -29,7 +31,7 @@ DRAFT_STYLESHEET = "reports/draft.css"
 # officers recommend; 6: prose with units, drafted summary, rejected options told; 5: finance
 # to the lead council, risk IDs and ratings; 4: percentages without a space; 3: short-list
 # wording, models said once
-RENDERER_VERSION = "11"
+RENDERER_VERSION = "12"
 
 
 @functools.cache

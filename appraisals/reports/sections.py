@@ -32,7 +32,6 @@ from .formatting import (
     RATING_AFTER,
     RATING_BEFORE,
     _columns,
-    _figure,
     _model_label,
     _payback_cell,
     _plural,
@@ -216,8 +215,8 @@ class _Sections(_BuilderBase):
             + f". Each score, from {format_score(scale['min'])} to "
             f"{format_score(scale['max'])}, is turned into points out of 100 and weighted, so "
             "an option's weighted value is out of 100. Appendix A gives every score and its "
-            "reason; Appendix B the weights, and a chart of what each criterion adds to each "
-            "option's value."
+            "reason. Appendix B gives the weights, and its Figure B1 shows what each criterion "
+            "adds to each option's value."
         )
         for o in self.shortlisted:
             s.para(self.option_line(o))
@@ -470,7 +469,11 @@ class _Sections(_BuilderBase):
                 "compact keep",
             )
         )
-        s.add(_figure(charts.value_for_money_chart(self.e)))
+        s.para(
+            f"{self.next_figure()} shows value for money: an option further to the right "
+            "scores better, and one further up has a higher central net present value."
+        )
+        s.add(self.figure(charts.value_for_money_chart(self.e)))
         for sentence in payback_sentences(
             [(self.e.option_name(key), f) for key, f in money.items()]
         ):
@@ -568,7 +571,7 @@ class _Sections(_BuilderBase):
         register = (
             "Appendix D gives the full register: each risk's consequences, the option it "
             "applies to, its owner and its control measures, with heat maps that place each "
-            "risk by its ID."
+            "risk by its ID (Figure D1 before controls, Figure D2 after)."
         )
         # An exempt risk's ratings are withheld in the open report: never counted here.
         withheld = risks_note(self.e, what="not counted")

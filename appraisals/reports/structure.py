@@ -68,6 +68,18 @@ class Figure:
     chart: Any  # charts.Chart
     cls: str = ""  # "half": two side by side
     kind: str = "chart"
+    number: str = ""  # "2", "B1": given by `number_tables` once the report is built
+
+    @property
+    def anchor(self) -> str:
+        return f"figure-{self.number.lower()}" if self.number else ""
+
+    @property
+    def label(self) -> str:
+        """The caption as printed, numbered as tables are: "Figure 2: Risk heat map after
+        controls". The chart's description stays its text alternative."""
+        title = self.chart.title
+        return f"Figure {self.number}: {title}" if self.number else title
 
 
 @dataclass(frozen=True)
@@ -164,52 +176,63 @@ class Report:
     to: str = ""
 
 
-# Numbering tables and linking references to them ---------------------------------------------
+# Numbering tables and figures, and linking references to them ---------------------------------
 
 _TABLE_PREFIX = re.compile(r"^Table (\d+): ")
-_REFERENCE = re.compile(r"\b(?:Appendix [A-Z]|Table [A-Z]?\d+)\b")
+REFERENCE = re.compile(r"\b(?:Appendix [A-Z]|Table [A-Z]?\d+|Figure [A-Z]?\d+)\b")
 
 
 def number_tables(
     sections: Iterable[Section], appendices: Iterable[Section]
 ) -> dict[str, tuple[str, str]]:
-    """Number every table in the order printed, with no gaps: 1, 2, … in the body, A1, A2, …
-    in Appendix A. A caption written as "Table 3: …" loses its number and takes the one it
-    now has; references to appendices and tables in the text then link to them (the map
-    returned: the text's phrase → the printed phrase and its anchor)."""
+    """Number every table and every figure (chart) in the order printed, with no gaps, each
+    kind on its own count: 1, 2, … in the body, A1, A2, … in Appendix A. A caption written
+    as "Table 3: …" loses its number and takes the one it now has; references to
+    appendices, tables and figures in the text then link to them (the map returned: the
+    text's phrase → the printed phrase and its anchor). A figure is referred to by the
+    number it is printed with: the builders count figures as they add them."""
     links: dict[str, tuple[str, str]] = {}
-    count = 0
+    tables = figures = 0
     for section in sections:
         for i, block in enumerate(section.blocks):
             if isinstance(block, Table):
-                count += 1
+                tables += 1
                 caption, written = block.caption, None
                 if match := _TABLE_PREFIX.match(caption):
                     caption, written = caption[match.end() :], match.group(1)
-                numbered = replace(block, caption=caption, number=str(count))
+                numbered = replace(block, caption=caption, number=str(tables))
                 section.blocks[i] = numbered
-                links[f"Table {written or count}"] = (f"Table {count}", numbered.anchor)
+                links[f"Table {written or tables}"] = (f"Table {tables}", numbered.anchor)
+            elif isinstance(block, Figure):
+                figures += 1
+                section.blocks[i] = figure = replace(block, number=str(figures))
+                links[f"Figure {figures}"] = (f"Figure {figures}", figure.anchor)
     for appendix in appendices:
         links[f"Appendix {appendix.number}"] = (
             f"Appendix {appendix.number}",
             f"appendix-{appendix.key}",
         )
-        count = 0
+        tables = figures = 0
         for i, block in enumerate(appendix.blocks):
             if isinstance(block, Table):
-                count += 1
-                numbered = replace(block, number=f"{appendix.number}{count}")
+                tables += 1
+                numbered = replace(block, number=f"{appendix.number}{tables}")
                 appendix.blocks[i] = numbered
                 links[f"Table {numbered.number}"] = (f"Table {numbered.number}", numbered.anchor)
+            elif isinstance(block, Figure):
+                figures += 1
+                appendix.blocks[i] = figure = replace(block, number=f"{appendix.number}{figures}")
+                links[f"Figure {figure.number}"] = (f"Figure {figure.number}", figure.anchor)
     return links
 
 
 def cross_links(text: str, links: Mapping[str, tuple[str, str]] | None) -> SafeString:
-    """`text` escaped, with each "Appendix A" or "Table 3" it names made a link to it."""
+    """`text` escaped, with each "Appendix A", "Table 3" or "Figure 2" it names made a link
+    to it."""
     if not links:
         return escape(text)
     out, at = [], 0
-    for match in _REFERENCE.finditer(text):
+    for match in REFERENCE.finditer(text):
         target = links.get(match.group(0))
         if target is None:
             continue

@@ -14,17 +14,18 @@ number.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import docx
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
-from .structure import Report, Section
+from .structure import REFERENCE, Report, Section
 
+LINK_COLOUR = RGBColor(0x1D, 0x70, 0xB8)  # GOV.UK link blue
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ILLUSTRATIVE = (
     "Illustrative: the scores or figures in this report are illustrative, not the council’s "
@@ -64,6 +65,7 @@ def write_docx(report: Report) -> bytes:
     for appendix in report.appendices:
         heading = document.add_heading(f"Appendix {appendix.number}: {appendix.title}", level=1)
         heading.paragraph_format.page_break_before = True
+        _bookmark(heading, f"appendix-{appendix.key}")
         _blocks(document, appendix, report)
 
     out = io.BytesIO()
@@ -131,9 +133,9 @@ def _blocks(document: Any, section: Section, report: Report) -> None:
     for block in section.blocks:
         kind = getattr(block, "kind", "")
         if kind == "para":
-            _numbered(document, block)
+            _numbered(document, block, report.links)
         elif kind == "table":
-            _caption(document, block.label)
+            _caption(document, block.label, block.anchor)
             _table(
                 document,
                 tuple(c.label for c in block.columns),
@@ -142,7 +144,7 @@ def _blocks(document: Any, section: Section, report: Report) -> None:
             )
         elif kind == "chart":
             chart = block.chart
-            _caption(document, f"Chart: {chart.title}")
+            _caption(document, block.label, block.anchor)
             _paragraph(document, chart.description)
             if chart.rows:
                 _table(
@@ -161,8 +163,9 @@ def _blocks(document: Any, section: Section, report: Report) -> None:
             _paragraph(document, str(block.text))
 
 
-def _numbered(document: Any, para: Any) -> None:
-    """A numbered paragraph: its number, a tab, its text; its lists follow as list items."""
+def _numbered(document: Any, para: Any, links: Mapping[str, tuple[str, str]]) -> None:
+    """A numbered paragraph: its number, a tab, its text; its lists follow as list items.
+    "Appendix A", "Table 3" and "Figure 2" in the text link to them, as in the PDF."""
     first = True
     for part in para.parts:
         if part.items:
@@ -171,13 +174,14 @@ def _numbered(document: Any, para: Any) -> None:
             for n, item in enumerate(part.items, start=1):
                 if part.style == "bullet":
                     item_paragraph = document.add_paragraph(style="List Bullet")
-                    item_paragraph.add_run(item).bold = para.strong or None
+                    _linked_text(item_paragraph, item, links, bold=para.strong)
                 else:
                     label = f"{n}." if part.style != "alpha" else f"({chr(96 + n)})"
                     item_paragraph = document.add_paragraph()
                     item_paragraph.paragraph_format.left_indent = Mm(17)
                     item_paragraph.paragraph_format.first_line_indent = Mm(-6)
-                    item_paragraph.add_run(f"{label}\t{item}").bold = para.strong or None
+                    item_paragraph.add_run(f"{label}\t").bold = para.strong or None
+                    _linked_text(item_paragraph, item, links, bold=para.strong)
         else:
             paragraph = document.add_paragraph()
             paragraph.paragraph_format.left_indent = Mm(11)
@@ -185,8 +189,7 @@ def _numbered(document: Any, para: Any) -> None:
                 paragraph.paragraph_format.first_line_indent = Mm(-11)
                 paragraph.add_run(f"{para.number}\t").bold = para.strong or None
             for i, line in enumerate(part.lines):
-                run = paragraph.add_run(line)
-                run.bold = para.strong or None
+                run = _linked_text(paragraph, line, links, bold=para.strong)
                 if i < len(part.lines) - 1:
                     run.add_break(WD_BREAK.LINE)
         first = False
@@ -204,9 +207,57 @@ def _boxed(paragraph: Any) -> None:
     properties.append(borders)
 
 
-def _caption(document: Any, text: str) -> None:
+def _caption(document: Any, text: str, anchor: str = "") -> None:
     caption = document.add_paragraph(text, style="Caption")
     caption.paragraph_format.keep_with_next = True
+    if anchor:
+        _bookmark(caption, anchor)
+
+
+def _bookmark_name(anchor: str) -> str:
+    """A Word bookmark's name for an anchor: letters, digits and underscores only."""
+    return anchor.replace("-", "_")
+
+
+def _bookmark(paragraph: Any, anchor: str) -> None:
+    """A bookmark round the paragraph, the target of the links to `anchor`."""
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    number = str(len(paragraph._p.getroottree().getroot().xpath("//w:bookmarkStart")) + 1)
+    start.set(qn("w:id"), number)
+    start.set(qn("w:name"), _bookmark_name(anchor))
+    end.set(qn("w:id"), number)
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def _linked_text(
+    paragraph: Any, text: str, links: Mapping[str, tuple[str, str]], *, bold: bool = False
+) -> Any:
+    """`text` added to the paragraph, each reference it makes to an appendix, table or
+    figure an internal link to its bookmark (`structure.cross_links` for the PDF); the last
+    run added."""
+    at, run = 0, None
+    for match in REFERENCE.finditer(text):
+        target = links.get(match.group(0))
+        if target is None:
+            continue
+        if match.start() > at:
+            run = paragraph.add_run(text[at : match.start()])
+            run.bold = bold or None
+        printed, anchor = target
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), _bookmark_name(anchor))
+        run = paragraph.add_run(printed)
+        run.bold = bold or None
+        run.font.underline = True
+        run.font.color.rgb = LINK_COLOUR
+        link.append(run._r)  # moved from the paragraph into the link
+        paragraph._p.append(link)
+        at = match.end()
+    if at < len(text) or run is None:
+        run = paragraph.add_run(text[at:])
+        run.bold = bold or None
+    return run
 
 
 def _table(
