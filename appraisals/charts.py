@@ -35,6 +35,8 @@ from .explain import (
 )
 
 FONT = "Arial, Helvetica, sans-serif"
+# A data table's column of weighted values, with its unit as every numeric column has one.
+WEIGHTED_VALUE = "Weighted value (out of 100)"
 INK = "#0b0c0c"  # GOV.UK text colour
 WHITE = "#ffffff"
 GRID = "#b1b4b6"
@@ -382,8 +384,8 @@ def contribution_chart(
     description = _contribution_description(result, options, criteria)
     headers = (
         "Option",
-        *(f"{c + 1}. {names[k]}" for c, k in enumerate(criteria)),
-        "Weighted value",
+        *(f"{c + 1}. {names[k]} (points)" for c, k in enumerate(criteria)),
+        WEIGHTED_VALUE,
     )
     rows = tuple(
         (
@@ -688,7 +690,7 @@ def value_for_money_chart(evaluation: Any) -> Chart:
             f"{money(best_npv[1].npv_central)}."
         )
     )
-    headers = ("Point", "Option", "Weighted value", "NPV low", "NPV central", "NPV high")
+    headers = ("Point", "Option", WEIGHTED_VALUE, "NPV low", "NPV central", "NPV high")
     rows = tuple(
         (
             str(n),
@@ -880,7 +882,15 @@ def risk_heat_map(evaluation: Any, *, residual: bool) -> Chart:
         description = f"A 5 by 5 grid of likelihood against impact {when}: no risks recorded yet."
     if withheld:
         description += f" {exempt.withheld_note(withheld)}"
-    headers = ("Label", "Risk", "Applies to", "Likelihood", "Impact", "Rating", "Band")
+    headers = (
+        "Label",
+        "Risk",
+        "Applies to",
+        "Likelihood (1 to 5)",
+        "Impact (1 to 5)",
+        "Rating (out of 25)",
+        "Band",
+    )
     return Chart(
         title,
         description,

@@ -197,10 +197,10 @@ def test_contribution_table_lists_each_criterions_contribution_and_the_value():
     chart = charts.contribution_chart(ev)
     assert chart.headers == (
         "Option",
-        "1. Criterion 1",
-        "2. Criterion 2",
-        "3. Criterion 3",
-        "Weighted value",
+        "1. Criterion 1 (points)",
+        "2. Criterion 2 (points)",
+        "3. Criterion 3 (points)",
+        "Weighted value (out of 100)",
     )
     leader = ev.result.option(ev.result.leader)
     first = chart.rows[0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ import pytest
 from appraisals import reports
 from appraisals.interchange import import_document
 from appraisals.models import Appraisal, Authority
-from appraisals.reports import Figure, Para, Table, WarningText
+from appraisals.reports import Cell, Column, Figure, Para, Row, Table, WarningText
 from appraisals.results import evaluate
 from tests.test_reports_data import ensure_delivery_models
 
@@ -304,6 +305,98 @@ def test_the_unit_check_finds_a_figure_without_its_unit():
     assert unitless("They differ by 3.6 or more.") == ["3.6"]
 
 
+# A numeric column carries its unit: in its heading ("Against the baseline (points)",
+# "Share", "Rank 1") or in each of its cells ("£60,000", "25%", "During year 2").
+HEADING_UNIT = re.compile(
+    r"out of \d+|\d+ to \d+|points|%|£|\brank\b|\byears?\b|\bweight\b|\bshare\b|^Point$",
+    re.IGNORECASE,
+)
+CELL_UNIT = re.compile(r"£|%|\byears?\b|out of|points|×")
+
+
+def columns_without_units(report: Any) -> list[tuple[str, str]]:
+    """(table or figure, heading) of each numeric column of the report's tables and charts'
+    data tables (Word prints those) whose heading and figures say no unit."""
+    found = []
+    for section in (*report.sections, *report.appendices):
+        for block in section.blocks:
+            if isinstance(block, Table):
+                name = block.caption
+                headings = [c.label for c in block.columns]
+                numeric = ["num" in c.cls.split() for c in block.columns]
+                rows = [[r.header, *(c.text for c in r.cells)] for r in block.rows]
+            elif isinstance(block, Figure) and block.chart.rows:
+                name = block.chart.title
+                headings = list(block.chart.headers)
+                numeric = list(block.chart._numeric())
+                rows = [list(r) for r in block.chart.rows]
+            else:
+                continue
+            for i, (heading, figures) in enumerate(zip(headings, numeric, strict=True)):
+                cells = [r[i] for r in rows if i < len(r) and re.search(r"\d", r[i])]
+                if not figures or not cells or HEADING_UNIT.search(heading):
+                    continue
+                if not all(CELL_UNIT.search(c) for c in cells):
+                    found.append((name, heading))
+    return found
+
+
+def test_every_numeric_table_column_carries_its_unit(prose):
+    shape, _, _, evaluation = prose
+    report = reports.build_report(evaluation, draft=False, version=1)
+    assert columns_without_units(report) == [], shape
+
+
+# Money and ranks written one way (`explain.format_money`, `ordinal`, `rank_label`): never
+# "£1m", "£1M" or "£250k", and never "1st" beside "Rank 1".
+OTHER_MONEY = re.compile(r"£\d[\d,.]*\s?(?:m|M|k|K|bn)\b")
+OTHER_RANK = re.compile(r"\b\d(?:st|nd|rd|th)\b")
+
+
+def every_word(report: Any) -> list[str]:
+    """All the report prints: paragraphs and lists, captions, headings and cells, and each
+    chart's words (its title, description, data table and the text drawn in it)."""
+    said = []
+    for section in (*report.sections, *report.appendices):
+        for block in section.blocks:
+            if isinstance(block, Para):
+                said += [x for part in block.parts for x in (*part.lines, *part.items)]
+            elif isinstance(block, WarningText):
+                said.append(block.text)
+            elif isinstance(block, Table):
+                said += [block.label, *(c.label for c in block.columns)]
+                said += [c.text for row in block.rows for c in row.cells]
+            elif isinstance(block, Figure):
+                chart = block.chart
+                said += [block.label, chart.description, *chart.headers]
+                said += [x for row in chart.rows for x in row]
+                said += re.findall(r">([^<>]+)</text>", str(chart.svg))
+    return said
+
+
+def test_money_and_ranks_are_written_one_way(prose):
+    shape, _, _, evaluation = prose
+    said = every_word(reports.build_report(evaluation, draft=False, version=1))
+    said += list(evaluation.explanations)
+    assert [x for x in said if OTHER_MONEY.search(x) or OTHER_RANK.search(x)] == [], shape
+
+
+def test_the_checks_find_money_ranks_and_columns_written_another_way():
+    assert OTHER_MONEY.search("up to £1M to go to market")
+    assert OTHER_MONEY.search("£1.5m") and OTHER_MONEY.search("−£250k")
+    assert not OTHER_MONEY.search("£1.5 million") and not OTHER_MONEY.search("£250,000")
+    assert OTHER_RANK.search("1st") and not OTHER_RANK.search("Rank 1")
+    table = Table("Ranked", (Column("Option"), Column("Against the baseline", "num")), ())
+    table = replace(table, rows=(Row("A", (Cell("+65.0", "num"),)),))
+    report = type("R", (), {"sections": [type("S", (), {"blocks": [table]})], "appendices": []})
+    assert columns_without_units(report) == [("Ranked", "Against the baseline")]
+    units = replace(
+        table, columns=(Column("Option"), Column("Against the baseline (points)", "num"))
+    )
+    report.sections[0].blocks = [units]
+    assert columns_without_units(report) == []
+
+
 @pytest.mark.parametrize(
     "placeholder",
     ["Not set", "None recorded", "no reason recorded", "[Not yet written.]", "shortlisted"],
@@ -479,6 +572,30 @@ def test_the_demo_reports_pass_the_same_checks(demo_prose, reference):
     for placeholder in ("Not set", "None recorded", "no reason recorded", "shortlisted"):
         assert [p for p in paragraphs + cells if placeholder in p] == [], placeholder
     assert [p for p in paragraphs + cells if re.search(r"\b[Ii]n house\b", p)] == []
+
+
+@pytest.fixture(scope="module")
+def demo_checked(django_db_setup, django_db_blocker) -> dict[str, tuple[list, list]]:
+    """The demo reports' words written another way, and their columns without a unit."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    found = {}
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        for reference in DEMOS:
+            evaluation = evaluate(Appraisal.objects.get(reference=reference), samples=500)
+            report = reports.build_report(evaluation, draft=False, version=1)
+            said = [*every_word(report), *evaluation.explanations]
+            other = [x for x in said if OTHER_MONEY.search(x) or OTHER_RANK.search(x)]
+            found[reference] = (other, columns_without_units(report))
+        transaction.set_rollback(True)
+    return found
+
+
+@pytest.mark.parametrize("reference", DEMOS)
+def test_the_demo_reports_write_money_ranks_and_units_one_way(demo_checked, reference):
+    assert demo_checked[reference] == ([], []), reference
 
 
 def _repeated_findings(paragraphs: list[str]) -> list[str]:

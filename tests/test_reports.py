@@ -12,7 +12,7 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from appraisals import reports
-from appraisals.explain import format_score
+from appraisals.explain import format_score, ordinal
 from appraisals.models import Appraisal
 from appraisals.reports import NARRATIVE_SECTIONS, Part, parse_narrative
 from appraisals.results import evaluate
@@ -481,7 +481,10 @@ def test_the_report_recommends_the_option_officers_marked_and_says_it_does_not_l
         ]
 
     summary = " ".join(paras("summary"))
-    assert f"Officers recommend {names[second.key]}, which ranks {second.rank}" in summary
+    assert (
+        f"Officers recommend {names[second.key]}, which ranks {ordinal(second.rank)} with"
+        in summary
+    )
     assert f"with {second.value:.1f} out of 100;" in summary
     assert paras("recommendations") == [
         f"That {names[second.key]} is taken forward as the preferred option, and a full "
@@ -507,7 +510,7 @@ def test_the_drafted_summary_says_the_marked_option_is_not_the_highest_scoring(d
     )
     names = dict(appraisal.options.values_list("key", "name"))
     assert f"The highest-scoring option is {names[result.leader]}" in text
-    assert f"Officers recommend {names[last.key]}, which ranks {last.rank}" in text
+    assert f"Officers recommend {names[last.key]}, which ranks {ordinal(last.rank)} with" in text
     assert "The recommended option is" not in text
 
 

@@ -111,6 +111,9 @@ class _Appendices(_BuilderBase):
         s = self.appendix("scores")
         doc = self.doc
         criteria = doc["criteria"]
+        low, high = format_score(doc["scale"]["min"]), format_score(doc["scale"]["max"])
+        # Each score column's unit, as short as a heading needs: "out of 5", "1 to 10".
+        scale = f"out of {high}" if doc["scale"]["min"] == 0 else f"{low} to {high}"
         scored = {x["option"] for x in doc.get("scores") or []}
         # Options rejected after scoring keep their scores here: section 7 refers to them.
         dropped = [o for o in self.rejected + self.longlisted if o["key"] in scored]
@@ -160,7 +163,7 @@ class _Appendices(_BuilderBase):
                     Table(
                         f"Scores given by {_the_panel(p['name'])}{part}",
                         (Column("Criterion", "w-30"),)
-                        + tuple(Column(o["name"], f"w-{width} num") for o in chunk),
+                        + tuple(Column(f"{o['name']} ({scale})", f"w-{width} num") for o in chunk),
                         rows,
                         "compact",
                     )
@@ -184,7 +187,11 @@ class _Appendices(_BuilderBase):
                         Table(
                             f"Reasons given by {_the_panel(p['name'])} for {o['name']}",
                             _columns(
-                                [("Criterion", "w-28"), ("Score", "w-8 num"), ("Reason", "w-64")]
+                                [
+                                    ("Criterion", "w-28"),
+                                    (f"Score ({scale})", "w-8 num"),
+                                    ("Reason", "w-64"),
+                                ]
                             ),
                             reasons,
                             "compact",

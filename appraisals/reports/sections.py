@@ -312,8 +312,8 @@ class _Sections(_BuilderBase):
                 [
                     ("Option", "w-36"),
                     ("Rank", "w-10 num"),
-                    ("Weighted value", "w-14 num"),
-                    ("Against the baseline", "w-16 num"),
+                    ("Weighted value (out of 100)", "w-14 num"),
+                    ("Against the baseline (points)", "w-16 num"),
                     ("Every criterion scored", "w-24"),
                 ]
             ),
@@ -342,8 +342,8 @@ class _Sections(_BuilderBase):
             cells.append(Cell(f"{_value(o.value)}{rank}", "num"))
             rows.append(Row(o.name, tuple(cells)))
         columns = [Column("Option", "w-36")]
-        columns += [Column(p.name, f"w-{width} num") for p in panels]
-        columns.append(Column("All panels", f"w-{width} num"))
+        columns += [Column(f"{p.name} (out of 100)", f"w-{width} num") for p in panels]
+        columns.append(Column("All panels (out of 100)", f"w-{width} num"))
         return Table(
             "Each panel's weighted values, out of 100 (rank in brackets)",
             tuple(columns),
