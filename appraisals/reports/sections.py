@@ -420,7 +420,8 @@ class _Sections(_BuilderBase):
         years = max(len(f.net) for f in money.values())
         bias = float(fin.get("optimism_bias") or 0)
         shared = {key: f for key, f in money.items() if f.whole is not None}
-        basis = f"All the figures in Table {self.tables + 1} are to {lead}"
+        # The value-for-money chart follows the table: the body's next figure.
+        basis = f"All the figures in Table {self.tables + 1} and {self.next_figure()} are to {lead}"
         if shared:
             basis += (
                 ": for an option shared with partners, they are its share of the costs and "
@@ -468,10 +469,6 @@ class _Sections(_BuilderBase):
                 tuple(rows),
                 "compact keep",
             )
-        )
-        s.para(
-            f"{self.next_figure()} shows value for money: an option further to the right "
-            "scores better, and one further up has a higher central net present value."
         )
         s.add(self.figure(charts.value_for_money_chart(self.e)))
         for sentence in payback_sentences(
